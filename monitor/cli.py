@@ -1,0 +1,194 @@
+"""Command line: subcommands, exit codes, and where outputs go.
+
+Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config error;
+3 another run holds the lock; 4 the history database cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+from .config import Config, ConfigError, load_config, parse_fail_on, with_overrides
+from .models import Run, Status
+from .outputs import write_atomic
+from .outputs.jsonout import render_json
+from .runner import baseline_for, check
+from .store import Store, StoreError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported like a config error."""
+
+
+def _fail_on(text: str) -> tuple[str, ...]:
+    try:
+        return parse_fail_on(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="monitor",
+        description="Check that the pages on a curated list are still there and still the same.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-c", "--config", default="resources.toml", type=Path,
+                       help="the curated list (default: ./resources.toml)")
+        p.add_argument("--db", type=Path, help="history database (default: from the config)")
+
+    p = sub.add_parser("check", help="fetch every resource, judge, record, report")
+    common(p)
+    p.add_argument("--json", metavar="FILE", help="write the JSON result document ('-': stdout)")
+    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
+                   help="comma-separated statuses that make the exit code 1 "
+                        "(default: broken,down)")
+    p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
+                   help="runs in a row before a status change is confirmed (CI: 1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every result")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("validate", help="check resources.toml without fetching anything")
+    p.add_argument("-c", "--config", default="resources.toml", type=Path)
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("accept", help="take the current titles as the new baseline")
+    common(p)
+    p.add_argument("ids", nargs="*", metavar="ID", help="resource ids to accept")
+    p.add_argument("--all", action="store_true", help="accept every resource's current title")
+    p.set_defaults(handler=cmd_accept)
+
+    p = sub.add_parser("baseline", help="list the titles resources are compared against")
+    common(p)
+    p.set_defaults(handler=cmd_baseline)
+    return parser
+
+
+def _database(config: Config, override: Path | None) -> Path:
+    return override if override is not None else config.resolve(config.settings.database)
+
+
+def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
+    return [r.id for r in run.results if r.status.value in fail_on]
+
+
+def _print_plain(run: Run, verbose: bool, fail_on: Sequence[str]) -> None:
+    summary = run.summary()
+    counts = ", ".join(f"{summary[s.value]} {s.value}" for s in Status if summary[s.value])
+    print(f"monitor: {summary['total']} checked: {counts}")
+    if run.offline:
+        print("monitor: every resource failed at the network level: this machine looks "
+              "offline, so nothing was confirmed")
+    for result in run.results:
+        if verbose or result.status is not Status.OK:
+            marker = "!" if result.status.value in fail_on else "-"
+            print(f" {marker} {result.id}: {result.status.value} ({result.reason.value}) "
+                  f"{result.detail}".rstrip())
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    settings = config.settings
+    fail_on = args.fail_on or settings.fail_on
+    confirm_runs = args.confirm_runs or settings.confirm_runs
+    with Store(_database(config, args.db)) as store:
+        run = asyncio.run(check(config, store.baselines()))
+        run, _changes = store.record_run(run, confirm_runs)
+        learnable = {
+            r.id: r.title for r, res in zip(run.results, config.resources, strict=True)
+            if r.status is Status.OK and r.title and res.expected_title is None
+        }
+        store.learn_baselines(learnable, run.finished_at)
+        store.prune(settings.retention_days, run.finished_at)
+    if args.json == "-":
+        sys.stdout.write(render_json(run))
+    elif args.json:
+        write_atomic(args.json, render_json(run))
+    problems = _problems(run, fail_on)
+    if not args.quiet and args.json != "-" and (problems or args.verbose or sys.stdout.isatty()):
+        _print_plain(run, args.verbose, fail_on)
+    return EXIT_FAIL if problems else EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, config: Config) -> int:
+    print(f"{args.config}: OK, {len(config.resources)} resources")
+    return EXIT_OK
+
+
+def cmd_accept(args: argparse.Namespace, config: Config) -> int:
+    if not args.ids and not args.all:
+        raise UsageError("name resource ids to accept, or --all")
+    known = {r.id: r for r in config.resources}
+    unknown = [rid for rid in args.ids if rid not in known]
+    if unknown:
+        raise UsageError(f"unknown resource id(s): {', '.join(unknown)}")
+    wanted = list(known) if args.all else args.ids
+    with Store(_database(config, args.db)) as store:
+        latest = store.load_run()
+        if latest is None:
+            raise UsageError("no run in the history yet: run `monitor check` first")
+        current = {r.id: r for r in latest.results}
+        titles: dict[str, tuple[str, str | None]] = {}
+        for rid in wanted:
+            result = current.get(rid)
+            if result is None or not result.title:
+                print(f"{rid}: no title in the latest run, not accepted", file=sys.stderr)
+                continue
+            titles[rid] = (result.title, known[rid].expected_title)
+        store.accept(titles, datetime.now(UTC))
+    for rid, (title, _) in titles.items():
+        print(f"{rid}: accepted {title!r}")
+    return EXIT_OK if titles else EXIT_FAIL
+
+
+def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
+    with Store(_database(config, args.db)) as store:
+        stored = store.baselines()
+    for resource in config.resources:
+        title, source = baseline_for(resource, stored)
+        shown = repr(title) if title else "(none yet: learned on the first good check)"
+        print(f"{resource.id}\t{source}\t{shown}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+        config = with_overrides(config)
+        return int(args.handler(args, config))
+    except (ConfigError, UsageError) as exc:
+        print(f"monitor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"monitor: error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except KeyboardInterrupt:
+        print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,406 @@
+"""resources.toml -> Config.
+
+tomllib parses; this module validates strictly (unknown keys, wrong types, duplicate ids, bad
+URLs are errors) and points at the file, line and resource so the curator can fix it fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .models import Resource, Status
+
+DEFAULT_USER_AGENT = (
+    "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
+)
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+INTERVAL_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+
+
+class ConfigError(Exception):
+    """A problem in resources.toml the user must fix; the message is shown as-is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notifier:
+    """One `[[notify]]` table: where confirmed state changes are sent."""
+
+    type: str  # "webhook" | "apprise"
+    url: str | None = None
+    url_env: str | None = None
+    timeout: float = 10.0
+    retries: int = 2
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The global `[monitor]` table. Every key is optional."""
+
+    timeout: float = 15.0
+    concurrency: int = 32
+    per_host: int = 2
+    retries: int = 2
+    user_agent: str = DEFAULT_USER_AGENT
+    database: str = "monitor.sqlite3"
+    max_bytes: int = 1024 * 1024
+    max_redirects: int = 10
+    host_delay: float = 0.0
+    retry_after_max: float = 30.0
+    respect_robots: bool = False
+    title_threshold: float = 0.6
+    confirm_runs: int = 2
+    tls_warn_days: int = 14
+    report: str = "reports/index.html"
+    history_runs: int = 90
+    retention_days: int = 400
+    fail_on: tuple[str, ...] = ("broken", "down")
+    schedule: str | None = None
+    interval: str | None = None
+    ca_bundle: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    settings: Settings
+    resources: tuple[Resource, ...]
+    notifiers: tuple[Notifier, ...] = ()
+    path: Path | None = None
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    def resolve(self, relative: str) -> Path:
+        """Paths in the file are relative to the file's own folder, not the cwd."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def parse_interval(text: str) -> float:
+    """'30m' -> 1800.0 seconds; a bare number is seconds."""
+    match = INTERVAL_PATTERN.match(text)
+    if not match:
+        raise ValueError(f"invalid interval {text!r}: use e.g. '90s', '30m', '6h', '1d'")
+    number = float(match.group(1))
+    unit = match.group(2) or "s"
+    seconds = number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+    if seconds <= 0:
+        raise ValueError(f"invalid interval {text!r}: must be positive")
+    return seconds
+
+
+def parse_fail_on(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    items = text.split(",") if isinstance(text, str) else list(text)
+    statuses = tuple(item.strip() for item in items if item.strip())
+    valid = {status.value for status in Status}
+    bad = [s for s in statuses if s not in valid]
+    if bad:
+        raise ValueError(
+            f"unknown status {', '.join(map(repr, bad))} in fail_on; "
+            f"choose from {', '.join(sorted(valid))}"
+        )
+    return statuses
+
+
+class _Lines:
+    """Finds source lines for tables and keys, since tomllib reports none for valid TOML."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.tables: dict[str, list[int]] = {}
+        header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
+        for number, line in enumerate(self.lines, start=1):
+            match = header.match(line)
+            if match:
+                self.tables.setdefault(match.group(2), []).append(number)
+
+    def table(self, name: str, index: int = 0) -> int | None:
+        found = self.tables.get(name, [])
+        return found[index] if index < len(found) else None
+
+    def key(self, key: str, start: int | None) -> int | None:
+        """Line of `key = ...` inside the table starting at `start` (before the next table)."""
+        if start is None:
+            return None
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if re.match(r"^\s*\[", line):
+                break
+            if pattern.match(line):
+                return number
+        return start
+
+
+def _type_name(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.where = _Lines(text)
+
+    def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
+        location = f"{self.path}:{line}" if line else str(self.path)
+        subject = f"resource {resource!r}: " if resource else ""
+        return ConfigError(f"{location}: {subject}{message}")
+
+    def check_keys(
+        self, table: dict[str, Any], allowed: set[str], line: int | None, what: str,
+        resource: str | None = None,
+    ) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self.fail(
+                    self.where.key(key, line), f"unknown key {key!r} in {what}{hint}", resource
+                )
+
+    def typed(
+        self, table: dict[str, Any], key: str, kinds: tuple[type, ...], line: int | None,
+        resource: str | None = None, check: Callable[[Any], str | None] | None = None,
+    ) -> Any:
+        value = table[key]
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if not ok:
+            expected = " or ".join(_type_name(kind()) for kind in kinds)
+            raise self.fail(
+                self.where.key(key, line),
+                f"{key!r} must be {expected}, not {_type_name(value)}", resource,
+            )
+        if check is not None:
+            problem = check(value)
+            if problem:
+                raise self.fail(self.where.key(key, line), f"{key!r} {problem}", resource)
+        return value
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _non_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _fraction(value: Any) -> str | None:
+    return None if 0 <= value <= 1 else "must be between 0 and 1"
+
+
+def _string_list(value: Any) -> str | None:
+    if all(isinstance(item, str) and item.strip() for item in value):
+        return None
+    return "must be a list of non-empty strings"
+
+
+def _http_url(value: Any) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        return f"must be an http:// or https:// URL, got {value!r}"
+    if not parts.hostname:
+        return f"has no host name: {value!r}"
+    try:
+        _ = parts.port
+    except ValueError:
+        return f"has an invalid port: {value!r}"
+    if any(ch.isspace() for ch in value):
+        return f"must not contain spaces: {value!r}"
+    return None
+
+
+def _check_interval(value: Any) -> str | None:
+    try:
+        parse_interval(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _check_schedule(value: Any) -> str | None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        return f"is not a valid crontab expression ({exc})"
+    return None
+
+
+def _check_fail_on(value: Any) -> str | None:
+    try:
+        parse_fail_on(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+_SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] | None]] = {
+    "timeout": ((int, float), _positive),
+    "concurrency": ((int,), _positive),
+    "per_host": ((int,), _positive),
+    "retries": ((int,), _non_negative),
+    "user_agent": ((str,), lambda v: None if v.strip() else "must not be empty"),
+    "database": ((str,), None),
+    "max_bytes": ((int,), _positive),
+    "max_redirects": ((int,), _non_negative),
+    "host_delay": ((int, float), _non_negative),
+    "retry_after_max": ((int, float), _non_negative),
+    "respect_robots": ((bool,), None),
+    "title_threshold": ((int, float), _fraction),
+    "confirm_runs": ((int,), _positive),
+    "tls_warn_days": ((int,), _non_negative),
+    "report": ((str,), None),
+    "history_runs": ((int,), _positive),
+    "retention_days": ((int,), _positive),
+    "fail_on": ((list,), _check_fail_on),
+    "schedule": ((str,), _check_schedule),
+    "interval": ((str,), _check_interval),
+    "ca_bundle": ((str,), None),
+}
+_RESOURCE_KEYS = {
+    "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
+    "respect_robots",
+}
+_NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
+_TOP_KEYS = {"monitor", "resource", "notify"}
+
+
+def _settings(v: _Validator, table: Any) -> Settings:
+    line = v.where.table("monitor")
+    if not isinstance(table, dict):
+        raise v.fail(line, "[monitor] must be a table")
+    v.check_keys(table, set(_SETTING_CHECKS), line, "[monitor]")
+    values: dict[str, Any] = {}
+    for key in table:
+        kinds, check = _SETTING_CHECKS[key]
+        value = v.typed(table, key, kinds, line, check=check)
+        if key == "fail_on":
+            value = parse_fail_on(value)
+        elif kinds == (int, float):
+            value = float(value)
+        values[key] = value
+    if "schedule" in values and "interval" in values:
+        raise v.fail(v.where.key("interval", line), "set either 'schedule' or 'interval', not both")
+    assert {f.name for f in fields(Settings)} >= set(values)
+    return Settings(**values)
+
+
+def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
+    line = v.where.table("resource", index)
+    if not isinstance(table, dict):
+        raise v.fail(line, f"resource #{index + 1} must be a table")
+    rid = table.get("id")
+    label = rid if isinstance(rid, str) else f"#{index + 1}"
+    v.check_keys(table, _RESOURCE_KEYS, line, "[[resource]]", label)
+    for required in ("id", "url"):
+        if required not in table:
+            raise v.fail(line, f"missing required key {required!r}", label)
+    rid = v.typed(
+        table, "id", (str,), line, label,
+        lambda s: None if ID_PATTERN.match(s) else "must be lowercase letters, digits and '-'",
+    )
+    if rid in seen:
+        raise v.fail(
+            v.where.key("id", line), f"duplicate id (first defined on line {seen[rid]})", rid
+        )
+    seen[rid] = line or 0
+    url = v.typed(table, "url", (str,), line, rid, _http_url).strip()
+    name = v.typed(table, "name", (str,), line, rid) if "name" in table else rid
+    expected = None
+    if "expected_title" in table:
+        expected = v.typed(
+            table, "expected_title", (str,), line, rid,
+            lambda s: None if s.strip() else "must not be empty (leave it out instead)",
+        )
+    keywords = tuple(v.typed(table, "keywords", (list,), line, rid, _string_list)) \
+        if "keywords" in table else ()
+    tags = tuple(v.typed(table, "tags", (list,), line, rid, _string_list)) \
+        if "tags" in table else ()
+    threshold = None
+    if "title_threshold" in table:
+        threshold = float(v.typed(table, "title_threshold", (int, float), line, rid, _fraction))
+    robots = v.typed(table, "respect_robots", (bool,), line, rid) \
+        if "respect_robots" in table else None
+    return Resource(
+        id=rid, name=name, url=url, expected_title=expected, keywords=keywords, tags=tags,
+        title_threshold=threshold, respect_robots=robots, line=line,
+    )
+
+
+def _notifier(v: _Validator, table: Any, index: int) -> Notifier:
+    line = v.where.table("notify", index)
+    if not isinstance(table, dict):
+        raise v.fail(line, f"notify #{index + 1} must be a table")
+    v.check_keys(table, _NOTIFY_KEYS, line, "[[notify]]")
+    kind = v.typed(
+        table, "type", (str,), line,
+        check=lambda s: None if s in ("webhook", "apprise") else "must be 'webhook' or 'apprise'",
+    ) if "type" in table else "webhook"
+    url = v.typed(table, "url", (str,), line) if "url" in table else None
+    url_env = v.typed(table, "url_env", (str,), line) if "url_env" in table else None
+    if (url is None) == (url_env is None):
+        raise v.fail(line, "[[notify]] needs exactly one of 'url' or 'url_env'")
+    if kind == "webhook" and url is not None:
+        problem = _http_url(url)
+        if problem:
+            raise v.fail(v.where.key("url", line), f"'url' {problem}")
+    timeout = float(v.typed(table, "timeout", (int, float), line, check=_positive)) \
+        if "timeout" in table else 10.0
+    retries = v.typed(table, "retries", (int,), line, check=_non_negative) \
+        if "retries" in table else 2
+    return Notifier(kind, url, url_env, timeout, retries, line)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Validate TOML text; `path` is used in messages and to resolve relative paths."""
+    v = _Validator(path, text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    v.check_keys(data, _TOP_KEYS, None, "the top level")
+    settings = _settings(v, data.get("monitor", {}))
+    raw_resources = data.get("resource", [])
+    if not isinstance(raw_resources, list):
+        raise v.fail(v.where.table("resource"), "use [[resource]] (an array of tables)")
+    if not raw_resources:
+        raise v.fail(None, "no [[resource]] entries: nothing to check")
+    seen: dict[str, int] = {}
+    resources = tuple(_resource(v, table, i, seen) for i, table in enumerate(raw_resources))
+    raw_notify = data.get("notify", [])
+    if not isinstance(raw_notify, list):
+        raise v.fail(v.where.table("notify"), "use [[notify]] (an array of tables)")
+    notifiers = tuple(_notifier(v, table, i) for i, table in enumerate(raw_notify))
+    return Config(settings, resources, notifiers, path, path.parent.resolve())
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a resources.toml file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return parse_config(text, path)
+
+
+def with_overrides(config: Config, **overrides: Any) -> Config:
+    """A copy of `config` with some settings replaced (from command-line flags)."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    if not clean:
+        return config
+    return replace(config, settings=replace(config.settings, **clean))

@@ -1,0 +1,112 @@
+"""Bytes -> Page: title, visible text and charset. Pure; the only module that imports bs4.
+
+Pages come from hostile servers: wrong or missing charsets, invalid bytes, markup inside titles,
+truncated bodies. Nothing here raises on bad input; the worst case is a Page with no title.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, UnicodeDammit
+from bs4.element import Tag
+
+from .models import Page
+
+MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 500
+_WHITESPACE = re.compile(r"\s+")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title)\b",
+                         re.IGNORECASE | re.DOTALL)
+_INVISIBLE = ("script", "style", "noscript", "template", "svg")
+_TITLE_ONLY = SoupStrainer("title")
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace (newlines, tabs, NBSP) to single spaces and strip."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    if not content_type:
+        return None
+    match = _CHARSET.search(content_type)
+    return match.group(1).lower() if match else None
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """HTML by declared type, or by sniffing when the type is missing or generic."""
+    if content_type:
+        kind = content_type.split(";", 1)[0].strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            return True
+        if kind not in ("", "text/plain", "application/octet-stream"):
+            return False
+    return bool(_HTML_SNIFF.match(body[:1024]))
+
+
+def _trim_partial(body: bytes) -> bytes:
+    """Drop an incomplete UTF-8 sequence left at the end of a truncated body."""
+    for back in range(1, 4):
+        if len(body) < back:
+            break
+        byte = body[-back]
+        if byte < 0x80:
+            return body
+        if byte >= 0xC0:  # lead byte: is its sequence complete?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return body if back >= need else body[:-back]
+    return body
+
+
+def decode(
+    body: bytes, content_type: str | None, truncated: bool = False
+) -> tuple[str, str | None]:
+    """Bytes -> (text, charset used): header charset, then <meta>, then UTF-8/cp1252."""
+    if truncated:
+        body = _trim_partial(body)
+    declared = header_charset(content_type)
+    known = [declared] if declared else []
+    dammit = UnicodeDammit(body, known_definite_encodings=known, is_html=True)
+    if dammit.unicode_markup is None:  # pragma: no cover - cp1252 fallback always decodes
+        return body.decode("utf-8", "replace"), "utf-8"
+    return dammit.unicode_markup, dammit.original_encoding
+
+
+def _pick_title(soup: BeautifulSoup) -> str | None:
+    for tag in soup.find_all("title"):
+        if not isinstance(tag, Tag) or tag.find_parent("svg") is not None:
+            continue
+        title = collapse(tag.get_text())
+        return title[:MAX_TITLE_CHARS] if title else None
+    return None
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    for tag in soup.find_all(_INVISIBLE):
+        tag.decompose()
+    body = soup.body or soup
+    return collapse(body.get_text(" "))[:MAX_TEXT_CHARS]
+
+
+def extract(
+    body: bytes, content_type: str | None, *, truncated: bool = False, want_text: bool = True
+) -> Page:
+    """Parse a (possibly capped) body. `want_text=False` skips visible text (cheaper)."""
+    if not body or not is_html(content_type, body):
+        return Page(is_html=False)
+    markup, charset = decode(body, content_type, truncated)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        if want_text:
+            soup = BeautifulSoup(markup, "lxml")
+            title = _pick_title(soup)
+            text = visible_text(soup)
+        else:
+            soup = BeautifulSoup(markup, "lxml", parse_only=_TITLE_ONLY)
+            title = _pick_title(soup)
+            text = ""
+    return Page(title=title, text=text, is_html=True, charset=charset)

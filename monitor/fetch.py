@@ -1,0 +1,353 @@
+"""The only module that speaks HTTP: URL -> Fetched facts.
+
+One `httpx.AsyncClient` per run over a per-origin pooled transport; a global and a per-host
+limit; redirects followed by hand so the chain is recorded and loops are caught; bodies
+streamed and decompressed here under a byte cap, so endless bodies and gzip bombs cost at most
+`max_bytes`; a hard deadline per attempt covering connect, redirects and the body read.
+Failures of the outside world come back as data (`Fetched.error`), never as exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import random
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from .extract import extract
+from .models import Fetched, FetchError, Hop, Page
+from .transport import PerHostTransport
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+KEPT_HEADERS = frozenset({
+    "content-type", "content-length", "location", "retry-after", "server", "cf-ray",
+    "cf-mitigated", "x-robots-tag", "last-modified", "etag",
+})
+_NAME_NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+_CONNECTION_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH,
+                      errno.ENETUNREACH, errno.ETIMEDOUT}
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    timeout: float = 15.0
+    concurrency: int = 32
+    per_host: int = 2
+    retries: int = 2
+    user_agent: str = "curated-link-monitor"
+    max_bytes: int = 1024 * 1024
+    max_redirects: int = 10
+    host_delay: float = 0.0
+    retry_after_max: float = 30.0
+    backoff: float = 0.5
+    ca_bundle: str | None = None
+
+
+class _CappedDecoder:
+    """Content-Encoding decoder that never produces more than `limit` bytes (bomb-proof)."""
+
+    def __init__(self, encoding: str | None, limit: int) -> None:
+        encoding = (encoding or "identity").strip().lower()
+        self.limit = limit
+        self._zlib: zlib._Decompress | None = None
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+        self._deflate_raw_fallback = encoding == "deflate"
+        self.supported = encoding in ("identity", "gzip", "x-gzip", "deflate", "")
+
+    def feed(self, raw: bytes, room: int) -> bytes:
+        if self._zlib is None:
+            return raw[:room]
+        try:
+            return self._zlib.decompress(raw, room)
+        except zlib.error:
+            if self._deflate_raw_fallback:  # some servers send raw deflate without a header
+                self._deflate_raw_fallback = False
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self._zlib.decompress(raw, room)
+            raise
+
+
+def _cause_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        chain.append(current)
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def classify_error(exc: BaseException) -> tuple[FetchError, str]:
+    """Map an exception from httpx/httpcore/ssl/socket to a FetchError and a short detail."""
+    chain = _cause_chain(exc)
+    for item in chain:
+        if isinstance(item, socket.gaierror):
+            if item.errno in _NAME_NOT_FOUND:
+                return FetchError.DNS, f"name does not resolve ({item.strerror})"
+            return FetchError.CONNECT, f"DNS lookup failed ({item.strerror})"
+        if isinstance(item, ssl.SSLCertVerificationError):
+            return FetchError.TLS, f"certificate verification failed: {item.verify_message}"
+        if isinstance(item, ssl.SSLError):
+            return FetchError.TLS, f"TLS error: {item.reason or item}"
+    for item in chain:
+        if isinstance(item, httpx.TimeoutException | TimeoutError):
+            return FetchError.TIMEOUT, "no complete answer within the deadline"
+    for item in chain:
+        if isinstance(item, httpx.RemoteProtocolError | httpx.LocalProtocolError):
+            return FetchError.PROTOCOL, f"invalid HTTP from server: {str(item)[:200]}"
+        if isinstance(item, httpx.ReadError):
+            return FetchError.CONNECT, f"connection broken while reading: {str(item)[:200]}"
+        if isinstance(item, OSError) and item.errno in _CONNECTION_ERRNOS:
+            return FetchError.CONNECT, os.strerror(item.errno).lower()
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError | httpx.NetworkError):
+        return FetchError.CONNECT, message[:200]
+    return FetchError.PROTOCOL, f"{type(exc).__name__}: {message[:200]}"
+
+
+def _retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def _tls_expiry(response: httpx.Response) -> datetime | None:
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    ssl_object = stream.get_extra_info("ssl_object")
+    if ssl_object is None:
+        return None
+    cert = ssl_object.getpeercert()
+    if not cert or "notAfter" not in cert:
+        return None
+    return datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
+
+
+class _Failed(Exception):
+    """Internal: a failure that is a verdict-worthy fact (redirect problems)."""
+
+    def __init__(self, kind: FetchError, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+class Fetcher:
+    """Fetches URLs politely. Create one per run with `async with Fetcher(options) as f:`."""
+
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        want_text: Callable[[str], bool] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.options = options
+        self._clock = clock
+        self._global = asyncio.Semaphore(options.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._last_start: dict[str, float] = {}
+        self._host_waiters: dict[str, int] = {}
+        ssl_context = ssl.create_default_context(cafile=options.ca_bundle)
+        self._transport = PerHostTransport(per_host=options.per_host, ssl_context=ssl_context)
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(options.timeout),
+            headers={
+                "User-Agent": options.user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
+        )
+        self._want_text = want_text or (lambda url: True)
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    @asynccontextmanager
+    async def _host_slot(self, url: httpx.URL) -> AsyncIterator[None]:
+        """Per-host concurrency plus a minimum gap between request starts to one host."""
+        host = f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+        semaphore = self._hosts.get(host)
+        if semaphore is None:
+            semaphore = self._hosts[host] = asyncio.Semaphore(self.options.per_host)
+        self._host_waiters[host] = self._host_waiters.get(host, 0) + 1
+        try:
+            async with semaphore:
+                if self.options.host_delay > 0:
+                    last = self._last_start.get(host)
+                    now = self._clock()
+                    if last is not None and now - last < self.options.host_delay:
+                        self._last_start[host] = last + self.options.host_delay
+                        await asyncio.sleep(last + self.options.host_delay - now)
+                    else:
+                        self._last_start[host] = now
+                yield
+        finally:
+            self._host_waiters[host] -= 1
+            if self._host_waiters[host] == 0 and self.options.host_delay <= 0:
+                # Nobody else wants this host now: forget its state so memory stays flat.
+                del self._host_waiters[host]
+                self._hosts.pop(host, None)
+
+    async def fetch(self, url: str) -> Fetched:
+        """Fetch with retries for transient failures; never raises for network problems."""
+        options = self.options
+        attempt = 0
+        started = self._clock()
+        while True:
+            attempt += 1
+            result = await self._attempt(url)
+            transient = result.error in (FetchError.TIMEOUT, FetchError.CONNECT) or (
+                result.http_status in TRANSIENT_STATUSES or result.http_status == 429
+            )
+            if not transient or attempt > options.retries:
+                break
+            wait = options.backoff * (2 ** (attempt - 1)) * (1 + random.random() / 4)
+            if result.http_status in (429, 503):
+                after = _retry_after_seconds(result.header("retry-after"))
+                if after is not None:
+                    if after > options.retry_after_max:
+                        break  # the site asks for more patience than we have: report now
+                    wait = max(wait, after)
+            elif result.http_status == 429:
+                break  # rate limited without a hint: do not hammer
+            await asyncio.sleep(wait)
+        elapsed = (self._clock() - started) * 1000 if attempt > 1 else result.elapsed_ms
+        return replace(result, attempts=attempt, elapsed_ms=round(elapsed, 1))
+
+    async def _attempt(self, url: str) -> Fetched:
+        started = self._clock()
+        hops: list[Hop] = []
+        try:
+            async with asyncio.timeout(self.options.timeout):
+                return await self._follow(url, hops, started)
+        except _Failed as failure:
+            kind, detail = failure.kind, failure.detail
+        except TimeoutError:
+            kind = FetchError.TIMEOUT
+            detail = f"no complete answer within {self.options.timeout:g} s"
+        except (httpx.HTTPError, OSError, ssl.SSLError, zlib.error, ValueError) as exc:
+            kind, detail = classify_error(exc)
+        return Fetched(
+            url=url, final_url=(hops[-1].target or hops[-1].url) if hops else url,
+            redirects=tuple(hops), error=kind, error_detail=detail,
+            elapsed_ms=round((self._clock() - started) * 1000, 1),
+        )
+
+    async def _follow(self, url: str, hops: list[Hop], started: float) -> Fetched:
+        seen = {url}
+        current = httpx.URL(url)
+        while True:
+            # Slots are taken per hop and released before the next, so a redirect to another
+            # host never waits while holding a slot (no cross-host deadlock).
+            async with self._host_slot(current), self._global:
+                request = self._client.build_request("GET", current)
+                response = await self._client.send(request, stream=True)
+                try:
+                    if response.status_code in REDIRECT_CODES:
+                        target = self._next_location(response, current)
+                    else:
+                        return await self._final(url, response, hops, started)
+                finally:
+                    await response.aclose()
+            hops.append(Hop(str(current), response.status_code, str(target or "")))
+            if target is None:
+                raise _Failed(FetchError.BAD_REDIRECT,
+                              f"{response.status_code} redirect without a usable Location")
+            if str(target) in seen:
+                raise _Failed(FetchError.REDIRECT_LOOP, f"redirect loop back to {target}")
+            if len(hops) > self.options.max_redirects:
+                raise _Failed(FetchError.TOO_MANY_REDIRECTS,
+                              f"more than {self.options.max_redirects} redirects")
+            seen.add(str(target))
+            current = target
+
+    @staticmethod
+    def _next_location(response: httpx.Response, current: httpx.URL) -> httpx.URL | None:
+        location = response.headers.get("location", "").strip()
+        if not location:
+            return None
+        try:
+            target = current.join(location)
+        except (httpx.InvalidURL, ValueError):
+            return None
+        if target.scheme not in ("http", "https") or not target.host:
+            return None
+        return target.copy_with(fragment=None)
+
+    async def _final(
+        self, url: str, response: httpx.Response, hops: list[Hop], started: float
+    ) -> Fetched:
+        content_type = response.headers.get("content-type")
+        body, truncated = await self._read_capped(response)
+        page = (
+            extract(body, content_type, truncated=truncated, want_text=self._want_text(url))
+            if body else Page()
+        )
+        headers = tuple(
+            (key.lower(), value[:500]) for key, value in response.headers.items()
+            if key.lower() in KEPT_HEADERS
+        )
+        return Fetched(
+            url=url,
+            final_url=str(response.url),
+            http_status=response.status_code,
+            redirects=tuple(hops),
+            content_type=content_type,
+            headers=headers,
+            page=page,
+            bytes_read=len(body),
+            truncated=truncated,
+            elapsed_ms=round((self._clock() - started) * 1000, 1),
+            tls_expires_at=_tls_expiry(response),
+        )
+
+    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
+        """Read and decode at most `max_bytes` of body; stop the transfer there."""
+        limit = self.options.max_bytes
+        decoder = _CappedDecoder(response.headers.get("content-encoding"), limit)
+        if not decoder.supported:
+            return b"", False
+        chunks: list[bytes] = []
+        size = 0
+        async for raw in response.aiter_raw():
+            piece = decoder.feed(raw, limit - size)
+            chunks.append(piece)
+            size += len(piece)
+            if size >= limit:
+                return b"".join(chunks), True
+        return b"".join(chunks), False

@@ -1,0 +1,189 @@
+"""(resource, fetched facts, context) -> Verdict. Pure: no network, no clock, no database.
+
+The order of the rules matters and is the policy:
+1. transport failures (DNS, TLS, timeouts, redirect problems);
+2. bot challenges, whatever their status code (a challenge is never "drifted" or "broken");
+3. HTTP status classes (404/410, other 4xx, 401/403/429, 5xx);
+4. a 200 that is not the page any more: homepage redirect, parked domain, soft-404;
+5. drift: title changed beyond the threshold, keywords missing;
+6. a permanent redirect of the curated URL (works, but the link should be updated);
+7. ok.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from .models import Fetched, FetchError, Reason, Resource, Status, Verdict
+from .signals import (
+    looks_challenge,
+    looks_parked,
+    looks_soft_404,
+    missing_keywords,
+    normalise_title,
+    title_similarity,
+)
+
+_ERRORS: dict[FetchError, tuple[Status, Reason]] = {
+    FetchError.DNS: (Status.BROKEN, Reason.DNS),
+    FetchError.REDIRECT_LOOP: (Status.BROKEN, Reason.REDIRECT_LOOP),
+    FetchError.TOO_MANY_REDIRECTS: (Status.BROKEN, Reason.TOO_MANY_REDIRECTS),
+    FetchError.BAD_REDIRECT: (Status.BROKEN, Reason.BAD_REDIRECT),
+    FetchError.TIMEOUT: (Status.DOWN, Reason.TIMEOUT),
+    FetchError.CONNECT: (Status.DOWN, Reason.CONNECT),
+    FetchError.TLS: (Status.DOWN, Reason.TLS),
+    FetchError.PROTOCOL: (Status.DOWN, Reason.PROTOCOL),
+    FetchError.ROBOTS: (Status.BLOCKED, Reason.ROBOTS),
+}
+PERMANENT = frozenset({301, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the judge needs besides the fetch: thresholds and what history knows."""
+
+    title_threshold: float = 0.6
+    baseline_title: str | None = None  # expected_title, or the learned baseline
+    baseline_source: str = "expected_title"
+    tls_warn_days: int = 14
+    now: datetime | None = None
+    catch_all_title: str | None = None  # the title a random path on this host gets
+
+
+def _status_verdict(code: int) -> Verdict | None:
+    if code in (404, 410):
+        return Verdict(Status.BROKEN, Reason.NOT_FOUND, f"HTTP {code}")
+    if code in (401, 403):
+        return Verdict(Status.BLOCKED, Reason.FORBIDDEN, f"HTTP {code}: the site refused us")
+    if code == 429:
+        return Verdict(Status.BLOCKED, Reason.RATE_LIMITED, "HTTP 429 Too Many Requests")
+    if code >= 500:
+        return Verdict(Status.DOWN, Reason.SERVER_ERROR, f"HTTP {code}")
+    if code >= 400 or code < 200 or code >= 300:
+        return Verdict(Status.BROKEN, Reason.HTTP_ERROR, f"HTTP {code}")
+    return None
+
+
+def _is_deep(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path.strip("/") != "" or bool(parts.query)
+
+
+def _homepage_redirect(fetched: Fetched) -> str | None:
+    if not fetched.redirects or not _is_deep(fetched.url):
+        return None
+    if _is_deep(fetched.final_url):
+        return None
+    return f"{fetched.url} now redirects to the home page {fetched.final_url}"
+
+
+def moved_to(fetched: Fetched) -> str | None:
+    """The URL the curated link permanently moved to: the end of its leading 301/308 hops."""
+    target = None
+    for hop in fetched.redirects:
+        if hop.status not in PERMANENT:
+            break
+        target = hop.target
+    if target is None or target.rstrip("/") == fetched.url.rstrip("/"):
+        return None
+    return target
+
+
+def _warnings(fetched: Fetched, ctx: Context) -> tuple[str, ...]:
+    warnings: list[str] = []
+    if fetched.tls_expires_at is not None and ctx.now is not None:
+        days = (fetched.tls_expires_at - ctx.now).total_seconds() / 86400
+        if days < ctx.tls_warn_days:
+            warnings.append(f"TLS certificate expires in {days:.1f} days")
+    if fetched.truncated:
+        warnings.append(f"body cut at {fetched.bytes_read} bytes")
+    return tuple(warnings)
+
+
+def judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
+    """One verdict per fetch; never raises."""
+    warnings = _warnings(fetched, ctx)
+    verdict = _judge(resource, fetched, ctx)
+    if verdict.status is Status.OK and fetched.redirects and \
+            fetched.redirects[0].status in PERMANENT:
+        warnings += (f"permanently redirects to {fetched.final_url} (same page)",)
+    if warnings:
+        return Verdict(verdict.status, verdict.reason, verdict.detail, warnings)
+    return verdict
+
+
+def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
+    if fetched.error is not None:
+        status, reason = _ERRORS[fetched.error]
+        return Verdict(status, reason, fetched.error_detail)
+    code = fetched.http_status or 0
+    page = fetched.page
+    headers = dict(fetched.headers)
+    challenge = looks_challenge(page.title, page.text, headers, code)
+    if challenge:
+        return Verdict(Status.BLOCKED, Reason.CHALLENGE, challenge)
+    by_status = _status_verdict(code)
+    if by_status is not None:
+        return by_status
+
+    home = _homepage_redirect(fetched)
+    if home:
+        return Verdict(Status.BROKEN, Reason.HOMEPAGE_REDIRECT, home)
+    parked = looks_parked(page.title, page.text) if page.is_html else None
+    if parked:
+        return Verdict(Status.BROKEN, Reason.PARKED, parked)
+    if page.is_html:
+        soft = _soft_404(page.title, page.text, ctx)
+        if soft:
+            return Verdict(Status.BROKEN, Reason.SOFT_404, soft)
+
+    drift = _drift(resource, fetched, ctx)
+    if drift is not None:
+        return drift
+
+    new_url = moved_to(fetched)
+    if new_url:
+        first = fetched.redirects[0].status
+        return Verdict(Status.MOVED, Reason.PERMANENT_REDIRECT, f"{first} → use {new_url}")
+    return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
+
+
+def _soft_404(title: str | None, text: str, ctx: Context) -> str | None:
+    baseline = ctx.baseline_title
+    if title and baseline and title_similarity(baseline, title) >= ctx.title_threshold:
+        return None  # the curated page itself may be about errors; it has not changed
+    if (
+        title and ctx.catch_all_title
+        and normalise_title(title) == normalise_title(ctx.catch_all_title)
+        and not (baseline and normalise_title(baseline) == normalise_title(title))
+    ):
+        return f"same title as this site's page for a nonexistent URL ({title!r})"
+    return looks_soft_404(title, text)
+
+
+def _drift(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict | None:
+    page = fetched.page
+    if not page.is_html:
+        return None  # PDFs and other files: judged by status alone
+    baseline = ctx.baseline_title
+    if baseline:
+        current = page.title or ""
+        score = title_similarity(baseline, current)
+        if score < ctx.title_threshold:
+            shown = repr(page.title) if page.title else "no title"
+            what = "expected" if ctx.baseline_source == "expected_title" else "baseline"
+            return Verdict(
+                Status.DRIFTED, Reason.TITLE_CHANGED,
+                f"{what} {baseline!r}, now {shown} (similarity {score:.2f} < "
+                f"{ctx.title_threshold:.2f})",
+            )
+    missing = missing_keywords(resource.keywords, page.text)
+    if missing:
+        return Verdict(
+            Status.DRIFTED, Reason.KEYWORD_MISSING,
+            "missing keyword" + ("s " if len(missing) > 1 else " ")
+            + ", ".join(repr(word) for word in missing),
+        )
+    return None

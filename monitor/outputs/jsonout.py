@@ -1,0 +1,57 @@
+"""The stable, versioned JSON document (`--json`). Bump VERSION on incompatible changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ..models import Result, Run
+
+VERSION = 1
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "name": result.name,
+        "url": result.url,
+        "status": result.status.value,
+        "reason": result.reason.value,
+        "detail": result.detail,
+        "http_status": result.http_status,
+        "final_url": result.final_url,
+        "redirects": [{"url": hop.url, "status": hop.status, "location": hop.target}
+                      for hop in result.redirects],
+        "title": result.title,
+        "expected_title": result.expected_title,
+        "elapsed_ms": result.elapsed_ms,
+        "checked_at": _time(result.checked_at),
+        "tags": list(result.tags),
+        "warnings": list(result.warnings),
+        "tls_days_left": result.tls_days_left,
+        "since": _time(result.since),
+        "streak": result.streak,
+        "confirmed": result.confirmed,
+        "previous_status": result.previous_status.value if result.previous_status else None,
+    }
+
+
+def run_dict(run: Run) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "run_id": run.run_id,
+        "started_at": _time(run.started_at),
+        "finished_at": _time(run.finished_at),
+        "offline": run.offline,
+        "summary": run.summary(),
+        "results": [result_dict(result) for result in run.results],
+    }
+
+
+def render_json(run: Run) -> str:
+    return json.dumps(run_dict(run), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,163 @@
+"""One check run: resources -> fetch (deduplicated, interleaved by host) -> judge -> Run.
+
+Cron, the daemon and CI all call `check()`. It touches the database only to read baselines;
+storing the run is the caller's next step (`Store.record_run`), keeping data flow one way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from .config import Config
+from .fetch import Fetcher, FetchOptions
+from .judge import Context, judge
+from .models import Fetched, Reason, Resource, Result, Run, Status
+from .store import Baseline
+
+OFFLINE_REASONS = frozenset({Reason.DNS, Reason.CONNECT, Reason.TIMEOUT})
+ProgressHook = Callable[[Result], None]
+
+
+@dataclass(slots=True)
+class _Probes:
+    """Once-per-host-per-run catch-all probes: the title a nonexistent path gets."""
+
+    fetcher: Fetcher
+    pending: dict[str, asyncio.Task[str | None]] = field(default_factory=dict)
+
+    async def catch_all_title(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        task = self.pending.get(origin)
+        if task is None:
+            task = asyncio.ensure_future(self._probe(origin))
+            self.pending[origin] = task
+        return await task
+
+    async def _probe(self, origin: str) -> str | None:
+        fetched = await self.fetcher.fetch(f"{origin}/{secrets.token_hex(12)}-monitor-probe")
+        if fetched.error is None and fetched.http_status == 200 and fetched.page.title:
+            return fetched.page.title
+        return None
+
+
+def fetch_options(config: Config) -> FetchOptions:
+    s = config.settings
+    return FetchOptions(
+        timeout=s.timeout, concurrency=s.concurrency, per_host=s.per_host, retries=s.retries,
+        user_agent=s.user_agent, max_bytes=s.max_bytes, max_redirects=s.max_redirects,
+        host_delay=s.host_delay, retry_after_max=s.retry_after_max,
+        ca_bundle=str(config.resolve(s.ca_bundle)) if s.ca_bundle else None,
+    )
+
+
+def interleave_by_host(urls: Iterable[str]) -> Iterator[str]:
+    """Round-robin across hosts so the workers in flight are spread over many hosts."""
+    queues: dict[str, list[str]] = defaultdict(list)
+    for url in urls:
+        queues[urlsplit(url).netloc.lower()].append(url)
+    lists = list(queues.values())
+    for index in range(max((len(q) for q in lists), default=0)):
+        for queue in lists:
+            if index < len(queue):
+                yield queue[index]
+
+
+def baseline_for(resource: Resource, baselines: dict[str, Baseline]) -> tuple[str | None, str]:
+    """The title to compare against and where it came from.
+
+    expected_title in the file wins, unless the curator accepted a newer title while the file
+    still said the same thing; without expected_title, the learned or accepted baseline is used.
+    """
+    stored = baselines.get(resource.id)
+    if resource.expected_title:
+        if stored and stored.source == "accepted" and stored.expected_title == \
+                resource.expected_title:
+            return stored.title, "accepted"
+        return resource.expected_title, "expected_title"
+    if stored:
+        return stored.title, stored.source
+    return None, "none"
+
+
+def is_offline(results: Iterable[Result]) -> bool:
+    """Every resource, on at least two origins, failed at the network level: it is us."""
+    results = list(results)
+    origins = {urlsplit(r.url).netloc for r in results}
+    return len(origins) >= 2 and all(
+        r.status in (Status.DOWN, Status.BROKEN) and r.reason in OFFLINE_REASONS
+        for r in results
+    )
+
+
+async def _judge_one(
+    resource: Resource, fetched: Fetched, config: Config, baselines: dict[str, Baseline],
+    probes: _Probes, now: datetime,
+) -> Result:
+    settings = config.settings
+    baseline, source = baseline_for(resource, baselines)
+    ctx = Context(
+        title_threshold=resource.title_threshold if resource.title_threshold is not None
+        else settings.title_threshold,
+        baseline_title=baseline, baseline_source=source, tls_warn_days=settings.tls_warn_days,
+        now=now,
+    )
+    verdict = judge(resource, fetched, ctx)
+    if verdict.reason is Reason.TITLE_CHANGED or (
+        verdict.status is Status.OK and baseline is None and fetched.page.is_html
+    ):
+        # A changed or never-seen title: is it just what this site says for any missing page?
+        catch_all = await probes.catch_all_title(fetched.final_url)
+        if catch_all:
+            verdict = judge(resource, fetched, replace(ctx, catch_all_title=catch_all))
+    tls_days = None
+    if fetched.tls_expires_at is not None:
+        tls_days = round((fetched.tls_expires_at - now).total_seconds() / 86400, 1)
+    return Result(
+        id=resource.id, name=resource.name, url=resource.url, status=verdict.status,
+        reason=verdict.reason, detail=verdict.detail, http_status=fetched.http_status,
+        final_url=fetched.final_url, redirects=fetched.redirects, title=fetched.page.title,
+        expected_title=baseline, elapsed_ms=fetched.elapsed_ms, checked_at=now,
+        tags=resource.tags, warnings=verdict.warnings, tls_days_left=tls_days,
+    )
+
+
+async def check(
+    config: Config,
+    baselines: dict[str, Baseline] | None = None,
+    *,
+    on_result: ProgressHook | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Run:
+    """Fetch and judge every resource; results come back in config order."""
+    baselines = baselines or {}
+    started = clock()
+    by_url: dict[str, list[Resource]] = defaultdict(list)
+    for resource in config.resources:
+        by_url[resource.url].append(resource)
+    results: dict[str, Result] = {}
+    options = fetch_options(config)
+    async with Fetcher(options) as f:
+        probes = _Probes(f)
+        queue = iter(interleave_by_host(by_url))
+
+        async def worker() -> None:
+            for url in queue:
+                fetched = await f.fetch(url)
+                now = clock()
+                for resource in by_url[url]:
+                    result = await _judge_one(resource, fetched, config, baselines, probes, now)
+                    results[resource.id] = result
+                    if on_result is not None:
+                        on_result(result)
+
+        workers = min(options.concurrency, len(by_url))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+    ordered = tuple(results[r.id] for r in config.resources)
+    return Run(started, clock(), ordered, offline=is_offline(ordered))

@@ -1,0 +1,319 @@
+"""SQLite history: runs, one result row per resource per run, streak state and title baselines.
+
+Every run is written in one transaction (WAL journal), so a run killed half-way leaves the
+history exactly as it was before it. Times are stored as ISO-8601 UTC strings.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .models import Hop, Reason, Result, Run, Status
+from .streak import Change, State, advance, is_notable
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    offline INTEGER NOT NULL DEFAULT 0,
+    summary TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    resource_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    http_status INTEGER,
+    final_url TEXT NOT NULL,
+    redirects TEXT NOT NULL,
+    title TEXT,
+    expected_title TEXT,
+    elapsed_ms REAL NOT NULL,
+    checked_at TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    tls_days_left REAL,
+    since TEXT,
+    streak INTEGER NOT NULL,
+    confirmed INTEGER NOT NULL,
+    previous_status TEXT,
+    PRIMARY KEY (run_id, resource_id)
+);
+CREATE INDEX IF NOT EXISTS results_by_resource ON results(resource_id, run_id);
+CREATE TABLE IF NOT EXISTS state (
+    resource_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    since TEXT NOT NULL,
+    streak INTEGER NOT NULL,
+    confirmed_status TEXT,
+    confirmed_since TEXT
+);
+CREATE TABLE IF NOT EXISTS baselines (
+    resource_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    expected_title TEXT,
+    recorded_at TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """The history database cannot be used (not SQLite, newer schema, unwritable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A title the page is compared against when resources.toml gives none (or after accept)."""
+
+    resource_id: str
+    title: str
+    source: str  # "learned" (first good check) or "accepted" (monitor accept)
+    expected_title: str | None  # resources.toml's expected_title when this was recorded
+    recorded_at: datetime
+
+
+def _ts(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """The history database. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot use as history database: {exc}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self._db.executescript(_SCHEMA)  # idempotent; executescript commits on its own
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            elif int(row["value"]) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: written by a newer version (schema {row['value']})"
+                )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def states(self) -> dict[str, State]:
+        rows = self._db.execute("SELECT * FROM state").fetchall()
+        return {
+            row["resource_id"]: State(
+                Status(row["status"]), _dt(row["since"]) or datetime.min, row["streak"],
+                Status(row["confirmed_status"]) if row["confirmed_status"] else None,
+                _dt(row["confirmed_since"]),
+            )
+            for row in rows
+        }
+
+    def baselines(self) -> dict[str, Baseline]:
+        rows = self._db.execute("SELECT * FROM baselines ORDER BY resource_id").fetchall()
+        return {
+            row["resource_id"]: Baseline(
+                row["resource_id"], row["title"], row["source"], row["expected_title"],
+                _dt(row["recorded_at"]) or datetime.min,
+            )
+            for row in rows
+        }
+
+    def run_ids(self, limit: int) -> list[int]:
+        """The ids of the newest `limit` runs, oldest first."""
+        rows = self._db.execute(
+            "SELECT id FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [row["id"] for row in reversed(rows)]
+
+    def load_run(self, run_id: int | None = None) -> Run | None:
+        """A stored run (the latest by default) rebuilt with its results in stored order."""
+        if run_id is None:
+            row = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        else:
+            row = self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        results = self._db.execute(
+            "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],)
+        ).fetchall()
+        return Run(
+            started_at=_dt(row["started_at"]) or datetime.min,
+            finished_at=_dt(row["finished_at"]) or datetime.min,
+            results=tuple(_result_from_row(r) for r in results),
+            offline=bool(row["offline"]),
+            run_id=row["id"],
+        )
+
+    def results_since(self, resource_ids: Iterable[str], first_run_id: int) -> list[sqlite3.Row]:
+        """Compact history rows (run, resource, status, elapsed, time) for the report."""
+        ids = list(resource_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self._db.execute(
+            "SELECT r.run_id, r.resource_id, r.status, r.reason, r.elapsed_ms, r.checked_at, "
+            "runs.offline FROM results r JOIN runs ON runs.id = r.run_id "
+            f"WHERE r.run_id >= ? AND r.resource_id IN ({marks}) ORDER BY r.run_id",
+            (first_run_id, *ids),
+        ).fetchall()
+
+    def uptime(self, resource_id: str, since: datetime) -> float | None:
+        """Share of non-offline runs since `since` in which the resource was usable."""
+        row = self._db.execute(
+            "SELECT COUNT(*) AS n, SUM(r.status IN ('ok', 'moved', 'drifted')) AS up "
+            "FROM results r JOIN runs ON runs.id = r.run_id "
+            "WHERE r.resource_id = ? AND r.checked_at >= ? AND runs.offline = 0",
+            (resource_id, since.isoformat()),
+        ).fetchone()
+        return (row["up"] or 0) / row["n"] if row["n"] else None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def record_run(self, run: Run, confirm_runs: int) -> tuple[Run, list[Change]]:
+        """Store a run atomically; fill in streak fields; return the confirmed changes."""
+        states = self.states()
+        changes: list[Change] = []
+        new_states: dict[str, State] = {}
+        results: list[Result] = []
+        for result in run.results:
+            previous = states.get(result.id)
+            if run.offline:
+                # Our own network was down: this run says nothing about the sites.
+                state = previous
+                confirmed = False
+            else:
+                state, changed = advance(previous, result.status, result.checked_at, confirm_runs)
+                new_states[result.id] = state
+                confirmed = state.confirmed_status == result.status
+                if changed and is_notable(previous.confirmed_status if previous else None,
+                                          result.status):
+                    changes.append(Change(
+                        result.id, previous.confirmed_status if previous else None,
+                        result.status, state.since,
+                    ))
+            results.append(replace(
+                result,
+                since=state.since if state and state.status == result.status else None,
+                streak=state.streak if state and state.status == result.status else 0,
+                confirmed=confirmed,
+                previous_status=previous.status if previous else None,
+            ))
+        stored = replace(run, results=tuple(results))
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (started_at, finished_at, offline, summary) VALUES (?,?,?,?)",
+                (_ts(run.started_at), _ts(run.finished_at), int(run.offline),
+                 json.dumps(stored.summary())),
+            )
+            run_id = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_result_row(run_id, r) for r in results],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO state VALUES (?,?,?,?,?,?)",
+                [
+                    (rid, s.status.value, _ts(s.since), s.streak,
+                     s.confirmed_status.value if s.confirmed_status else None,
+                     _ts(s.confirmed_since))
+                    for rid, s in new_states.items()
+                ],
+            )
+        return replace(stored, run_id=run_id), changes
+
+    def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
+        """Record {resource id: title} of first successful checks that have no baseline yet."""
+        known = self.baselines()
+        fresh = [(rid, title, "learned", None, _ts(now))
+                 for rid, title in titles.items() if rid not in known]
+        if fresh:
+            with self._transaction() as db:
+                db.executemany("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)", fresh)
+        return [row[0] for row in fresh]
+
+    def accept(
+        self, titles: dict[str, tuple[str, str | None]], now: datetime
+    ) -> None:
+        """Record {resource id: (current title, expected_title in the file)} as baselines."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO baselines VALUES (?,?,?,?,?)",
+                [(rid, title, "accepted", expected, _ts(now))
+                 for rid, (title, expected) in titles.items()],
+            )
+
+    def prune(self, retention_days: int, now: datetime) -> int:
+        """Delete runs older than the retention period; returns how many went."""
+        cutoff = (now - timedelta(days=retention_days)).isoformat()
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM runs WHERE started_at < ?", (cutoff,))
+        return cursor.rowcount
+
+
+def _result_row(run_id: int | None, r: Result) -> tuple[object, ...]:
+    return (
+        run_id, r.id, r.name, r.url, r.status.value, r.reason.value, r.detail, r.http_status,
+        r.final_url, json.dumps([[h.url, h.status, h.target] for h in r.redirects]), r.title,
+        r.expected_title, r.elapsed_ms, _ts(r.checked_at), json.dumps(list(r.tags)),
+        json.dumps(list(r.warnings)), r.tls_days_left, _ts(r.since), r.streak, int(r.confirmed),
+        r.previous_status.value if r.previous_status else None,
+    )
+
+
+def _result_from_row(row: sqlite3.Row) -> Result:
+    return Result(
+        id=row["resource_id"], name=row["name"], url=row["url"], status=Status(row["status"]),
+        reason=Reason(row["reason"]), detail=row["detail"], http_status=row["http_status"],
+        final_url=row["final_url"],
+        redirects=tuple(Hop(u, s, t) for u, s, t in json.loads(row["redirects"])),
+        title=row["title"], expected_title=row["expected_title"], elapsed_ms=row["elapsed_ms"],
+        checked_at=_dt(row["checked_at"]) or datetime.min, tags=tuple(json.loads(row["tags"])),
+        warnings=tuple(json.loads(row["warnings"])), tls_days_left=row["tls_days_left"],
+        since=_dt(row["since"]), streak=row["streak"], confirmed=bool(row["confirmed"]),
+        previous_status=Status(row["previous_status"]) if row["previous_status"] else None,
+    )
