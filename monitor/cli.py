@@ -7,7 +7,6 @@ Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config e
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,7 +17,8 @@ from .config import Config, ConfigError, load_config, parse_fail_on, with_overri
 from .models import Run, Status
 from .outputs import write_atomic
 from .outputs.jsonout import render_json
-from .runner import baseline_for, check
+from .pipeline import database_path, run_once
+from .runner import baseline_for
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
@@ -86,10 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _database(config: Config, override: Path | None) -> Path:
-    return override if override is not None else config.resolve(config.settings.database)
-
-
 def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
     return [r.id for r in run.results if r.status.value in fail_on]
 
@@ -109,18 +105,10 @@ def _print_plain(run: Run, verbose: bool, fail_on: Sequence[str]) -> None:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    settings = config.settings
-    fail_on = args.fail_on or settings.fail_on
-    confirm_runs = args.confirm_runs or settings.confirm_runs
-    with Store(_database(config, args.db)) as store:
-        run = asyncio.run(check(config, store.baselines()))
-        run, _changes = store.record_run(run, confirm_runs)
-        learnable = {
-            r.id: r.title for r, res in zip(run.results, config.resources, strict=True)
-            if r.status is Status.OK and r.title and res.expected_title is None
-        }
-        store.learn_baselines(learnable, run.finished_at)
-        store.prune(settings.retention_days, run.finished_at)
+    fail_on = args.fail_on or config.settings.fail_on
+    confirm_runs = args.confirm_runs or config.settings.confirm_runs
+    outcome = run_once(config, db=args.db, confirm_runs=confirm_runs)
+    run = outcome.run
     if args.json == "-":
         sys.stdout.write(render_json(run))
     elif args.json:
@@ -144,7 +132,7 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
     if unknown:
         raise UsageError(f"unknown resource id(s): {', '.join(unknown)}")
     wanted = list(known) if args.all else args.ids
-    with Store(_database(config, args.db)) as store:
+    with Store(database_path(config, args.db)) as store:
         latest = store.load_run()
         if latest is None:
             raise UsageError("no run in the history yet: run `monitor check` first")
@@ -163,7 +151,7 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
-    with Store(_database(config, args.db)) as store:
+    with Store(database_path(config, args.db)) as store:
         stored = store.baselines()
     for resource in config.resources:
         title, source = baseline_for(resource, stored)

@@ -1,0 +1,49 @@
+"""One complete check, as cron, the daemon and CI all run it: fetch and judge, then record.
+
+Outputs (reports, notifications, terminal) are the caller's business and read `Outcome`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .models import Run, Status
+from .runner import ProgressHook, check
+from .store import Store
+from .streak import Change
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    run: Run  # as stored: run_id, since, streak, confirmed filled in
+    changes: tuple[Change, ...]  # confirmed state changes worth telling someone about
+    learned: tuple[str, ...]  # resource ids whose title baseline was learned this run
+
+
+def database_path(config: Config, override: Path | None = None) -> Path:
+    return override if override is not None else config.resolve(config.settings.database)
+
+
+def run_once(
+    config: Config,
+    *,
+    db: Path | None = None,
+    confirm_runs: int | None = None,
+    on_result: ProgressHook | None = None,
+) -> Outcome:
+    """Fetch, judge and record one run atomically; prune old history."""
+    settings = config.settings
+    with Store(database_path(config, db)) as store:
+        run = asyncio.run(check(config, store.baselines(), on_result=on_result))
+        run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
+        learnable = {
+            result.id: result.title
+            for result, resource in zip(run.results, config.resources, strict=True)
+            if result.status is Status.OK and result.title and resource.expected_title is None
+        }
+        learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
+        store.prune(settings.retention_days, run.finished_at)
+    return Outcome(run, tuple(changes), tuple(learned))
