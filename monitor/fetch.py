@@ -19,11 +19,12 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
+from protego import Protego
 
 from .extract import extract
 from .models import Fetched, FetchError, Hop, Page
@@ -149,6 +150,25 @@ def _tls_expiry(response: httpx.Response) -> datetime | None:
     return datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
 
 
+@dataclass(slots=True)
+class _Trail:
+    """One attempt's progress: hops so far and network time spent against the budget."""
+
+    budget: float
+    spent: float = 0.0
+    hops: list[Hop] = field(default_factory=list)
+
+
+# Files whose body we never need: HEAD first (cheap for both sides), GET if HEAD is refused.
+_BINARY_SUFFIXES = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".webm", ".png",
+                    ".jpg", ".jpeg", ".gif", ".webp", ".doc", ".docx", ".ppt", ".pptx",
+                    ".xls", ".xlsx", ".epub", ".dmg", ".exe", ".iso")
+
+
+def _head_first(url: str) -> bool:
+    return httpx.URL(url).path.lower().endswith(_BINARY_SUFFIXES)
+
+
 class _Failed(Exception):
     """Internal: a failure that is a verdict-worthy fact (redirect problems)."""
 
@@ -174,6 +194,7 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._last_start: dict[str, float] = {}
         self._host_waiters: dict[str, int] = {}
+        self._robots: dict[str, asyncio.Future[Protego | None]] = {}
         ssl_context = ssl.create_default_context(cafile=options.ca_bundle)
         self._transport = PerHostTransport(per_host=options.per_host, ssl_context=ssl_context)
         self._client = httpx.AsyncClient(
@@ -223,14 +244,24 @@ class Fetcher:
                 del self._host_waiters[host]
                 self._hosts.pop(host, None)
 
-    async def fetch(self, url: str) -> Fetched:
+    async def fetch(self, url: str, *, respect_robots: bool = False) -> Fetched:
         """Fetch with retries for transient failures; never raises for network problems."""
         options = self.options
+        if respect_robots and not await self._robots_allow(url):
+            return Fetched(url=url, final_url=url, error=FetchError.ROBOTS,
+                           error_detail="robots.txt disallows this URL for our user agent")
         attempt = 0
-        started = self._clock()
+        spent = 0.0
         while True:
             attempt += 1
-            result = await self._attempt(url)
+            head = _head_first(url)
+            result = await self._attempt(url, head=head)
+            if head and (result.error is not None or (result.http_status or 0) >= 400):
+                # Many servers mishandle HEAD (405, 501, 404, a dropped connection): ask again
+                # with GET before believing it.
+                spent += result.elapsed_ms
+                result = await self._attempt(url, head=False)
+            spent += result.elapsed_ms
             transient = result.error in (FetchError.TIMEOUT, FetchError.CONNECT) or (
                 result.http_status in TRANSIENT_STATUSES or result.http_status == 429
             )
@@ -243,18 +274,15 @@ class Fetcher:
                     if after > options.retry_after_max:
                         break  # the site asks for more patience than we have: report now
                     wait = max(wait, after)
-            elif result.http_status == 429:
-                break  # rate limited without a hint: do not hammer
+                elif result.http_status == 429:
+                    break  # rate limited without a hint: do not hammer
             await asyncio.sleep(wait)
-        elapsed = (self._clock() - started) * 1000 if attempt > 1 else result.elapsed_ms
-        return replace(result, attempts=attempt, elapsed_ms=round(elapsed, 1))
+        return replace(result, attempts=attempt, elapsed_ms=round(spent, 1))
 
-    async def _attempt(self, url: str) -> Fetched:
-        started = self._clock()
-        hops: list[Hop] = []
+    async def _attempt(self, url: str, *, head: bool = False) -> Fetched:
+        trail = _Trail(budget=self.options.timeout)
         try:
-            async with asyncio.timeout(self.options.timeout):
-                return await self._follow(url, hops, started)
+            return await self._follow(url, trail, head)
         except _Failed as failure:
             kind, detail = failure.kind, failure.detail
         except TimeoutError:
@@ -262,28 +290,40 @@ class Fetcher:
             detail = f"no complete answer within {self.options.timeout:g} s"
         except (httpx.HTTPError, OSError, ssl.SSLError, zlib.error, ValueError) as exc:
             kind, detail = classify_error(exc)
+        hops = trail.hops
         return Fetched(
             url=url, final_url=(hops[-1].target or hops[-1].url) if hops else url,
             redirects=tuple(hops), error=kind, error_detail=detail,
-            elapsed_ms=round((self._clock() - started) * 1000, 1),
+            elapsed_ms=round(trail.spent * 1000, 1),
         )
 
-    async def _follow(self, url: str, hops: list[Hop], started: float) -> Fetched:
+    async def _follow(self, url: str, trail: _Trail, head: bool) -> Fetched:
+        """Follow redirects by hand. Only time on the network counts against the deadline;
+        waiting for a free slot (politeness) does not."""
         seen = {url}
         current = httpx.URL(url)
+        hops = trail.hops
         while True:
             # Slots are taken per hop and released before the next, so a redirect to another
             # host never waits while holding a slot (no cross-host deadlock).
+            final: Fetched | None = None
             async with self._host_slot(current), self._global:
-                request = self._client.build_request("GET", current)
-                response = await self._client.send(request, stream=True)
+                began = self._clock()
                 try:
-                    if response.status_code in REDIRECT_CODES:
-                        target = self._next_location(response, current)
-                    else:
-                        return await self._final(url, response, hops, started)
+                    async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
+                        request = self._client.build_request("HEAD" if head else "GET", current)
+                        response = await self._client.send(request, stream=True)
+                        try:
+                            if response.status_code in REDIRECT_CODES:
+                                target = self._next_location(response, current)
+                            else:
+                                final = await self._final(url, response, trail)
+                        finally:
+                            await response.aclose()
                 finally:
-                    await response.aclose()
+                    trail.spent += self._clock() - began
+            if final is not None:
+                return replace(final, elapsed_ms=round(trail.spent * 1000, 1))
             hops.append(Hop(str(current), response.status_code, str(target or "")))
             if target is None:
                 raise _Failed(FetchError.BAD_REDIRECT,
@@ -295,6 +335,32 @@ class Fetcher:
                               f"more than {self.options.max_redirects} redirects")
             seen.add(str(target))
             current = target
+
+    async def _robots_allow(self, url: str) -> bool:
+        """robots.txt, fetched once per origin per run; unreachable or 4xx means allowed."""
+        parsed = httpx.URL(url)
+        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        task = self._robots.get(origin)
+        if task is None:
+            task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        rules = await task
+        return rules is None or bool(rules.can_fetch(url, self.options.user_agent))
+
+    async def _load_robots(self, origin: str) -> Protego | None:
+        url = httpx.URL(origin + "/robots.txt")
+        try:
+            async with self._host_slot(url), self._global, asyncio.timeout(self.options.timeout):
+                request = self._client.build_request("GET", url)
+                response = await self._client.send(request, stream=True)
+                try:
+                    if response.status_code != 200:
+                        return None
+                    body, _ = await self._read_capped(response, limit=512 * 1024)
+                finally:
+                    await response.aclose()
+        except (httpx.HTTPError, OSError, TimeoutError, zlib.error, ValueError):
+            return None
+        return Protego.parse(body.decode("utf-8", "replace"))
 
     @staticmethod
     def _next_location(response: httpx.Response, current: httpx.URL) -> httpx.URL | None:
@@ -309,11 +375,12 @@ class Fetcher:
             return None
         return target.copy_with(fragment=None)
 
-    async def _final(
-        self, url: str, response: httpx.Response, hops: list[Hop], started: float
-    ) -> Fetched:
+    async def _final(self, url: str, response: httpx.Response, trail: _Trail) -> Fetched:
         content_type = response.headers.get("content-type")
-        body, truncated = await self._read_capped(response)
+        if response.request.method == "HEAD":
+            body, truncated = b"", False
+        else:
+            body, truncated = await self._read_capped(response)
         page = (
             extract(body, content_type, truncated=truncated, want_text=self._want_text(url))
             if body else Page()
@@ -326,19 +393,20 @@ class Fetcher:
             url=url,
             final_url=str(response.url),
             http_status=response.status_code,
-            redirects=tuple(hops),
+            redirects=tuple(trail.hops),
             content_type=content_type,
             headers=headers,
             page=page,
             bytes_read=len(body),
             truncated=truncated,
-            elapsed_ms=round((self._clock() - started) * 1000, 1),
             tls_expires_at=_tls_expiry(response),
         )
 
-    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
+    async def _read_capped(
+        self, response: httpx.Response, limit: int | None = None
+    ) -> tuple[bytes, bool]:
         """Read and decode at most `max_bytes` of body; stop the transfer there."""
-        limit = self.options.max_bytes
+        limit = limit or self.options.max_bytes
         decoder = _CappedDecoder(response.headers.get("content-encoding"), limit)
         if not decoder.supported:
             return b"", False

@@ -149,7 +149,12 @@ async def check(
 
         async def worker() -> None:
             for url in queue:
-                fetched = await f.fetch(url)
+                robots = any(
+                    r.respect_robots if r.respect_robots is not None
+                    else config.settings.respect_robots
+                    for r in by_url[url]
+                )
+                fetched = await f.fetch(url, respect_robots=robots)
                 now = clock()
                 for resource in by_url[url]:
                     result = await _judge_one(resource, fetched, config, baselines, probes, now)
