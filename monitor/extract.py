@@ -1,7 +1,12 @@
-"""Bytes -> Page: title, visible text and charset. Pure; the only module that imports bs4.
+"""Bytes -> Page: title, visible text and charset. Pure; the only module that parses HTML.
 
 Pages come from hostile servers: wrong or missing charsets, invalid bytes, markup inside titles,
 truncated bodies. Nothing here raises on bad input; the worst case is a Page with no title.
+
+beautifulsoup4 decodes (UnicodeDammit: header charset, then <meta>, then fallbacks) and finds
+the title; the visible text is taken with lxml.html directly, because a full bs4 tree of a
+20 KB page costs ~1.4 ms of CPU against ~0.07 ms for lxml (measured), and text is needed for
+every page (keywords, soft-404, parking and challenge pages).
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from __future__ import annotations
 import re
 import warnings
 
+import lxml.html
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, UnicodeDammit
 from bs4.element import Tag
+from lxml import etree
 
 from .models import Page
 
@@ -20,8 +27,10 @@ _WHITESPACE = re.compile(r"\s+")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title)\b",
                          re.IGNORECASE | re.DOTALL)
-_INVISIBLE = ("script", "style", "noscript", "template", "svg")
-_TITLE_ONLY = SoupStrainer("title")
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# svg is kept only so that an icon's <title> inside it can be told apart from the page title.
+_TITLE_ONLY = SoupStrainer(["title", "svg"])
 
 
 def collapse(text: str) -> str:
@@ -85,11 +94,15 @@ def _pick_title(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def visible_text(soup: BeautifulSoup) -> str:
-    for tag in soup.find_all(_INVISIBLE):
-        tag.decompose()
-    body = soup.body or soup
-    return collapse(body.get_text(" "))[:MAX_TEXT_CHARS]
+def visible_text(markup: str) -> str:
+    """The text a reader sees: no scripts, styles, templates or head, whitespace collapsed."""
+    try:
+        doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+    except (ValueError, etree.ParserError):
+        return ""
+    etree.strip_elements(doc, *_INVISIBLE, with_tail=False)
+    etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    return collapse(" ".join(doc.itertext()))[:MAX_TEXT_CHARS]
 
 
 def extract(
@@ -101,12 +114,6 @@ def extract(
     markup, charset = decode(body, content_type, truncated)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        if want_text:
-            soup = BeautifulSoup(markup, "lxml")
-            title = _pick_title(soup)
-            text = visible_text(soup)
-        else:
-            soup = BeautifulSoup(markup, "lxml", parse_only=_TITLE_ONLY)
-            title = _pick_title(soup)
-            text = ""
+        title = _pick_title(BeautifulSoup(markup, "lxml", parse_only=_TITLE_ONLY))
+    text = visible_text(markup) if want_text else ""
     return Page(title=title, text=text, is_html=True, charset=charset)
