@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from loopback import LoopbackWeb
+
 from monitor.cli import main
 
 

@@ -6,7 +6,6 @@ import ssl
 
 import httpx
 import pytest
-
 from loopback import LoopbackWeb
 
 
