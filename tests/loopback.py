@@ -59,6 +59,7 @@ class LoopbackWeb:
         self.hits: Counter[str] = Counter()
         self.seen: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
         self.flaky_failures: dict[str, int] = {}
+        self.catch_all: str | None = None  # when set, unknown paths get 200 with this HTML
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runners: list[web.AppRunner] = []
@@ -89,6 +90,7 @@ class LoopbackWeb:
         self.hits.clear()
         self.seen.clear()
         self.flaky_failures.clear()
+        self.catch_all = None
 
     async def _start(self) -> None:
         app = web.Application()
@@ -175,6 +177,8 @@ class LoopbackWeb:
             return web.Response(status=page.status, body=page.body, headers={
                 "Content-Type": page.content_type, **page.headers})
         handler = self._routes().get(path) or self._prefix_route(path)
+        if handler is None and self.catch_all is not None:
+            return web.Response(text=self.catch_all, content_type="text/html")
         if handler is None:
             return web.Response(status=404, text=article("Not Found"),
                                 content_type="text/html")
