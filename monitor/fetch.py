@@ -317,7 +317,7 @@ class Fetcher:
             detail = f"no complete answer within {self.options.timeout:g} s"
         except (httpx.HTTPError, OSError, ssl.SSLError, zlib.error, ValueError) as exc:
             kind, detail = classify_error(exc)
-        except Exception as exc:  # noqa: BLE001 - one hostile URL must never end the whole run
+        except Exception as exc:  # one hostile URL must never end the whole run
             kind = FetchError.PROTOCOL
             detail = f"unexpected {type(exc).__name__} while fetching: {str(exc)[:200]}"
         hops = trail.hops
