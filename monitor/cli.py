@@ -16,7 +16,7 @@ from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on, with_overrides
 from .models import Run, Status
 from .outputs import write_atomic
-from .outputs.jsonout import render_json
+from .outputs.jsonout import iter_json
 from .pipeline import database_path, run_once
 from .runner import baseline_for
 from .store import Store, StoreError
@@ -110,9 +110,9 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     outcome = run_once(config, db=args.db, confirm_runs=confirm_runs)
     run = outcome.run
     if args.json == "-":
-        sys.stdout.write(render_json(run))
+        sys.stdout.writelines(iter_json(run))
     elif args.json:
-        write_atomic(args.json, render_json(run))
+        write_atomic(args.json, iter_json(run))
     problems = _problems(run, fail_on)
     if not args.quiet and args.json != "-" and (problems or args.verbose or sys.stdout.isatty()):
         _print_plain(run, args.verbose, fail_on)
