@@ -60,7 +60,8 @@ def title_similarity(expected: str, current: str) -> float:
 
 
 _SOFT404_TITLE = re.compile(
-    r"^(?:error|oops|sorry)\b|\b404\b|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$"
+    r"^(?:error|oops|sorry)\b|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
+    r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$"
     r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
     r"|\b(?:cannot|can['’]?t|could\s+not|couldn['’]?t)\s+(?:be\s+)?f(?:ou|i)nd\b",

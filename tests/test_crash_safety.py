@@ -10,9 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from monitor.cli import main
+
 from conftest import write_config
 from loopback import LoopbackWeb
-from monitor.cli import main
 
 
 def test_killed_run_leaves_history_and_outputs_intact(web: LoopbackWeb, tmp_path: Path) -> None:
