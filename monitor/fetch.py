@@ -211,7 +211,7 @@ class Fetcher:
         self,
         options: FetchOptions,
         *,
-        want_text: Callable[[str], bool] | None = None,
+        full_text: Callable[[str], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options
@@ -234,7 +234,7 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             },
         )
-        self._want_text = want_text or (lambda url: True)
+        self._full_text = full_text or (lambda url: True)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -406,7 +406,7 @@ class Fetcher:
         else:
             body, truncated = await self._read_capped(response)
         page = (
-            extract(body, content_type, truncated=truncated, want_text=self._want_text(url))
+            extract(body, content_type, truncated=truncated, full_text=self._full_text(url))
             if body else Page()
         )
         headers = tuple(

@@ -13,6 +13,8 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
+from .models import SHORT_PAGE_CHARS
+
 # " | WebMD", "Spine-health - ", " — Kenai Spine", " :: ", " · "
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»]+\s+|\s*[|·•»]\s*")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -99,9 +101,6 @@ _CHALLENGE_TEXT = re.compile(
     r"|ray\s+id:\s*[0-9a-f]{8,})",
     re.IGNORECASE,
 )
-# Only short pages are scanned for body phrases: an article that mentions "404" deep in its
-# text is not an error page, while real error and parking pages are small.
-SHORT_PAGE_CHARS = 4000
 
 
 def looks_soft_404(title: str | None, text: str) -> str | None:
