@@ -139,6 +139,8 @@ def _retry_after_seconds(value: str | None, now: float | None = None) -> float |
 
 
 def _tls_expiry(response: httpx.Response) -> datetime | None:
+    if response.url.scheme != "https":
+        return None  # anyio builds every socket attribute (syscalls) on each lookup: skip
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
