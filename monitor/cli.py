@@ -18,6 +18,7 @@ from .models import Run, Status
 from .outputs import write_atomic
 from .outputs.jsonout import iter_json
 from .pipeline import database_path, run_once
+from .publish import Targets, publish, report_path
 from .runner import baseline_for
 from .store import Store, StoreError
 
@@ -58,6 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the curated list (default: ./resources.toml)")
         p.add_argument("--db", type=Path, help="history database (default: from the config)")
 
+    def outputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--report", metavar="FILE",
+                       help="HTML report path (default: 'report' in the config, "
+                            "reports/index.html)")
+        p.add_argument("--no-report", action="store_true", help="write no HTML report")
+        p.add_argument("--markdown", metavar="FILE",
+                       help="write a Markdown summary ('-': stdout), e.g. $GITHUB_STEP_SUMMARY")
+        p.add_argument("--junit", metavar="FILE", help="write JUnit XML ('-': stdout)")
+
+    p = sub.add_parser("report", help="re-render the reports from history, fetching nothing")
+    common(p)
+    outputs(p)
+    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
+                   help="statuses counted as failures in Markdown and JUnit")
+    p.set_defaults(handler=cmd_report)
+
     p = sub.add_parser("check", help="fetch every resource, judge, record, report")
     common(p)
     p.add_argument("--json", metavar="FILE", help="write the JSON result document ('-': stdout)")
@@ -66,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: broken,down)")
     p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
                    help="runs in a row before a status change is confirmed (CI: 1)")
+    outputs(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
     p.add_argument("-v", "--verbose", action="store_true", help="print every result")
     p.set_defaults(handler=cmd_check)
@@ -109,6 +127,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
     outcome = run_once(config, db=args.db, confirm_runs=confirm_runs)
     run = outcome.run
+    with Store(database_path(config, args.db)) as store:
+        publish(run, config, store, _targets(args, config), fail_on)
     if args.json == "-":
         sys.stdout.writelines(iter_json(run))
     elif args.json:
@@ -117,6 +137,24 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet and args.json != "-" and (problems or args.verbose or sys.stdout.isatty()):
         _print_plain(run, args.verbose, fail_on)
     return EXIT_FAIL if problems else EXIT_OK
+
+
+def _targets(args: argparse.Namespace, config: Config) -> Targets:
+    return Targets(report=report_path(config, args.report, args.no_report),
+                   markdown=args.markdown, junit=args.junit)
+
+
+def cmd_report(args: argparse.Namespace, config: Config) -> int:
+    fail_on = args.fail_on or config.settings.fail_on
+    with Store(database_path(config, args.db)) as store:
+        run = store.load_run()
+        if run is None:
+            raise UsageError("no run in the history yet: run `monitor check` first")
+        targets = _targets(args, config)
+        publish(run, config, store, targets, fail_on)
+    if targets.report and targets.report != "-":
+        print(f"monitor: wrote {targets.report} from run #{run.run_id}")
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:

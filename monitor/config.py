@@ -59,6 +59,7 @@ class Settings:
     confirm_runs: int = 2
     tls_warn_days: int = 14
     report: str = "reports/index.html"
+    title: str = "Curated links"
     history_runs: int = 90
     retention_days: int = 400
     fail_on: tuple[str, ...] = ("broken", "down")
@@ -258,6 +259,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "confirm_runs": ((int,), _positive),
     "tls_warn_days": ((int,), _non_negative),
     "report": ((str,), None),
+    "title": ((str,), lambda v: None if v.strip() else "must not be empty"),
     "history_runs": ((int,), _positive),
     "retention_days": ((int,), _positive),
     "fail_on": ((list,), _check_fail_on),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .models import Fetched, FetchError, Reason, Resource, Status, Verdict
+from .models import Fetched, FetchError, Hop, Reason, Resource, Status, Verdict
 from .signals import (
     looks_challenge,
     looks_parked,
@@ -79,16 +79,20 @@ def _homepage_redirect(fetched: Fetched) -> str | None:
     return f"{fetched.url} now redirects to the home page {fetched.final_url}"
 
 
-def moved_to(fetched: Fetched) -> str | None:
-    """The URL the curated link permanently moved to: the end of its leading 301/308 hops."""
+def moved_to_url(redirects: tuple[Hop, ...], url: str) -> str | None:
+    """The URL a link permanently moved to: the end of its leading 301/308 hops."""
     target = None
-    for hop in fetched.redirects:
+    for hop in redirects:
         if hop.status not in PERMANENT:
             break
         target = hop.target
-    if target is None or target.rstrip("/") == fetched.url.rstrip("/"):
+    if target is None or target.rstrip("/") == url.rstrip("/"):
         return None
     return target
+
+
+def moved_to(fetched: Fetched) -> str | None:
+    return moved_to_url(fetched.redirects, fetched.url)
 
 
 def _warnings(fetched: Fetched, ctx: Context) -> tuple[str, ...]:

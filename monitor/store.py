@@ -85,6 +85,18 @@ class Baseline:
     recorded_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """One resource in one past run, as the report's history strip and sparkline need it."""
+
+    run_id: int
+    status: str
+    reason: str
+    elapsed_ms: float
+    checked_at: datetime
+    offline: bool
+
+
 def _ts(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -189,28 +201,48 @@ class Store:
             run_id=row["id"],
         )
 
-    def results_since(self, resource_ids: Iterable[str], first_run_id: int) -> list[sqlite3.Row]:
-        """Compact history rows (run, resource, status, elapsed, time) for the report."""
-        ids = list(resource_ids)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        return self._db.execute(
+    def history(
+        self, resource_ids: Iterable[str], runs: int, up_to: int | None = None
+    ) -> dict[str, list[HistoryPoint]]:
+        """Each resource's results in the last `runs` runs (up to run `up_to`), oldest first."""
+        wanted = set(resource_ids)
+        newest = up_to if up_to is not None else 2**62
+        rows = self._db.execute(
+            "SELECT id FROM runs WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+            (newest, runs - 1),
+        ).fetchone()
+        first = rows["id"] if rows else 0
+        found: dict[str, list[HistoryPoint]] = {rid: [] for rid in wanted}
+        cursor = self._db.execute(
             "SELECT r.run_id, r.resource_id, r.status, r.reason, r.elapsed_ms, r.checked_at, "
             "runs.offline FROM results r JOIN runs ON runs.id = r.run_id "
-            f"WHERE r.run_id >= ? AND r.resource_id IN ({marks}) ORDER BY r.run_id",
-            (first_run_id, *ids),
+            "WHERE r.run_id BETWEEN ? AND ? ORDER BY r.run_id",
+            (first, newest),
+        )
+        for row in cursor:
+            if row["resource_id"] in wanted:
+                found[row["resource_id"]].append(HistoryPoint(
+                    row["run_id"], row["status"], row["reason"], row["elapsed_ms"],
+                    _dt(row["checked_at"]) or datetime.min, bool(row["offline"]),
+                ))
+        return found
+
+    def uptimes(self, since: datetime) -> dict[str, float]:
+        """Per resource: share of runs since `since` in which it was usable (ok, moved or
+        drifted: the page answered). Offline runs and runs where the site blocked us say
+        nothing either way and are left out."""
+        rows = self._db.execute(
+            "SELECT r.resource_id, COUNT(*) AS n, "
+            "SUM(r.status IN ('ok', 'moved', 'drifted')) AS up "
+            "FROM results r JOIN runs ON runs.id = r.run_id "
+            "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
+            "GROUP BY r.resource_id",
+            (since.isoformat(),),
         ).fetchall()
+        return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows}
 
     def uptime(self, resource_id: str, since: datetime) -> float | None:
-        """Share of non-offline runs since `since` in which the resource was usable."""
-        row = self._db.execute(
-            "SELECT COUNT(*) AS n, SUM(r.status IN ('ok', 'moved', 'drifted')) AS up "
-            "FROM results r JOIN runs ON runs.id = r.run_id "
-            "WHERE r.resource_id = ? AND r.checked_at >= ? AND runs.offline = 0",
-            (resource_id, since.isoformat()),
-        ).fetchone()
-        return (row["up"] or 0) / row["n"] if row["n"] else None
+        return self.uptimes(since).get(resource_id)
 
     # -- writing ----------------------------------------------------------------------------
 

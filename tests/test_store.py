@@ -116,7 +116,7 @@ def test_prune_drops_old_runs_and_their_results(tmp_path: Path) -> None:
         store.record_run(run_at(T0, result("a", Status.OK, T0)), 1)
         assert store.prune(400, T0) == 1
         assert len(store.run_ids(10)) == 1
-        assert len(store.results_since(["a"], 0)) == 1
+        assert len(store.history(["a"], 10)["a"]) == 1
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

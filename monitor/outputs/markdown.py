@@ -1,0 +1,71 @@
+"""A Markdown summary for a GitHub job summary or a pull-request comment: problems first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import Status
+from .view import STATUS_TEXT, ReportView
+
+_ICON = {
+    Status.OK: "🟢", Status.MOVED: "🔵", Status.DRIFTED: "🟡", Status.BLOCKED: "🟣",
+    Status.DOWN: "🟠", Status.BROKEN: "🔴",
+}
+
+
+def md_escape(text: str | None) -> str:
+    """Text safe inside a table cell: no pipes, no markup, no raw HTML, one line."""
+    if not text:
+        return ""
+    out = " ".join(str(text).split())
+    for char in "\\`*_[]<>|#":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+def md_url(url: str) -> str:
+    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
+    run = view.run
+    failing = [v for v in view.attention if v.status in fail_on]
+    verdict = (f"❌ {len(failing)} failing" if failing
+               else "⚠️ needs attention" if view.attention else "✅ all links healthy")
+    counts = " · ".join(f"{_ICON[Status(s)]} {label}: **{n}**" for s, label, n in view.counts if n)
+    lines = [
+        f"## Link health: {md_escape(heading)} — {verdict}",
+        "",
+        f"{len(run.results)} links checked {run.finished_at.strftime('%Y-%m-%d %H:%M UTC')} "
+        f"in {view.duration_s:.1f} s. {counts}",
+        "",
+    ]
+    if run.offline:
+        lines += ["> **This machine looked offline**: every link failed at the network level,"
+                  " so nothing was concluded about the sites.", ""]
+    if view.attention:
+        lines += ["### Needs attention", "",
+                  "| | Link | Status | Why | Fix |", "|---|---|---|---|---|"]
+        for item in view.attention:
+            r = item.result
+            fix = ""
+            if item.new_url:
+                fix = f"update to `{md_escape(item.new_url)}`"
+            elif r.status is Status.DRIFTED and r.title:
+                fix = f"now titled “{md_escape(r.title)}”; review, then `monitor accept {r.id}`"
+            why = md_escape(f"{item.reason_text}. {r.detail}" if r.detail else item.reason_text)
+            lines.append(
+                f"| {_ICON[r.status]} | [{md_escape(r.name)}](<{md_url(r.url)}>) | "
+                f"{STATUS_TEXT[r.status]} | {why} | {fix} |"
+            )
+        lines.append("")
+    lines += ["<details><summary>All links</summary>", "",
+              "| Link | Status | HTTP | Time |", "|---|---|---|---|"]
+    for group in view.groups:
+        for item in group.resources:
+            r = item.result
+            lines.append(f"| [{md_escape(r.name)}](<{md_url(r.url)}>) | {_ICON[r.status]} "
+                         f"{r.status.value} ({r.reason.value}) | {r.http_status or '—'} | "
+                         f"{r.elapsed_ms:.0f} ms |")
+    lines += ["", "</details>", ""]
+    return "\n".join(lines)

@@ -1,0 +1,191 @@
+"""The report's read model: a stored run plus recent history -> plain data the templates show.
+
+Pure apart from the Store queries at the top of `build_view`; everything the HTML, Markdown and
+JUnit outputs need is computed here once, so the templates stay free of logic.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..judge import moved_to_url
+from ..models import REASON_TEXT, SEVERITY, Hop, Result, Run, Status
+from ..store import HistoryPoint, Store
+
+ATTENTION = (Status.BROKEN, Status.DOWN, Status.MOVED, Status.DRIFTED, Status.BLOCKED)
+STATUS_TEXT = {
+    Status.OK: "OK",
+    Status.MOVED: "Moved",
+    Status.DRIFTED: "Drifted",
+    Status.BLOCKED: "Blocked",
+    Status.DOWN: "Down",
+    Status.BROKEN: "Broken",
+}
+SPARK_WIDTH, SPARK_HEIGHT = 120, 24
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One run in a resource's history strip."""
+
+    status: str  # a Status value, or "offline"
+    label: str  # tooltip text
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of a word diff between two titles: 'same', 'del' (old only) or 'ins' (new)."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceView:
+    result: Result
+    status_text: str
+    reason_text: str
+    new_url: str | None
+    title_diff: tuple[Segment, ...]
+    uptime_7d: float | None
+    uptime_30d: float | None
+    strip: tuple[Cell, ...]
+    spark_points: str
+    spark_max_ms: float
+    redirects: tuple[Hop, ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        return self.result.status.value
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    name: str
+    resources: tuple[ResourceView, ...]
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    run: Run
+    generated_at: datetime
+    duration_s: float
+    counts: tuple[tuple[str, str, int], ...]  # (status, label, count), worst first
+    attention: tuple[ResourceView, ...]
+    groups: tuple[Group, ...]
+    history_runs: int
+    warnings: int
+
+    @property
+    def problems(self) -> int:
+        return len(self.attention)
+
+
+def title_diff(old: str | None, new: str | None) -> tuple[Segment, ...]:
+    """Word-level diff of two titles, for highlighting what changed."""
+    a, b = (old or "").split(), (new or "").split()
+    segments: list[Segment] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(Segment("same", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("del", " ".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("ins", " ".join(b[j1:j2])))
+    return tuple(segments)
+
+
+def sparkline(values: list[float]) -> tuple[str, float]:
+    """SVG polyline points for response times (oldest left), and the maximum shown."""
+    if not values:
+        return "", 0.0
+    top = max(values) or 1.0
+    if len(values) == 1:
+        values = values * 2
+    step = SPARK_WIDTH / (len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{SPARK_HEIGHT - 2 - (v / top) * (SPARK_HEIGHT - 4):.1f}"
+        for i, v in enumerate(values)
+    )
+    return points, top
+
+
+def _cell(point: HistoryPoint) -> Cell:
+    when = point.checked_at.strftime("%Y-%m-%d %H:%M UTC")
+    if point.offline:
+        return Cell("offline", f"{when}: not checked (this machine was offline)")
+    return Cell(point.status, f"{when}: {point.status} ({point.reason})")
+
+
+def _resource_view(
+    result: Result, history: list[HistoryPoint], uptime_7d: float | None,
+    uptime_30d: float | None,
+) -> ResourceView:
+    times = [p.elapsed_ms for p in history if not p.offline and p.elapsed_ms > 0]
+    points, top = sparkline(times)
+    drifted = result.status is Status.DRIFTED and result.expected_title is not None
+    return ResourceView(
+        result=result,
+        status_text=STATUS_TEXT[result.status],
+        reason_text=REASON_TEXT[result.reason],
+        new_url=moved_to_url(result.redirects, result.url) if result.status is Status.MOVED
+        else None,
+        title_diff=title_diff(result.expected_title, result.title) if drifted else (),
+        uptime_7d=uptime_7d,
+        uptime_30d=uptime_30d,
+        strip=tuple(_cell(p) for p in history),
+        spark_points=points,
+        spark_max_ms=top,
+        redirects=result.redirects,
+    )
+
+
+def _counts(results: list[ResourceView]) -> tuple[tuple[str, int], ...]:
+    tally: dict[str, int] = defaultdict(int)
+    for view in results:
+        tally[view.status] += 1
+    return tuple(sorted(tally.items(), key=lambda item: SEVERITY[Status(item[0])]))
+
+
+def build_view(
+    run: Run, store: Store, *, history_runs: int, now: datetime
+) -> ReportView:
+    """Everything the reports show about `run`, with up to `history_runs` runs of history."""
+    ids = [result.id for result in run.results]
+    history = store.history(ids, history_runs, up_to=run.run_id)
+    week = store.uptimes(now - timedelta(days=7))
+    month = store.uptimes(now - timedelta(days=30))
+    views = [
+        _resource_view(r, history.get(r.id, []), week.get(r.id), month.get(r.id))
+        for r in run.results
+    ]
+    attention = sorted(
+        (v for v in views if v.result.status in ATTENTION),
+        key=lambda v: (SEVERITY[v.result.status], v.result.name.lower()),
+    )
+    grouped: dict[str, list[ResourceView]] = defaultdict(list)
+    for view in views:
+        grouped[view.result.tags[0] if view.result.tags else "untagged"].append(view)
+    groups = tuple(
+        Group(name, tuple(items), _counts(items)) for name, items in grouped.items()
+    )
+    summary = run.summary()
+    counts = tuple(
+        (status.value, STATUS_TEXT[status], summary[status.value])
+        for status in sorted(Status, key=SEVERITY.__getitem__)
+    )
+    return ReportView(
+        run=run,
+        generated_at=now,
+        duration_s=(run.finished_at - run.started_at).total_seconds(),
+        counts=counts,
+        attention=tuple(attention),
+        groups=groups,
+        history_runs=history_runs,
+        warnings=sum(1 for v in views if v.result.warnings),
+    )

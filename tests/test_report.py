@@ -1,0 +1,230 @@
+"""Reports: view model, HTML (parsed, escaped), Markdown, JUnit, `monitor report`, atomic
+writes, and a real-browser look at a mixed run."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from monitor.cli import main
+from monitor.models import Hop, Reason, Result, Run, Status
+from monitor.outputs import write_atomic
+from monitor.outputs.html import render_html, safe_href
+from monitor.outputs.junit import render_junit
+from monitor.outputs.markdown import render_markdown
+from monitor.outputs.view import build_view, title_diff
+from monitor.store import Store
+
+from demo import make_demo
+from loopback import LoopbackWeb
+
+T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
+EVIL = '<script>alert(1)</script>"onerror=alert(2) x=\''
+
+
+def result(rid: str, status: Status, reason: Reason, at: datetime, **kw: Any) -> Result:
+    base: dict[str, Any] = dict(
+        id=rid, name=rid.title(), url=f"https://example.org/{rid}", status=status,
+        reason=reason, detail="", http_status=200, final_url=f"https://example.org/{rid}",
+        redirects=(), title=f"Title {rid}", expected_title=None, elapsed_ms=100.0,
+        checked_at=at, tags=("site",),
+    )
+    base.update(kw)
+    return Result(**base)
+
+
+def mixed(at: datetime) -> list[Result]:
+    return [
+        result("fine", Status.OK, Reason.OK, at),
+        result("moved", Status.MOVED, Reason.PERMANENT_REDIRECT, at,
+               redirects=(Hop("https://example.org/moved", 301, "https://example.org/new"),),
+               final_url="https://example.org/new"),
+        result("drift", Status.DRIFTED, Reason.TITLE_CHANGED, at,
+               expected_title="Stenosis Exercises", title="Mattress Deals"),
+        result("gone", Status.BROKEN, Reason.NOT_FOUND, at, http_status=404, detail="HTTP 404"),
+        result("slow", Status.DOWN, Reason.TIMEOUT, at, http_status=None, elapsed_ms=5000.0),
+        result("walled", Status.BLOCKED, Reason.FORBIDDEN, at, http_status=403),
+    ]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "h.sqlite3")
+    for day in range(4):
+        at = T0 + timedelta(days=day)
+        results = [replace(r, status=Status.OK, reason=Reason.OK) for r in mixed(at)] \
+            if day < 2 else mixed(at)
+        store.record_run(Run(at, at + timedelta(seconds=2), tuple(results)), 1)
+    return store
+
+
+def view_of(store: Store, runs: int = 90) -> Any:
+    run = store.load_run()
+    assert run is not None
+    return build_view(run, store, history_runs=runs, now=T0 + timedelta(days=3, hours=1))
+
+
+def test_view_attention_is_worst_first_with_fixes(history: Store) -> None:
+    view = view_of(history)
+    assert [v.result.id for v in view.attention] == ["gone", "slow", "drift", "moved", "walled"]
+    moved = next(v for v in view.attention if v.result.id == "moved")
+    assert moved.new_url == "https://example.org/new"
+    drift = next(v for v in view.attention if v.result.id == "drift")
+    assert [(s.kind, s.text) for s in drift.title_diff] == [
+        ("del", "Stenosis Exercises"), ("ins", "Mattress Deals")]
+    assert view.problems == 5
+
+
+def test_view_history_strip_uptime_and_bounds(history: Store) -> None:
+    gone = next(v for v in view_of(history).groups[0].resources if v.result.id == "gone")
+    assert [c.status for c in gone.strip] == ["ok", "ok", "broken", "broken"]
+    assert gone.uptime_30d == 0.5 and gone.uptime_7d == 0.5
+    walled = next(v for v in view_of(history).groups[0].resources if v.result.id == "walled")
+    assert walled.uptime_30d == 1.0  # blocked runs say nothing about uptime
+    assert gone.spark_points.count(",") == 4
+    bounded = next(v for v in view_of(history, runs=2).groups[0].resources
+                   if v.result.id == "gone")
+    assert len(bounded.strip) == 2
+
+
+def test_title_diff_keeps_common_words() -> None:
+    segments = title_diff("Spinal Stenosis Exercises", "Spinal Stenosis Stretches")
+    assert [(s.kind, s.text) for s in segments] == [
+        ("same", "Spinal Stenosis"), ("del", "Exercises"), ("ins", "Stretches")]
+
+
+def test_html_report_shows_attention_badges_and_counts(history: Store) -> None:
+    soup = BeautifulSoup(render_html(view_of(history), "My links"), "html.parser")
+    assert soup.title is not None and soup.title.get_text().startswith("(5) My links")
+    items = soup.select("ul.attention > li")
+    assert [li.select_one(".badge").get_text() for li in items] == [
+        "Broken", "Down", "Drifted", "Moved", "Blocked"]
+    assert "Update the link to https://example.org/new" in " ".join(items[3].get_text().split())
+    assert items[2].select_one("del").get_text() == "Stenosis Exercises"
+    assert items[2].select_one("ins").get_text() == "Mattress Deals"
+    rows = soup.select("tr[data-status]")
+    assert len(rows) == 6 and {r["data-status"] for r in rows} == {s.value for s in Status}
+    assert soup.select_one("th[scope=col]") is not None
+    assert not soup.find_all(["link", "img"]) and not soup.select("script[src]")
+
+
+def test_html_escapes_hostile_titles_names_and_urls(tmp_path: Path) -> None:
+    at = T0
+    evil = result("evil", Status.DRIFTED, Reason.TITLE_CHANGED, at, name=EVIL, title=EVIL,
+                  expected_title=EVIL + " old", detail=EVIL,
+                  url="https://example.org/?q=\"><script>alert(3)</script>")
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(at, at, (evil,)), 1)
+        html = render_html(view_of(store), EVIL)
+    soup = BeautifulSoup(html, "html.parser")
+    scripts = soup.find_all("script")
+    assert len(scripts) == 1 and "alert" not in scripts[0].get_text()  # only our own filter
+    for tag in soup.find_all(True):
+        assert not any(attr.startswith("on") for attr in tag.attrs), tag
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_only_http_urls_become_links() -> None:
+    assert safe_href("javascript:alert(1)") == "#"
+    assert safe_href("https://example.org/x") == "https://example.org/x"
+
+
+def test_markdown_puts_problems_first_and_escapes(history: Store) -> None:
+    text = render_markdown(view_of(history), "My | links", ["broken", "down"])
+    lines = text.splitlines()
+    assert lines[0] == "## Link health: My \\| links — ❌ 2 failing"
+    table = [line for line in lines if line.startswith("| 🔴") or line.startswith("| 🟠")]
+    assert table and "Gone" in table[0]
+    assert text.index("### Needs attention") < text.index("All links")
+    assert "update to `https://example.org/new`" in text
+    assert "monitor accept drift" in text
+    end = lines.index("<details><summary>All links</summary>")
+    attention = lines[lines.index("### Needs attention") + 2: end]
+    rows = [line for line in attention if line.startswith("| ")]
+    # header + 5 problems, each with exactly 5 cells: no unescaped pipe inside a cell
+    assert len(rows) == 6 and all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows)
+
+
+def test_markdown_table_cells_cannot_break_out() -> None:
+    from monitor.outputs.markdown import md_escape
+    assert md_escape("a|b\nc <b>x</b> [l](u)") == "a\\|b c \\<b\\>x\\</b\\> \\[l\\](u)"
+
+
+def test_junit_parses_with_one_case_per_link_and_failures_per_fail_on(history: Store) -> None:
+    run = history.load_run()
+    assert run is not None
+    bad = replace(run.results[0], title="bad \x00\x1f bytes")
+    xml = render_junit(replace(run, results=(bad, *run.results[1:])), ["broken", "down"])
+    root = ET.fromstring(xml)
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "6" and suite.get("failures") == "2"
+    failed = {case.get("name"): case.find("failure") for case in suite.iter("testcase")}
+    assert {name for name, f in failed.items() if f is not None} == {"gone", "slow"}
+    assert failed["gone"] is not None and failed["gone"].get("type") == "not-found"
+
+
+def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "index.html"
+    write_atomic(target, "old")
+    write_atomic(target, iter(["n", "ew"]))
+    assert target.read_text() == "new"
+    assert os.listdir(target.parent) == ["index.html"]
+
+
+def test_check_writes_all_reports_and_report_rerenders(
+    web: LoopbackWeb, tmp_path: Path, run_check: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_check([{"id": "ok", "url": web.url("/ok")}, {"id": "gone", "url": web.url("/gone")}],
+              "--markdown", str(tmp_path / "s.md"), "--junit", str(tmp_path / "j.xml"))
+    report = tmp_path / "reports" / "index.html"
+    assert "gone" in report.read_text() and (tmp_path / "s.md").exists()
+    ET.parse(tmp_path / "j.xml")
+    report.unlink()
+    config = str(tmp_path / "resources.toml")
+    assert main(["report", "-c", config]) == 0
+    assert report.exists() and "run #1" in capsys.readouterr().out
+
+
+def test_report_without_history_is_a_clear_error(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "resources.toml"
+    config.write_text('[[resource]]\nid = "a"\nurl = "http://127.0.0.1:9/"\n')
+    assert main(["report", "-c", str(config)]) == 2
+    assert "no run in the history yet" in capsys.readouterr().err
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_report_in_a_real_browser(web: LoopbackWeb, tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    make_demo(web, tmp_path, runs=3)
+    report = tmp_path / "reports" / "index.html"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(report.as_uri())
+        attention = page.locator("ul.attention > li")
+        assert attention.count() == 5
+        assert attention.first.is_visible()
+        badges = page.locator("ul.attention .badge").all_inner_texts()
+        assert badges == ["Broken", "Down", "Drifted", "Moved", "Blocked"]
+        # the optional filter works: only the broken row stays visible
+        page.locator("#tools button[data-status=broken]").click()
+        assert page.locator("tr[data-status]:visible").count() == 1
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        browser.close()
+    assert (tmp_path / "report.png").stat().st_size > 10_000
