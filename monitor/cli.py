@@ -14,11 +14,15 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on, with_overrides
-from .models import Run, Status
+from .console import Terminal, configure_logging
+from .lock import LockedError
+from .models import Run
+from .notify import notify
 from .outputs import write_atomic
 from .outputs.jsonout import render_json
-from .pipeline import database_path, run_once
+from .pipeline import Outcome, database_path, run_once
 from .runner import baseline_for
+from .schedule import Watcher, serve
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
@@ -66,9 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: broken,down)")
     p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
                    help="runs in a row before a status change is confirmed (CI: 1)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
-    p.add_argument("-v", "--verbose", action="store_true", help="print every result")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing (errors and failed notifications still go to stderr)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every result, even when all is well and stdout is not a terminal")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("watch", help="run checks on the schedule in resources.toml (daemon)")
+    common(p)
+    p.add_argument("--grace", type=float, default=30.0, metavar="SECONDS",
+                   help="on SIGTERM/SIGINT, how long to let the run in flight finish "
+                        "(default: 30)")
+    p.set_defaults(handler=cmd_watch)
 
     p = sub.add_parser("validate", help="check resources.toml without fetching anything")
     p.add_argument("-c", "--config", default="resources.toml", type=Path)
@@ -90,33 +103,34 @@ def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
     return [r.id for r in run.results if r.status.value in fail_on]
 
 
-def _print_plain(run: Run, verbose: bool, fail_on: Sequence[str]) -> None:
-    summary = run.summary()
-    counts = ", ".join(f"{summary[s.value]} {s.value}" for s in Status if summary[s.value])
-    print(f"monitor: {summary['total']} checked: {counts}")
-    if run.offline:
-        print("monitor: every resource failed at the network level: this machine looks "
-              "offline, so nothing was confirmed")
-    for result in run.results:
-        if verbose or result.status is not Status.OK:
-            marker = "!" if result.status.value in fail_on else "-"
-            print(f" {marker} {result.id}: {result.status.value} ({result.reason.value}) "
-                  f"{result.detail}".rstrip())
-
-
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     fail_on = args.fail_on or config.settings.fail_on
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
-    outcome = run_once(config, db=args.db, confirm_runs=confirm_runs)
+    terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
+                                  json_stdout=args.json == "-")
+    with terminal.progress(len(config.resources)) as on_result:
+        outcome = run_once(config, db=args.db, confirm_runs=confirm_runs, on_result=on_result)
     run = outcome.run
     if args.json == "-":
         sys.stdout.write(render_json(run))
     elif args.json:
         write_atomic(args.json, render_json(run))
-    problems = _problems(run, fail_on)
-    if not args.quiet and args.json != "-" and (problems or args.verbose or sys.stdout.isatty()):
-        _print_plain(run, args.verbose, fail_on)
-    return EXIT_FAIL if problems else EXIT_OK
+    terminal.summary(outcome, fail_on)
+    notify(config, outcome)  # logs its own failures; never changes the exit code
+    return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
+
+
+def after_watch_run(config: Config, outcome: Outcome) -> None:
+    """The daemon's step after each stored run.
+
+    MERGE(issue 4): render the HTML report here, i.e. call `publish(...)` from
+    monitor/publish.py the same way cmd_check does. Exceptions are logged by the daemon.
+    """
+
+
+def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    watcher = Watcher(args.config, config, db=args.db, after_run=after_watch_run)
+    return serve(watcher, grace=args.grace)
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
@@ -163,6 +177,7 @@ def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(daemon=args.command == "watch")
     try:
         config = load_config(args.config)
         config = with_overrides(config)
@@ -170,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except LockedError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except StoreError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_STORE
