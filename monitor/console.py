@@ -85,7 +85,8 @@ def _confirmation(result: Result) -> str:
     if result.confirmed and result.since is not None:
         return f"since {_when(result.since)}"
     if result.streak:
-        return f"new, seen {result.streak} run(s) in a row, not confirmed yet"
+        runs = "1 run" if result.streak == 1 else f"{result.streak} runs in a row"
+        return f"new: {runs}, not confirmed yet"
     return "not confirmed"
 
 
@@ -106,7 +107,9 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
         for change in outcome.changes:
             result = by_id.get(change.resource_id)
             old = change.old.value if change.old else "new"
-            why = f" {result.reason.value}: {result.detail}".rstrip(": ") if result else ""
+            why = ""
+            if result is not None:
+                why = f" {result.reason.value}" + (f": {result.detail}" if result.detail else "")
             lines.append(f"  {change.resource_id}: {old} -> {change.new.value} "
                          f"(since {_when(change.since)}){why}")
             if result is not None:
@@ -213,9 +216,21 @@ class Terminal:
                                f"({_duration(run):.1f} s)")
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (tests and embedders swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def configure_logging(*, daemon: bool) -> None:
     """Log lines go to stderr: timestamped for the daemon, terse `monitor:` lines for check."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if daemon:
         handler.setFormatter(logging.Formatter(
             "%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z"))
@@ -224,7 +239,6 @@ def configure_logging(*, daemon: bool) -> None:
     root = logging.getLogger("monitor")
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if daemon else logging.WARNING)
-    root.propagate = False
     # The daemon's own line per run says enough; apscheduler's chatter and httpx's request
     # lines (which would print webhook URLs, secrets included) stay at warnings.
     for name in ("apscheduler", "httpx", "httpcore"):
