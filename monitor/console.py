@@ -132,8 +132,8 @@ def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     run = outcome.run
     title = f"{len(run.results)} checked in {_duration(run):.1f} s: {_counts(run)}"
     table = Table(title=title, title_justify="left", expand=False)
-    for name in ("resource", "status", "reason", "HTTP", "ms", "detail"):
-        table.add_column(name, no_wrap=name in ("status", "HTTP", "ms"),
+    for name in ("resource", "status", "reason", "HTTP", "ms", "since", "detail"):
+        table.add_column(name, no_wrap=name in ("status", "HTTP", "ms", "since"),
                          justify="right" if name in ("HTTP", "ms") else "left")
     rows = sorted(
         (r for r in run.results if verbose or r.status is not Status.OK),
@@ -147,12 +147,21 @@ def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
         table.add_row(
             result.id, status, result.reason.value,
             str(result.http_status) if result.http_status is not None else "-",
-            f"{result.elapsed_ms:.0f}", result.detail,
+            f"{result.elapsed_ms:.0f}", _since(result), result.detail,
         )
+    notes = ["! = a status in --fail-on"] if any(r.status.value in fail_on for r in rows) else []
     hidden = len(run.results) - len(rows)
     if hidden:
-        table.caption = f"{hidden} ok resource(s) not shown (--verbose shows them)"
+        notes.append(f"{hidden} ok resource(s) not shown (--verbose shows them)")
+    table.caption = "; ".join(notes) or None
     return table
+
+
+def _since(result: Result) -> str:
+    """Short confirmation state for the table: when it began, or how new it is."""
+    if result.confirmed and result.since is not None:
+        return _when(result.since)
+    return f"new ({result.streak}x)" if result.streak else "-"
 
 
 class Terminal:
