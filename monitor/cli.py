@@ -129,6 +129,8 @@ def after_watch_run(config: Config, outcome: Outcome) -> None:
 
 
 def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    with Store(database_path(config, args.db)):
+        pass  # an unusable database is exit 4 now, not an error logged every run
     watcher = Watcher(args.config, config, db=args.db, after_run=after_watch_run)
     return serve(watcher, grace=args.grace)
 

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .store import StoreError
+
 
 class LockedError(Exception):
     """Another run holds the lock; the message says who and since when."""
@@ -38,10 +40,16 @@ def _holder(handle: int) -> str:
 
 @contextmanager
 def run_lock(database: Path) -> Iterator[Path]:
-    """Hold `<database>.lock` for the duration of the block, or raise LockedError at once."""
+    """Hold `<database>.lock` for the duration of the block, or raise LockedError at once.
+
+    StoreError if the lock file cannot be created (the database folder is not writable).
+    """
     path = lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the lock file: {exc.strerror}") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -21,6 +21,7 @@ from helpers_modes import (
 
 from monitor.cli import EXIT_LOCKED
 from monitor.lock import LockedError, lock_path, run_lock
+from monitor.store import StoreError
 
 
 @pytest.fixture
@@ -86,3 +87,11 @@ def test_two_real_overlapping_runs_one_refused_one_recorded(
         first.wait()
     assert history(tmp_path / "history.sqlite3", "SELECT COUNT(*) FROM runs") == [(1,)]
     assert run_monitor("check", cwd=tmp_path).returncode == 0  # the lock was released
+
+
+def test_a_lock_file_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    with pytest.raises(StoreError, match="cannot create the lock file"), \
+            run_lock(not_a_folder / "h.sqlite3"):
+        pass

@@ -14,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from helpers_modes import LoopbackWeb, history, monitor_cmd, serve_web, wait_for, write_config
 
+from monitor.cli import main
 from monitor.config import Settings, load_config
 from monitor.lock import run_lock
 from monitor.models import Run, Status
@@ -197,3 +198,9 @@ def test_a_stopped_watcher_starts_no_new_run(tmp_path: Path) -> None:
     watcher.stop()
     watcher.run_job()
     assert watcher.runs == 0 and not (tmp_path / "history.sqlite3").exists()
+
+
+def test_watch_refuses_to_start_on_an_unusable_database(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "resources.toml", [("a", "http://127.0.0.1:9/")])
+    (tmp_path / "file").write_text("")
+    assert main(["watch", "-c", str(cfg), "--db", str(tmp_path / "file" / "h.sqlite3")]) == 4
