@@ -204,3 +204,21 @@ def test_watch_refuses_to_start_on_an_unusable_database(tmp_path: Path) -> None:
     cfg = write_config(tmp_path / "resources.toml", [("a", "http://127.0.0.1:9/")])
     (tmp_path / "file").write_text("")
     assert main(["watch", "-c", str(cfg), "--db", str(tmp_path / "file" / "h.sqlite3")]) == 4
+
+
+def test_reload_reschedules_on_a_new_interval_and_ignores_unchanged_files(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = write_config(tmp_path / "resources.toml", [("a", "http://127.0.0.1:9/")],
+                       monitor='interval = "1m"')
+    timings: list[Settings] = []
+    watcher = Watcher(cfg, load_config(cfg), on_timing_change=timings.append)
+    assert not watcher.reload_if_changed()
+    write_config(cfg, [("a", "http://127.0.0.1:9/")], monitor='schedule = "*/5 * * * *"')
+    assert watcher.reload_if_changed()
+    assert [t.schedule for t in timings] == ["*/5 * * * *"]
+    cfg.write_text("[monitor\n")
+    with caplog.at_level(logging.INFO, logger="monitor.watch"):
+        assert not watcher.reload_if_changed()
+        assert not watcher.reload_if_changed()
+    assert caplog.text.count("invalid TOML") == 1
+    assert watcher.config.settings.schedule == "*/5 * * * *"
