@@ -80,7 +80,11 @@ def describe(outcome: Outcome) -> tuple[str, str]:
 def redact(url: str) -> str:
     """scheme://host only: webhook URLs often carry their token in the path or query."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or '?'}/…" if parts.scheme else "(url)"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}/…" if parts.scheme else "(url)"
 
 
 def resolve_url(notifier: Notifier, env: Mapping[str, str]) -> str | None:
@@ -102,11 +106,13 @@ def send_webhook(
     *,
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    user_agent: str | None = None,
 ) -> bool:
     """POST the payload; retry transient failures with backoff. True when delivered."""
     attempts = notifier.retries + 1
     problem = ""
-    with httpx.Client(timeout=notifier.timeout, transport=transport,
+    headers = {"User-Agent": user_agent} if user_agent else None
+    with httpx.Client(timeout=notifier.timeout, transport=transport, headers=headers,
                       follow_redirects=False) as client:
         for attempt in range(attempts):
             if attempt:
@@ -172,7 +178,8 @@ def notify(
             if notifier.type == "apprise":
                 ok = send_apprise(url, outcome, notifier)
             else:
-                ok = send_webhook(url, payload, notifier, transport=transport, sleep=sleep)
+                ok = send_webhook(url, payload, notifier, transport=transport, sleep=sleep,
+                                  user_agent=config.settings.user_agent)
         except Exception as exc:  # a notifier must never take the run down with it
             message = str(exc).replace(url, redact(url))
             log.warning("%s: failed: %s: %s", _where(notifier), type(exc).__name__, message)

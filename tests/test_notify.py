@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import types
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,10 +66,12 @@ def test_webhook_retries_transient_failures_with_backoff() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(json.loads(request.content))
+        assert request.headers["user-agent"] == "ua-test"
         return httpx.Response(next(answers))
 
     ok = send_webhook(HOOK, {"x": 1}, Notifier("webhook", HOOK, retries=2),
-                      transport=httpx.MockTransport(handler), sleep=waits.append)
+                      transport=httpx.MockTransport(handler), sleep=waits.append,
+                      user_agent="ua-test")
     assert ok and len(seen) == 3 and waits == [0.5, 1.0]
 
 
@@ -87,6 +90,33 @@ def test_webhook_does_not_retry_a_client_error_and_logs_without_the_secret(
     assert "HTTP 400" in caplog.text
     assert "SECRET" not in caplog.text and "hooks.example.invalid" in caplog.text
     assert redact(HOOK) == "https://hooks.example.invalid/…"
+
+
+def test_apprise_gets_a_readable_title_and_body_for_each_url(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[tuple[list[str], str, str]] = []
+
+    class FakeApprise:
+        def __init__(self) -> None:
+            self.urls: list[str] = []
+
+        def add(self, url: str) -> bool:
+            self.urls.append(url)
+            return True
+
+        def notify(self, title: str, body: str) -> bool:
+            sent.append((self.urls, title, body))
+            return True
+
+    monkeypatch.setitem(sys.modules, "apprise", types.SimpleNamespace(Apprise=FakeApprise))
+    config = config_with(Notifier("apprise", url_env="APPRISE_URLS"))
+    env = {"APPRISE_URLS": "mailto://u:p@mail.example, matrix://bot@hs.example/!room"}
+    assert notify(config, broken_outcome(), env=env) == 1
+    [(urls, title, body)] = sent
+    assert urls == ["mailto://u:p@mail.example", "matrix://bot@hs.example/!room"]
+    assert title == "monitor: 1 link changed status"
+    assert body.splitlines() == [
+        "Stenosis exercises: ok -> broken (not-found)", "  HTTP 404", "  https://a.example/lss"]
 
 
 def test_url_from_environment_and_missing_variable_is_logged(
