@@ -23,11 +23,11 @@ from .models import Page
 
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 500
-_WHITESPACE = re.compile(r"\s+")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title)\b",
                          re.IGNORECASE | re.DOTALL)
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # svg is kept only so that an icon's <title> inside it can be told apart from the page title.
 _TITLE_ONLY = SoupStrainer(["title", "svg"])
@@ -35,7 +35,7 @@ _TITLE_ONLY = SoupStrainer(["title", "svg"])
 
 def collapse(text: str) -> str:
     """Collapse runs of whitespace (newlines, tabs, NBSP) to single spaces and strip."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split is ~10x faster than a regex on page-sized text
 
 
 def header_charset(content_type: str | None) -> str | None:
@@ -94,6 +94,17 @@ def _pick_title(soup: BeautifulSoup) -> str | None:
     return None
 
 
+def _title(markup: str) -> str | None:
+    """bs4 costs Python calls per tag, so it is given only the document up to the first
+    </title> (the head, normally); the whole document only if that finds nothing."""
+    end = _TITLE_END.search(markup)
+    if end is not None:
+        title = _pick_title(BeautifulSoup(markup[: end.end()], "lxml", parse_only=_TITLE_ONLY))
+        if title is not None or end.end() == len(markup):
+            return title
+    return _pick_title(BeautifulSoup(markup, "lxml", parse_only=_TITLE_ONLY))
+
+
 def visible_text(markup: str) -> str:
     """The text a reader sees: no scripts, styles, templates or head, whitespace collapsed."""
     try:
@@ -114,6 +125,6 @@ def extract(
     markup, charset = decode(body, content_type, truncated)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        title = _pick_title(BeautifulSoup(markup, "lxml", parse_only=_TITLE_ONLY))
+        title = _title(markup)
     text = visible_text(markup) if want_text else ""
     return Page(title=title, text=text, is_html=True, charset=charset)

@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
@@ -166,7 +167,7 @@ _BINARY_SUFFIXES = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".web
 
 
 def _head_first(url: str) -> bool:
-    return httpx.URL(url).path.lower().endswith(_BINARY_SUFFIXES)
+    return urlsplit(url).path.lower().endswith(_BINARY_SUFFIXES)
 
 
 class _Failed(Exception):

@@ -115,7 +115,9 @@ def looks_soft_404(title: str | None, text: str) -> str | None:
 
 
 def looks_parked(title: str | None, text: str) -> str | None:
-    haystack = f"{title or ''} {text[:SHORT_PAGE_CHARS]}"
+    """Registrar parking and for-sale pages. They are short; long articles are not scanned
+    (an article about buying domains is not a parked page, and scanning costs CPU)."""
+    haystack = f"{title or ''} {text}" if len(text) <= SHORT_PAGE_CHARS else (title or "")
     match = _PARKED.search(haystack)
     return f"page says {match.group(0)!r}" if match else None
 
@@ -140,6 +142,8 @@ def looks_challenge(
 
 def missing_keywords(keywords: tuple[str, ...], text: str) -> list[str]:
     """Keywords (case- and Unicode-insensitive) absent from the visible text."""
+    if not keywords:
+        return []
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = _SPACES.sub(" ", folded)
     return [
