@@ -94,6 +94,8 @@ def test_workflow_publishes_summary_artifact_and_keeps_history() -> None:
     save = next(s for s in all_steps if s.get("uses", "").startswith("actions/cache/save"))
     assert save["if"] == "always()"
     assert restore["with"]["path"] == save["with"]["path"] == ".monitor"
+    assert restore["with"]["key"] == save["with"]["key"]
+    assert "run_id" in save["with"]["key"]  # cache entries are immutable: a new key per run
     check = next(s["run"] for s in all_steps if "monitor check" in s.get("run", ""))
     assert "--db .monitor/history.sqlite3" in check
 
