@@ -86,9 +86,11 @@ def test_watch_runs_on_its_interval_and_stops_cleanly_on_sigterm(
         web: LoopbackWeb, tmp_path: Path, start_daemon: Callable[..., Daemon]) -> None:
     write_config(tmp_path / "resources.toml",
                  [("a", web.page("/a")), ("gone", web.page("/gone", status=404))],
-                 monitor='interval = "1s"')
+                 monitor='interval = "1s"',
+                 notify=f'[[notify]]\nurl = "{web.url("/hook")}"\nretries = 0\n')
     daemon = start_daemon()
     daemon.wait_runs(2)
+    assert wait_for(lambda: len(web.hooks) == 1), daemon.text()
     assert daemon.stop() == 0, daemon.text()
     db = tmp_path / "history.sqlite3"
     assert integrity(db) == "ok"
@@ -99,6 +101,7 @@ def test_watch_runs_on_its_interval_and_stops_cleanly_on_sigterm(
     assert "run 1: 2 checked in" in log and "1 ok, 1 broken" in log
     assert "changes: gone new->broken" in log  # confirmed on the second run
     assert f"stopped after {runs} run(s)" in log
+    assert [c["id"] for h in web.hooks for c in h["changes"]] == ["gone"]  # once, confirmed
     assert not (tmp_path / "history.sqlite3.lock").read_text()  # lock released
 
 
