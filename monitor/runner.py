@@ -165,4 +165,12 @@ async def check(
         workers = min(options.concurrency, len(by_url))
         await asyncio.gather(*(worker() for _ in range(workers)))
     ordered = tuple(results[r.id] for r in config.resources)
-    return Run(started, clock(), ordered, offline=is_offline(ordered))
+    offline = is_offline(ordered)
+    if offline:
+        # Our own network is down: nothing can be concluded about the links, so none is
+        # declared dead ("broken"); they are all unreachable from here ("down").
+        ordered = tuple(
+            replace(r, status=Status.DOWN, detail=f"unreachable from this machine: {r.detail}")
+            for r in ordered
+        )
+    return Run(started, clock(), ordered, offline=offline)
