@@ -118,6 +118,13 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
         (r for r in run.results if verbose or r.status is not Status.OK),
         key=lambda r: SEVERITY[r.status],
     )
+    if run.offline and not verbose and shown:
+        # Every line would say the same thing: show one, not a wall of identical failures.
+        first = shown[0]
+        lines.append(f"  e.g. {first.id}: {first.status.value} ({first.reason.value}) "
+                     f"{first.detail}".rstrip())
+        lines.append("  (--verbose lists every resource)")
+        shown = []
     if shown:
         lines.append("Resources:" if verbose else "Problems now:")
         for result in shown:

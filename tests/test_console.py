@@ -101,6 +101,7 @@ def test_offline_run_says_so(tmp_path: Path) -> None:
     done = run_monitor("check", cwd=tmp_path)
     assert done.returncode == 1
     assert "looks offline" in done.stdout and "confirmed nothing" in done.stdout
+    assert len(done.stdout.splitlines()) == 4  # one example, not a line per resource
 
 
 def test_terminal_gets_a_progress_bar_and_colour_table(web: LoopbackWeb, tmp_path: Path) -> None:
