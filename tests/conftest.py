@@ -1,0 +1,71 @@
+"""Shared fixtures: one loopback web per test session, and a helper to run `monitor check`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from loopback import LoopbackWeb
+
+from monitor.cli import main
+
+
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackWeb]:
+    server = LoopbackWeb(tmp_path_factory.mktemp("web")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def web(web_server: LoopbackWeb) -> Iterator[LoopbackWeb]:
+    """The session's loopback web with fresh pages and counters for this test."""
+    web_server.reset()
+    yield web_server
+    web_server.reset()
+
+
+def toml_value(value: Any) -> str:
+    return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+
+
+def write_config(path: Path, resources: Sequence[dict[str, Any]], **settings: Any) -> Path:
+    """Write a resources.toml: fast defaults for tests (no retries, short timeout)."""
+    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, **settings}
+    lines = ["[monitor]"] + [f"{k} = {toml_value(v)}" for k, v in merged.items()] + [""]
+    for resource in resources:
+        lines.append("[[resource]]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in resource.items()]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@dataclass
+class CheckRun:
+    code: int
+    doc: dict[str, Any]
+    out: str
+    err: str
+
+    def result(self, rid: str) -> dict[str, Any]:
+        return next(r for r in self.doc["results"] if r["id"] == rid)
+
+
+@pytest.fixture
+def run_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """run_check(resources, *args, **settings) -> CheckRun, through the real CLI entry point."""
+
+    def run(resources: Sequence[dict[str, Any]], *args: str, **settings: Any) -> CheckRun:
+        config = write_config(tmp_path / "resources.toml", resources, **settings)
+        out_json = tmp_path / "out.json"
+        code = main(["check", "-c", str(config), "--json", str(out_json), *args])
+        captured = capsys.readouterr()
+        doc = json.loads(out_json.read_text(encoding="utf-8"))
+        return CheckRun(code, doc, captured.out, captured.err)
+
+    return run
