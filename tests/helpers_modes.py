@@ -1,8 +1,7 @@
-"""Loopback helpers for the run-mode tests: a tiny threaded web and webhook receiver on
-127.0.0.1, config writing, and bounded waiting. Nothing here reaches beyond loopback.
+"""Helpers for the run-mode tests: a webhook receiver on 127.0.0.1, config writing,
+`python -m monitor` subprocesses, bounded waiting, read-only history queries.
 
-(When the shared loopback web in tests/web.py lands, the page side can move there; the
-webhook receiver and the subprocess helpers are specific to run modes.)
+Pages come from the shared loopback web (tests/loopback.py, the `web` fixture).
 """
 
 from __future__ import annotations
@@ -21,71 +20,35 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-PAGE = "<html><head><title>{title}</title></head><body><p>{title}: exercises</p></body></html>"
-
 
 @dataclass
-class Route:
+class HookSink:
+    """A webhook receiver on 127.0.0.1: records JSON POST bodies, answers with `status`."""
+
+    received: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
-    title: str = "A page"
-    delay: float = 0.0
-
-
-@dataclass
-class LoopbackWeb:
-    """Pages by path (mutable while running) plus a webhook sink at POST /hook."""
-
-    routes: dict[str, Route] = field(default_factory=dict)
-    hooks: list[dict[str, Any]] = field(default_factory=list)
-    hook_status: int = 200
-    hook_attempts: int = 0
-    active: int = 0  # page requests being answered right now
+    attempts: int = 0
     port: int = 0
-    closing: threading.Event = field(default_factory=threading.Event)
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
 
-    def page(self, path: str, status: int = 200, title: str = "A page",
-             delay: float = 0.0) -> str:
-        self.routes[path] = Route(status, title, delay)
-        return self.url(path)
+    def changed_ids(self) -> list[str]:
+        return [change["id"] for body in self.received for change in body["changes"]]
 
 
-def _handler(web: LoopbackWeb) -> type[BaseHTTPRequestHandler]:
+def _handler(sink: HookSink) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _send(self, status: int, body: bytes, ctype: str = "text/html") -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", f"{ctype}; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            route = web.routes.get(self.path.split("?")[0])
-            if route is None:
-                self._send(404, PAGE.format(title="Not here").encode())
-                return
-            if route.delay:
-                web.active += 1
-                try:
-                    web.closing.wait(route.delay)
-                finally:
-                    web.active -= 1
-            self._send(route.status, PAGE.format(title=route.title).encode())
-
-        do_HEAD = do_GET
-
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            web.hook_attempts += 1
-            if web.hook_status < 300:
-                web.hooks.append(json.loads(body))
-            self._send(web.hook_status, b"{}", "application/json")
+            sink.attempts += 1
+            if sink.status < 300:
+                sink.received.append(json.loads(body))
+            self.send_response(sink.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -97,21 +60,20 @@ class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that hung up (a killed daemon) is expected here
+        pass  # a client that hung up (a killed process) is expected here
 
 
 @contextmanager
-def serve_web() -> Iterator[LoopbackWeb]:
-    web = LoopbackWeb()
-    server = _QuietServer(("127.0.0.1", 0), _handler(web))
-    web.port = server.server_address[1]
+def serve_hooks() -> Iterator[HookSink]:
+    sink = HookSink()
+    server = _QuietServer(("127.0.0.1", 0), _handler(sink))
+    sink.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()
     try:
-        yield web
+        yield sink
     finally:
-        web.closing.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers_modes import LoopbackWeb, run_monitor, serve_web, write_config
+from helpers_modes import HookSink, run_monitor, serve_hooks, write_config
+from loopback import LoopbackWeb
 
 from monitor.cli import build_parser
 
@@ -26,9 +27,9 @@ REPORT_FLAGS = {"--junit", "--markdown", "--report"}
 
 
 @pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with serve_web() as web:
-        yield web
+def hooks() -> Iterator[HookSink]:
+    with serve_hooks() as sink:
+        yield sink
 
 
 def parse_monitor_command(line: str) -> Any:
@@ -144,10 +145,10 @@ def test_validate_exits_0_on_a_good_file_and_2_with_file_and_line_on_a_bad_one(
 
 
 def test_confirm_runs_1_confirms_on_the_first_run_without_history(
-        web: LoopbackWeb, tmp_path: Path) -> None:
+        web: LoopbackWeb, hooks: HookSink, tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml",
-                 [("a", web.page("/a")), ("gone", web.page("/gone", status=404))],
-                 notify=f'[[notify]]\nurl = "{web.url("/hook")}"\nretries = 0\n')
+                 [("a", web.url("/ok")), ("gone", web.url("/status/404"))],
+                 notify=f'[[notify]]\nurl = "{hooks.url}"\nretries = 0\n')
     done = run_monitor("check", "--confirm-runs", "1", "--fail-on", "broken,down",
                        "--json", "out.json", cwd=tmp_path)
     assert done.returncode == 1
@@ -155,7 +156,7 @@ def test_confirm_runs_1_confirms_on_the_first_run_without_history(
     results = {r["id"]: r for r in json.loads((tmp_path / "out.json").read_text())["results"]}
     assert results["gone"]["confirmed"] and results["a"]["confirmed"]
     assert results["gone"]["streak"] == 1
-    assert [c["id"] for h in web.hooks for c in h["changes"]] == ["gone"]
+    assert hooks.changed_ids() == ["gone"]
 
     relaxed = run_monitor("check", "--confirm-runs", "1", "--fail-on", "down", cwd=tmp_path)
     assert (relaxed.returncode, relaxed.stdout) == (0, "")  # nothing new, nothing in fail-on

@@ -10,12 +10,11 @@ import select
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from helpers_modes import LoopbackWeb, monitor_cmd, run_monitor, serve_web, write_config
+from helpers_modes import monitor_cmd, run_monitor, write_config
+from loopback import LoopbackWeb, article
 
 from monitor.console import Mode, Terminal, choose_mode, has_news, render_plain
 from monitor.models import Reason, Result, Run, Status
@@ -23,12 +22,6 @@ from monitor.pipeline import Outcome
 from monitor.streak import Change
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with serve_web() as web:
-        yield web
 
 
 def closed_port() -> int:
@@ -58,7 +51,8 @@ def outcome(*results: Result, changes: tuple[Change, ...] = (), offline: bool = 
 def test_cron_run_prints_nothing_and_exits_0_when_all_is_well(
         web: LoopbackWeb, tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml",
-                 [("a", web.page("/a", title="Alpha")), ("b", web.page("/b", title="Beta"))])
+                 [("a", web.set_page("/a", article("Alpha"))),
+                  ("b", web.set_page("/b", article("Beta")))])
     done = run_monitor("check", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert (tmp_path / "history.sqlite3").exists()
@@ -67,7 +61,7 @@ def test_cron_run_prints_nothing_and_exits_0_when_all_is_well(
 def test_cron_run_prints_a_short_summary_and_exits_1_on_failure(
         web: LoopbackWeb, tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml",
-                 [("a", web.page("/a")), ("gone", web.page("/gone", status=404))])
+                 [("a", web.url("/ok")), ("gone", web.url("/status/404"))])
     done = run_monitor("check", cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
@@ -83,11 +77,12 @@ def test_cron_run_prints_a_short_summary_and_exits_1_on_failure(
 
 def test_quiet_silences_even_failures_and_verbose_lists_healthy_runs(
         web: LoopbackWeb, tmp_path: Path) -> None:
-    write_config(tmp_path / "resources.toml", [("gone", web.page("/gone", status=410))])
+    write_config(tmp_path / "resources.toml",
+                 [("gone", web.set_page("/gone", article("Gone"), status=410))])
     quiet = run_monitor("check", "--quiet", cwd=tmp_path)
     assert (quiet.returncode, quiet.stdout) == (1, "")
 
-    web.page("/gone", status=200)
+    web.set_page("/gone", article("Back again"))
     verbose = run_monitor("check", "--verbose", cwd=tmp_path)
     assert verbose.returncode == 0
     assert "- gone: ok (ok)" in verbose.stdout
@@ -106,7 +101,7 @@ def test_offline_run_says_so(tmp_path: Path) -> None:
 
 def test_terminal_gets_a_progress_bar_and_colour_table(web: LoopbackWeb, tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml",
-                 [("ok-page", web.page("/a")), ("dead-page", web.page("/d", status=404))])
+                 [("ok-page", web.url("/ok")), ("dead-page", web.url("/status/404"))])
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)

@@ -5,29 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers_modes import (
-    LoopbackWeb,
-    history,
-    monitor_cmd,
-    run_monitor,
-    serve_web,
-    wait_for,
-    write_config,
-)
+from helpers_modes import history, monitor_cmd, run_monitor, wait_for, write_config
+from loopback import LoopbackWeb
 
 from monitor.cli import EXIT_LOCKED
 from monitor.lock import LockedError, lock_path, run_lock
 from monitor.store import StoreError
-
-
-@pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with serve_web() as web:
-        yield web
 
 
 def test_lock_file_sits_beside_the_database() -> None:
@@ -57,7 +43,7 @@ def test_lock_is_released_on_exceptions(tmp_path: Path) -> None:
 
 def test_check_exits_3_quickly_while_another_process_holds_the_lock(
         web: LoopbackWeb, tmp_path: Path) -> None:
-    write_config(tmp_path / "resources.toml", [("a", web.page("/a"))])
+    write_config(tmp_path / "resources.toml", [("a", web.url("/ok"))])
     with run_lock(tmp_path / "history.sqlite3"):
         started = time.monotonic()
         done = run_monitor("check", cwd=tmp_path)
@@ -72,7 +58,7 @@ def test_check_exits_3_quickly_while_another_process_holds_the_lock(
 
 def test_two_real_overlapping_runs_one_refused_one_recorded(
         web: LoopbackWeb, tmp_path: Path) -> None:
-    write_config(tmp_path / "resources.toml", [("slow", web.page("/slow", delay=1.5))])
+    write_config(tmp_path / "resources.toml", [("slow", web.url("/slow?delay=1.5"))])
     lock = tmp_path / "history.sqlite3.lock"
     first = subprocess.Popen(monitor_cmd("check"), cwd=tmp_path, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)

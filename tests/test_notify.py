@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers_modes import LoopbackWeb, run_monitor, serve_web, write_config
+from helpers_modes import HookSink, run_monitor, serve_hooks, write_config
+from loopback import LoopbackWeb, article
 
 from monitor.cli import main
 from monitor.config import Config, Notifier, Settings
@@ -26,9 +27,9 @@ HOOK = "https://hooks.example.invalid/services/T0KEN/SECRET"  # MockTransport on
 
 
 @pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with serve_web() as web:
-        yield web
+def hooks() -> Iterator[HookSink]:
+    with serve_hooks() as sink:
+        yield sink
 
 
 def broken_outcome() -> Outcome:
@@ -158,45 +159,47 @@ def test_apprise_without_the_extra_is_a_clear_log_line(
 # -- end to end: a loopback webhook, confirm_runs = 2 ---------------------------------------
 
 def test_webhook_fires_once_when_a_change_is_confirmed(
-        web: LoopbackWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = web.page("/page", title="Exercises for stenosis")
+        web: LoopbackWeb, hooks: HookSink, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    page = web.set_page("/page", article("Exercises for stenosis"))
     cfg = write_config(tmp_path / "resources.toml", [("page", page)],
                        monitor="confirm_runs = 2",
-                       notify=f'[[notify]]\nurl = "{web.url("/hook")}"\nretries = 0\n')
+                       notify=f'[[notify]]\nurl = "{hooks.url}"\nretries = 0\n')
     check = ["check", "-c", str(cfg)]
     assert main(check) == 0 and main(check) == 0
-    assert web.hooks == []  # a healthy link confirmed for the first time is not news
+    assert hooks.received == []  # a healthy link confirmed for the first time is not news
 
-    web.page("/page", status=404)
+    web.set_page("/page", article("Not Found"), status=404)
     assert main(check) == 1
-    assert web.hooks == []  # failing once is not confirmed yet
+    assert hooks.received == []  # failing once is not confirmed yet
     assert main(check) == 1
-    assert len(web.hooks) == 1  # confirmed on the second failing run
-    change = web.hooks[0]["changes"][0]
+    assert len(hooks.received) == 1  # confirmed on the second failing run
+    change = hooks.received[0]["changes"][0]
     assert (change["id"], change["old"], change["new"], change["reason"]) == (
         "page", "ok", "broken", "not-found")
     assert main(check) == 1
-    assert len(web.hooks) == 1  # still broken: nothing new to say
+    assert len(hooks.received) == 1  # still broken: nothing new to say
 
-    web.page("/page", title="Exercises for stenosis")
+    web.set_page("/page", article("Exercises for stenosis"))
     assert main(check) == 0 and main(check) == 0
-    assert [h["changes"][0]["new"] for h in web.hooks] == ["broken", "ok"]
+    assert [h["changes"][0]["new"] for h in hooks.received] == ["broken", "ok"]
     capsys.readouterr()
 
 
 def test_a_failing_webhook_is_logged_and_does_not_change_the_exit_code(
-        web: LoopbackWeb, tmp_path: Path) -> None:
-    web.hook_status = 500
-    write_config(tmp_path / "resources.toml", [("gone", web.page("/gone", status=404))],
+        web: LoopbackWeb, hooks: HookSink, tmp_path: Path) -> None:
+    hooks.status = 500
+    write_config(tmp_path / "resources.toml",
+                 [("gone", web.set_page("/gone", article("Not Found"), status=404))],
                  monitor="confirm_runs = 1",
                  notify='[[notify]]\nurl_env = "MONITOR_TEST_HOOK"\nretries = 1\ntimeout = 2\n')
-    done = run_monitor("check", cwd=tmp_path, env={"MONITOR_TEST_HOOK": web.url("/hook")})
+    done = run_monitor("check", cwd=tmp_path, env={"MONITOR_TEST_HOOK": hooks.url})
     assert done.returncode == 1  # from --fail-on (broken), exactly as without notifications
-    assert web.hook_attempts == 2  # one retry after the 500
+    assert hooks.attempts == 2  # one retry after the 500
     assert "could not deliver" in done.stderr and "HTTP 500" in done.stderr
     assert "Confirmed changes:" in done.stdout
 
-    web.page("/gone", title="Back")
-    healthy = run_monitor("check", cwd=tmp_path, env={"MONITOR_TEST_HOOK": web.url("/hook")})
+    web.set_page("/gone", article("Back"))
+    healthy = run_monitor("check", cwd=tmp_path, env={"MONITOR_TEST_HOOK": hooks.url})
     assert healthy.returncode == 0  # the ok change is notified (and fails) but exit stays 0
     assert "could not deliver" in healthy.stderr

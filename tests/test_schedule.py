@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from helpers_modes import LoopbackWeb, history, monitor_cmd, serve_web, wait_for, write_config
+from helpers_modes import (
+    HookSink,
+    history,
+    monitor_cmd,
+    serve_hooks,
+    wait_for,
+    write_config,
+)
+from loopback import LoopbackWeb
 
 from monitor.cli import main
 from monitor.config import Settings, load_config
@@ -26,9 +34,9 @@ T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with serve_web() as web:
-        yield web
+def hooks() -> Iterator[HookSink]:
+    with serve_hooks() as sink:
+        yield sink
 
 
 class Daemon:
@@ -83,14 +91,15 @@ def integrity(db: Path) -> str:
 # -- the real daemon ------------------------------------------------------------------------
 
 def test_watch_runs_on_its_interval_and_stops_cleanly_on_sigterm(
-        web: LoopbackWeb, tmp_path: Path, start_daemon: Callable[..., Daemon]) -> None:
+        web: LoopbackWeb, hooks: HookSink, tmp_path: Path,
+        start_daemon: Callable[..., Daemon]) -> None:
     write_config(tmp_path / "resources.toml",
-                 [("a", web.page("/a")), ("gone", web.page("/gone", status=404))],
+                 [("a", web.url("/ok")), ("gone", web.url("/status/404"))],
                  monitor='interval = "1s"',
-                 notify=f'[[notify]]\nurl = "{web.url("/hook")}"\nretries = 0\n')
+                 notify=f'[[notify]]\nurl = "{hooks.url}"\nretries = 0\n')
     daemon = start_daemon()
     daemon.wait_runs(2)
-    assert wait_for(lambda: len(web.hooks) == 1), daemon.text()
+    assert wait_for(lambda: len(hooks.received) == 1), daemon.text()
     assert daemon.stop() == 0, daemon.text()
     db = tmp_path / "history.sqlite3"
     assert integrity(db) == "ok"
@@ -101,19 +110,20 @@ def test_watch_runs_on_its_interval_and_stops_cleanly_on_sigterm(
     assert "run 1: 2 checked in" in log and "1 ok, 1 broken" in log
     assert "changes: gone new->broken" in log  # confirmed on the second run
     assert f"stopped after {runs} run(s)" in log
-    assert [c["id"] for h in web.hooks for c in h["changes"]] == ["gone"]  # once, confirmed
+    assert hooks.changed_ids() == ["gone"]  # once, when confirmed
     assert not (tmp_path / "history.sqlite3.lock").read_text()  # lock released
 
 
 def test_watch_reloads_an_edited_config_and_keeps_the_old_one_on_a_bad_edit(
         web: LoopbackWeb, tmp_path: Path, start_daemon: Callable[..., Daemon]) -> None:
     cfg = tmp_path / "resources.toml"
-    write_config(cfg, [("a", web.page("/a"))], monitor='interval = "1s"')
+    write_config(cfg, [("a", web.url("/ok"))], monitor='interval = "1s"')
     daemon = start_daemon()
     daemon.wait_runs(1)
     db = tmp_path / "history.sqlite3"
 
-    write_config(cfg, [("a", web.page("/a")), ("b", web.page("/b"))], monitor='interval = "1s"')
+    write_config(cfg, [("a", web.url("/ok")), ("b", web.url("/status/404"))],
+                 monitor='interval = "1s"')
     assert wait_for(lambda: bool(history(
         db, "SELECT 1 FROM results WHERE resource_id = 'b'"))), daemon.text()
     assert "reloaded" in daemon.text() and ": 2 resources" in daemon.text()
@@ -134,12 +144,13 @@ def test_watch_reloads_an_edited_config_and_keeps_the_old_one_on_a_bad_edit(
 
 def test_stop_during_a_slow_run_abandons_it_after_the_grace_period(
         web: LoopbackWeb, tmp_path: Path, start_daemon: Callable[..., Daemon]) -> None:
-    write_config(tmp_path / "resources.toml", [("slow", web.page("/slow"))],
-                 monitor='interval = "1s"\ntimeout = 30')
+    cfg = tmp_path / "resources.toml"
+    write_config(cfg, [("a", web.url("/ok"))], monitor='interval = "1s"\ntimeout = 30')
     daemon = start_daemon("--grace", "0.2")
     daemon.wait_runs(1)
-    web.page("/slow", delay=20.0)
-    assert wait_for(lambda: web.active > 0), daemon.text()  # a run is stuck on the page
+    # The next run picks up the edited list and gets stuck on a page that takes 20 s.
+    write_config(cfg, [("a", web.url("/slow?delay=20"))], monitor='interval = "1s"\ntimeout = 30')
+    assert wait_for(lambda: web.hits["/slow"] > 0), daemon.text()
     runs = daemon.runs()
     assert daemon.stop(timeout=10) == 0
     assert "abandoning the run in flight" in daemon.text()
@@ -169,7 +180,7 @@ def test_run_line_has_counts_duration_and_changes() -> None:
 
 def test_a_locked_database_skips_the_run_and_the_daemon_carries_on(
         web: LoopbackWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    cfg = write_config(tmp_path / "resources.toml", [("a", web.page("/a"))])
+    cfg = write_config(tmp_path / "resources.toml", [("a", web.url("/ok"))])
     calls: list[Outcome] = []
     watcher = Watcher(cfg, load_config(cfg), after_run=lambda c, o: calls.append(o))
     with caplog.at_level(logging.INFO, logger="monitor.watch"):
@@ -183,7 +194,7 @@ def test_a_locked_database_skips_the_run_and_the_daemon_carries_on(
 
 def test_a_failing_after_run_step_is_logged_not_fatal(
         web: LoopbackWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    cfg = write_config(tmp_path / "resources.toml", [("a", web.page("/a"))])
+    cfg = write_config(tmp_path / "resources.toml", [("a", web.url("/ok"))])
 
     def broken_report(config: object, outcome: Outcome) -> None:
         raise OSError("disk full")
