@@ -19,7 +19,7 @@ from .lock import LockedError
 from .models import Run
 from .notify import notify
 from .outputs import write_atomic
-from .outputs.jsonout import render_json
+from .outputs.jsonout import iter_json
 from .pipeline import Outcome, database_path, run_once
 from .runner import baseline_for
 from .schedule import Watcher, serve
@@ -122,9 +122,9 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         outcome = run_once(config, db=args.db, confirm_runs=confirm_runs, on_result=on_result)
     run = outcome.run
     if args.json == "-":
-        sys.stdout.write(render_json(run))
+        sys.stdout.writelines(iter_json(run))
     elif args.json:
-        write_atomic(args.json, render_json(run))
+        write_atomic(args.json, iter_json(run))
     terminal.summary(outcome, fail_on)
     notify(config, outcome)  # logs its own failures; never changes the exit code
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK

@@ -15,11 +15,11 @@ import re
 import warnings
 
 import lxml.html
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer, UnicodeDammit
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, UnicodeDammit
 from bs4.element import Tag
 from lxml import etree
 
-from .models import Page
+from .models import SHORT_PAGE_CHARS, Page
 
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 500
@@ -27,10 +27,8 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title)\b",
                          re.IGNORECASE | re.DOTALL)
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
-_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
+_TITLE_ELEMENT = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-# svg is kept only so that an icon's <title> inside it can be told apart from the page title.
-_TITLE_ONLY = SoupStrainer(["title", "svg"])
 
 
 def collapse(text: str) -> str:
@@ -85,46 +83,55 @@ def decode(
     return dammit.unicode_markup, dammit.original_encoding
 
 
-def _pick_title(soup: BeautifulSoup) -> str | None:
-    for tag in soup.find_all("title"):
-        if not isinstance(tag, Tag) or tag.find_parent("svg") is not None:
-            continue
-        title = collapse(tag.get_text())
-        return title[:MAX_TITLE_CHARS] if title else None
-    return None
+def _inside(head: str, opener: str, closer: str) -> bool:
+    """Whether the end of `head` (lower-cased text before a tag) is inside opener...closer."""
+    opened = head.rfind(opener)
+    return opened != -1 and head.find(closer, opened) == -1
 
 
 def _title(markup: str) -> str | None:
-    """bs4 costs Python calls per tag, so it is given only the document up to the first
-    </title> (the head, normally); the whole document only if that finds nothing."""
-    end = _TITLE_END.search(markup)
-    if end is not None:
-        title = _pick_title(BeautifulSoup(markup[: end.end()], "lxml", parse_only=_TITLE_ONLY))
-        if title is not None or end.end() == len(markup):
-            return title
-    return _pick_title(BeautifulSoup(markup, "lxml", parse_only=_TITLE_ONLY))
+    """The page title, decoded by bs4 from the first <title> element that is not inside an
+    <svg> or a comment. Only that element is given to bs4: building a bs4 tree costs Python
+    calls per tag, and the title is all we need from it."""
+    for match in _TITLE_ELEMENT.finditer(markup):
+        head = markup[: match.start()].lower()
+        if _inside(head, "<svg", "</svg") or _inside(head, "<!--", "-->"):
+            continue
+        tag = BeautifulSoup(match.group(0), "html.parser").find("title")
+        title = collapse(tag.get_text()) if isinstance(tag, Tag) else ""
+        return title[:MAX_TITLE_CHARS] or None
+    return None
 
 
-def visible_text(markup: str) -> str:
-    """The text a reader sees: no scripts, styles, templates or head, whitespace collapsed."""
+def visible_text(markup: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """The text a reader sees (no scripts, styles, templates or head), whitespace collapsed,
+    at most `limit` characters."""
     try:
         doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
     except (ValueError, etree.ParserError):
         return ""
     etree.strip_elements(doc, *_INVISIBLE, with_tail=False)
     etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    return collapse(" ".join(doc.itertext()))[:MAX_TEXT_CHARS]
+    raw = etree.tostring(doc, method="text", encoding="unicode", with_tail=False)
+    # Folding whitespace costs per word: fold only a prefix big enough for `limit` characters
+    # unless the caller needs the whole text.
+    return collapse(raw[: limit * 2])[:limit]
 
 
 def extract(
-    body: bytes, content_type: str | None, *, truncated: bool = False, want_text: bool = True
+    body: bytes, content_type: str | None, *, truncated: bool = False, full_text: bool = True
 ) -> Page:
-    """Parse a (possibly capped) body. `want_text=False` skips visible text (cheaper)."""
+    """Parse a (possibly capped) body.
+
+    `full_text=False` keeps only the first SHORT_PAGE_CHARS + 1 characters of visible text:
+    enough to tell a short (error, parking, challenge) page from an article, and much cheaper
+    on big pages. Keyword checks need the full text.
+    """
     if not body or not is_html(content_type, body):
         return Page(is_html=False)
     markup, charset = decode(body, content_type, truncated)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         title = _title(markup)
-    text = visible_text(markup) if want_text else ""
+    text = visible_text(markup, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1)
     return Page(title=title, text=text, is_html=True, charset=charset)

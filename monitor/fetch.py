@@ -139,6 +139,8 @@ def _retry_after_seconds(value: str | None, now: float | None = None) -> float |
 
 
 def _tls_expiry(response: httpx.Response) -> datetime | None:
+    if response.url.scheme != "https":
+        return None  # anyio builds every socket attribute (syscalls) on each lookup: skip
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
@@ -170,6 +172,31 @@ def _head_first(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(_BINARY_SUFFIXES)
 
 
+def resolve_location(current: httpx.URL, location: str) -> httpx.URL | None:
+    """An http(s) URL for a Location header value, relative ones resolved; None if unusable."""
+    try:
+        target = current.join(location.strip())
+    except (httpx.InvalidURL, ValueError):
+        return None
+    if target.scheme not in ("http", "https") or not target.host:
+        return None
+    return target.copy_with(fragment=None)
+
+
+_BAD_LOCATION = "monitor.bad_location"
+
+
+async def _vet_location(response: httpx.Response) -> None:
+    """Response hook: httpx builds the next request for every redirect even when not
+    following, and raises on a malformed or non-http Location. Set such a value aside so
+    the redirect is reported as a bad redirect instead of crashing the send."""
+    if response.status_code in REDIRECT_CODES and "location" in response.headers:
+        location = response.headers["location"]
+        if resolve_location(response.request.url, location) is None:
+            response.extensions[_BAD_LOCATION] = location[:300]
+            del response.headers["location"]
+
+
 class _Failed(Exception):
     """Internal: a failure that is a verdict-worthy fact (redirect problems)."""
 
@@ -186,7 +213,7 @@ class Fetcher:
         self,
         options: FetchOptions,
         *,
-        want_text: Callable[[str], bool] | None = None,
+        full_text: Callable[[str], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options
@@ -202,13 +229,14 @@ class Fetcher:
             transport=self._transport,
             follow_redirects=False,
             timeout=httpx.Timeout(options.timeout),
+            event_hooks={"response": [_vet_location]},
             headers={
                 "User-Agent": options.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
                 "Accept-Encoding": "gzip, deflate",
             },
         )
-        self._want_text = want_text or (lambda url: True)
+        self._full_text = full_text or (lambda url: True)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -291,6 +319,9 @@ class Fetcher:
             detail = f"no complete answer within {self.options.timeout:g} s"
         except (httpx.HTTPError, OSError, ssl.SSLError, zlib.error, ValueError) as exc:
             kind, detail = classify_error(exc)
+        except Exception as exc:  # one hostile URL must never end the whole run
+            kind = FetchError.PROTOCOL
+            detail = f"unexpected {type(exc).__name__} while fetching: {str(exc)[:200]}"
         hops = trail.hops
         return Fetched(
             url=url, final_url=(hops[-1].target or hops[-1].url) if hops else url,
@@ -327,8 +358,10 @@ class Fetcher:
                 return replace(final, elapsed_ms=round(trail.spent * 1000, 1))
             hops.append(Hop(str(current), response.status_code, str(target or "")))
             if target is None:
+                bad = response.extensions.get(_BAD_LOCATION)
                 raise _Failed(FetchError.BAD_REDIRECT,
-                              f"{response.status_code} redirect without a usable Location")
+                              f"{response.status_code} redirect to unusable Location {bad!r}"
+                              if bad else f"{response.status_code} redirect without Location")
             if str(target) in seen:
                 raise _Failed(FetchError.REDIRECT_LOOP, f"redirect loop back to {target}")
             if len(hops) > self.options.max_redirects:
@@ -366,15 +399,7 @@ class Fetcher:
     @staticmethod
     def _next_location(response: httpx.Response, current: httpx.URL) -> httpx.URL | None:
         location = response.headers.get("location", "").strip()
-        if not location:
-            return None
-        try:
-            target = current.join(location)
-        except (httpx.InvalidURL, ValueError):
-            return None
-        if target.scheme not in ("http", "https") or not target.host:
-            return None
-        return target.copy_with(fragment=None)
+        return resolve_location(current, location) if location else None
 
     async def _final(self, url: str, response: httpx.Response, trail: _Trail) -> Fetched:
         content_type = response.headers.get("content-type")
@@ -383,7 +408,7 @@ class Fetcher:
         else:
             body, truncated = await self._read_capped(response)
         page = (
-            extract(body, content_type, truncated=truncated, want_text=self._want_text(url))
+            extract(body, content_type, truncated=truncated, full_text=self._full_text(url))
             if body else Page()
         )
         headers = tuple(

@@ -22,6 +22,10 @@ class Status(StrEnum):
     BROKEN = "broken"
 
 
+#: Error, parking and challenge pages are short. Pages with more visible text than this are
+#: never judged by their body text (an article that mentions "404" is not an error page).
+SHORT_PAGE_CHARS = 4000
+
 #: Display / attention order: worst first.
 SEVERITY: dict[Status, int] = {
     Status.BROKEN: 0,

@@ -143,7 +143,8 @@ async def check(
         by_url[resource.url].append(resource)
     results: dict[str, Result] = {}
     options = fetch_options(config)
-    async with Fetcher(options) as f:
+    needs_text = {url for url, rs in by_url.items() if any(r.keywords for r in rs)}
+    async with Fetcher(options, full_text=needs_text.__contains__) as f:
         probes = _Probes(f)
         queue = iter(interleave_by_host(by_url))
 

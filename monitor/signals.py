@@ -13,6 +13,8 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
+from .models import SHORT_PAGE_CHARS
+
 # " | WebMD", "Spine-health - ", " — Kenai Spine", " :: ", " · "
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»]+\s+|\s*[|·•»]\s*")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -60,7 +62,8 @@ def title_similarity(expected: str, current: str) -> float:
 
 
 _SOFT404_TITLE = re.compile(
-    r"^(?:error|oops|sorry)\b|\b404\b|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$"
+    r"^(?:error|oops|sorry)\b|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
+    r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$"
     r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
     r"|\b(?:cannot|can['’]?t|could\s+not|couldn['’]?t)\s+(?:be\s+)?f(?:ou|i)nd\b",
@@ -98,9 +101,6 @@ _CHALLENGE_TEXT = re.compile(
     r"|ray\s+id:\s*[0-9a-f]{8,})",
     re.IGNORECASE,
 )
-# Only short pages are scanned for body phrases: an article that mentions "404" deep in its
-# text is not an error page, while real error and parking pages are small.
-SHORT_PAGE_CHARS = 4000
 
 
 def looks_soft_404(title: str | None, text: str) -> str | None:

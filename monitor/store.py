@@ -255,7 +255,7 @@ class Store:
             run_id = cursor.lastrowid
             db.executemany(
                 "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_result_row(run_id, r) for r in results],
+                (_result_row(run_id, r) for r in results),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO state VALUES (?,?,?,?,?,?)",

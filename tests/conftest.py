@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from loopback import LoopbackWeb
 
 from monitor.cli import main
+
+from loopback import LoopbackWeb
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,9 @@ class LoopbackWeb:
         self.seen: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
         self.flaky_failures: dict[str, int] = {}
         self.catch_all: str | None = None  # when set, unknown paths get 200 with this HTML
+        self.started_at: list[tuple[str, float]] = []  # (path, loop time) of each request
+        self.inflight = 0
+        self.max_inflight = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runners: list[web.AppRunner] = []
@@ -91,6 +94,8 @@ class LoopbackWeb:
         self.seen.clear()
         self.flaky_failures.clear()
         self.catch_all = None
+        self.started_at.clear()
+        self.max_inflight = 0
 
     async def _start(self) -> None:
         app = web.Application()
@@ -169,6 +174,15 @@ class LoopbackWeb:
         return self.url(path)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.inflight += 1
+        self.max_inflight = max(self.max_inflight, self.inflight)
+        self.started_at.append((request.path, asyncio.get_running_loop().time()))
+        try:
+            return await self._serve(request)
+        finally:
+            self.inflight -= 1
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.hits[path] += 1
         self.seen.append((request.method, request.path_qs, dict(request.headers)))
@@ -188,7 +202,7 @@ class LoopbackWeb:
         return {
             "/": self._home, "/ok": self._ok, "/slow": self._slow, "/endless": self._endless,
             "/gzipbomb": self._bomb, "/flaky": self._flaky, "/retry-after": self._retry_after,
-            "/head-405": self._head_405, "/bigheader": self._bigheader,
+            "/head-405": self._head_405, "/doc.pdf": self._head_405, "/bigheader": self._bigheader,
             "/robots.txt": self._robots,
         }
 
@@ -205,6 +219,13 @@ class LoopbackWeb:
         if parts[0] == "chain" and len(parts) == 2 and parts[1].isdigit():
             left = int(parts[1])
             return lambda r: self._redirect(302, f"/chain/{left - 1}" if left > 1 else "/ok")
+        if parts[0] == "location" and len(parts) == 2:
+            port = self.ports["http"]
+            location = {"relative": "../ok", "protocol-relative": f"//127.0.0.1:{port}/ok",
+                        "malformed": "http://[::1", "scheme": "javascript:alert(1)"}
+            if parts[1] == "missing":
+                return lambda r: self._redirect(302, "")
+            return lambda r: self._redirect(301, location[parts[1]])
         if parts[0] == "loop" and len(parts) == 2:
             other = "/loop/b" if parts[1] == "a" else "/loop/a"
             return lambda r: self._redirect(302, other)
@@ -221,7 +242,7 @@ class LoopbackWeb:
                             content_type="text/html")
 
     async def _redirect(self, code: int, location: str) -> web.Response:
-        return web.Response(status=code, headers={"Location": location})
+        return web.Response(status=code, headers={"Location": location} if location else {})
 
     async def _slow(self, request: web.Request) -> web.Response:
         await asyncio.sleep(min(float(request.query.get("delay", "5")), MAX_HOSTILE_SECONDS))
@@ -259,7 +280,7 @@ class LoopbackWeb:
 
     async def _bigheader(self, request: web.Request) -> web.Response:
         return web.Response(text=article(), content_type="text/html",
-                            headers={"X-Huge": "a" * 100_000})
+                            headers={"X-Huge": "a" * 300_000})
 
     async def _robots(self, request: web.Request) -> web.Response:
         return web.Response(text="User-agent: *\nDisallow: /private\n",

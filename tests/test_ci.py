@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import yaml
 from helpers_modes import HookSink, run_monitor, serve_hooks, write_config
-from loopback import LoopbackWeb
 
 from monitor.cli import build_parser
+
+from loopback import LoopbackWeb
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-actions.yml"

@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from helpers_modes import monitor_cmd, run_monitor, write_config
-from loopback import LoopbackWeb, article
 
 from monitor.console import Mode, Terminal, choose_mode, has_news, render_plain
 from monitor.models import Reason, Result, Run, Status
 from monitor.pipeline import Outcome
 from monitor.streak import Change
+
+from loopback import LoopbackWeb, article
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 

@@ -88,3 +88,8 @@ def test_judge_always_returns_exactly_one_status(
     resource = Resource(id="r", name="r", url=url, keywords=("stenosis",))
     verdict = judge(resource, fetched, Context(baseline_title="Stenosis exercises"))
     assert isinstance(verdict.status, Status)
+
+
+def test_title_in_a_comment_is_skipped() -> None:
+    body = b"<html><head><!-- <title>Old</title> --><title>New &amp; Real</title></head>"
+    assert extract(body, "text/html").title == "New & Real"

@@ -151,11 +151,18 @@ def test_keywords_ignore_case_and_unicode_width() -> None:
 
 @pytest.mark.parametrize(
     "title", ["Page Not Found", "404 - File or directory not found.", "Error",
+              "Error 404 | Spine-health", "Spine-health: 404 error",
               "Oops! That page can’t be found.", "This content is no longer available"],
 )
 def test_soft_404_titles(title: str) -> None:
     page = Page(title=title, text="Sorry.", is_html=True)
     assert verdict(fetched(page=page)) == (Status.BROKEN, Reason.SOFT_404)
+
+
+@pytest.mark.parametrize("title", ["Page 404", "RFC 404: The Curated List", "Route 404 Hikes"])
+def test_a_404_inside_a_real_title_is_not_a_soft_404(title: str) -> None:
+    page = Page(title=title, text="A real article. " * 20, is_html=True)
+    assert verdict(fetched(page=page)) == (Status.OK, Reason.OK)
 
 
 def test_soft_404_text_only_on_short_pages() -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from loopback import LoopbackWeb, article
 from monitor.cli import main
+
+from loopback import LoopbackWeb, article
 
 
 def res(rid: str, url: str, **extra: Any) -> dict[str, Any]:

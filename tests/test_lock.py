@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from helpers_modes import history, monitor_cmd, run_monitor, wait_for, write_config
-from loopback import LoopbackWeb
 
 from monitor.cli import EXIT_LOCKED
 from monitor.lock import LockedError, lock_path, run_lock
 from monitor.store import StoreError
+
+from loopback import LoopbackWeb
 
 
 def test_lock_file_sits_beside_the_database() -> None:

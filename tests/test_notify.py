@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 from helpers_modes import HookSink, run_monitor, serve_hooks, write_config
-from loopback import LoopbackWeb, article
 
 from monitor.cli import main
 from monitor.config import Config, Notifier, Settings
@@ -21,6 +20,8 @@ from monitor.models import Reason, Resource, Result, Run, Status
 from monitor.notify import build_payload, notify, redact, send_webhook
 from monitor.pipeline import Outcome
 from monitor.streak import Change
+
+from loopback import LoopbackWeb, article
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 HOOK = "https://hooks.example.invalid/services/T0KEN/SECRET"  # MockTransport only

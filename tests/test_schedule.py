@@ -20,7 +20,6 @@ from helpers_modes import (
     wait_for,
     write_config,
 )
-from loopback import LoopbackWeb
 
 from monitor.cli import main
 from monitor.config import Settings, load_config
@@ -29,6 +28,8 @@ from monitor.models import Run, Status
 from monitor.pipeline import Outcome
 from monitor.schedule import Watcher, run_line, trigger_for
 from monitor.streak import Change
+
+from loopback import LoopbackWeb
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 

@@ -6,6 +6,7 @@ import ssl
 
 import httpx
 import pytest
+
 from loopback import LoopbackWeb
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -41,17 +42,30 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
-def run_dict(run: Run) -> dict[str, Any]:
-    return {
+def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
+    doc = {
         "version": VERSION,
         "run_id": run.run_id,
         "started_at": _time(run.started_at),
         "finished_at": _time(run.finished_at),
         "offline": run.offline,
         "summary": run.summary(),
-        "results": [result_dict(result) for result in run.results],
     }
+    if results:
+        doc["results"] = [result_dict(result) for result in run.results]
+    return doc
 
 
 def render_json(run: Run) -> str:
-    return json.dumps(run_dict(run), indent=2, ensure_ascii=False) + "\n"
+    return "".join(iter_json(run))
+
+
+def iter_json(run: Run) -> Iterator[str]:
+    """The document in chunks, one result at a time, so a 100,000-link run is never held
+    in memory as one string."""
+    head = run_dict(run, results=False)
+    yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "results": ['
+    for index, result in enumerate(run.results):
+        text = json.dumps(result_dict(result), indent=2, ensure_ascii=False)
+        yield ("," if index else "") + "\n    " + text.replace("\n", "\n    ")
+    yield "\n  ]\n}\n" if run.results else "]\n}\n"
