@@ -7,6 +7,7 @@ Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config e
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,12 +15,16 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on, with_overrides
-from .models import Run, Status
+from .console import Terminal, configure_logging
+from .lock import LockedError
+from .models import Run
+from .notify import notify
 from .outputs import write_atomic
 from .outputs.jsonout import iter_json
-from .pipeline import database_path, run_once
+from .pipeline import Outcome, database_path, run_once
 from .publish import Targets, publish, report_path
 from .runner import baseline_for
+from .schedule import Watcher, serve
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
@@ -43,6 +48,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
     return value
 
 
@@ -84,9 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
                    help="runs in a row before a status change is confirmed (CI: 1)")
     outputs(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
-    p.add_argument("-v", "--verbose", action="store_true", help="print every result")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing (errors and failed notifications still go to stderr)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every result, even when all is well and stdout is not a terminal")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("watch", help="run checks on the schedule in resources.toml (daemon)")
+    common(p)
+    p.add_argument("--grace", type=_seconds, default=30.0, metavar="SECONDS",
+                   help="on SIGTERM/SIGINT, how long to let the run in flight finish "
+                        "(default: 30)")
+    p.set_defaults(handler=cmd_watch)
 
     p = sub.add_parser("validate", help="check resources.toml without fetching anything")
     p.add_argument("-c", "--config", default="resources.toml", type=Path)
@@ -108,24 +132,13 @@ def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
     return [r.id for r in run.results if r.status.value in fail_on]
 
 
-def _print_plain(run: Run, verbose: bool, fail_on: Sequence[str]) -> None:
-    summary = run.summary()
-    counts = ", ".join(f"{summary[s.value]} {s.value}" for s in Status if summary[s.value])
-    print(f"monitor: {summary['total']} checked: {counts}")
-    if run.offline:
-        print("monitor: every resource failed at the network level: this machine looks "
-              "offline, so nothing was confirmed")
-    for result in run.results:
-        if verbose or result.status is not Status.OK:
-            marker = "!" if result.status.value in fail_on else "-"
-            print(f" {marker} {result.id}: {result.status.value} ({result.reason.value}) "
-                  f"{result.detail}".rstrip())
-
-
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     fail_on = args.fail_on or config.settings.fail_on
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
-    outcome = run_once(config, db=args.db, confirm_runs=confirm_runs)
+    terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
+                                  json_stdout=args.json == "-")
+    with terminal.progress(len(config.resources)) as on_result:
+        outcome = run_once(config, db=args.db, confirm_runs=confirm_runs, on_result=on_result)
     run = outcome.run
     with Store(database_path(config, args.db)) as store:
         publish(run, config, store, _targets(args, config), fail_on)
@@ -133,10 +146,25 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.writelines(iter_json(run))
     elif args.json:
         write_atomic(args.json, iter_json(run))
-    problems = _problems(run, fail_on)
-    if not args.quiet and args.json != "-" and (problems or args.verbose or sys.stdout.isatty()):
-        _print_plain(run, args.verbose, fail_on)
-    return EXIT_FAIL if problems else EXIT_OK
+    terminal.summary(outcome, fail_on)
+    notify(config, outcome)  # logs its own failures; never changes the exit code
+    return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
+
+
+def after_watch_run(config: Config, outcome: Outcome, db: Path | None = None) -> None:
+    """The daemon's step after each stored run: render the HTML report. Exceptions are
+    logged by the daemon."""
+    with Store(database_path(config, db)) as store:
+        publish(outcome.run, config, store, Targets(report=report_path(config, None)),
+                config.settings.fail_on)
+
+
+def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    with Store(database_path(config, args.db)):
+        pass  # an unusable database is exit 4 now, not an error logged every run
+    watcher = Watcher(args.config, config, db=args.db,
+                      after_run=functools.partial(after_watch_run, db=args.db))
+    return serve(watcher, grace=args.grace)
 
 
 def _targets(args: argparse.Namespace, config: Config) -> Targets:
@@ -201,6 +229,7 @@ def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(daemon=args.command == "watch")
     try:
         config = load_config(args.config)
         config = with_overrides(config)
@@ -208,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except LockedError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except StoreError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_STORE

@@ -6,10 +6,12 @@ Outputs (reports, notifications, terminal) are the caller's business and read `O
 from __future__ import annotations
 
 import asyncio
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .lock import run_lock
 from .models import Run, Status
 from .runner import ProgressHook, check
 from .store import Store
@@ -33,10 +35,17 @@ def run_once(
     db: Path | None = None,
     confirm_runs: int | None = None,
     on_result: ProgressHook | None = None,
+    lock: bool = True,
 ) -> Outcome:
-    """Fetch, judge and record one run atomically; prune old history."""
+    """Fetch, judge and record one run atomically; prune old history.
+
+    With `lock` (the default) the run holds `<db>.lock` throughout and raises
+    `monitor.lock.LockedError` at once if another run holds it.
+    """
     settings = config.settings
-    with Store(database_path(config, db)) as store:
+    path = database_path(config, db)
+    guard = run_lock(path) if lock and str(path) != ":memory:" else nullcontext()
+    with guard, Store(path) as store:
         run = asyncio.run(check(config, store.baselines(), on_result=on_result))
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
         learnable = {

@@ -110,9 +110,9 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -121,6 +121,8 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot use as history database: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder: {exc.strerror}") from None
 
     def __enter__(self) -> Store:
         return self

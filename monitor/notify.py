@@ -1,0 +1,190 @@
+"""Tell someone about confirmed state changes: a JSON webhook (built in) or Apprise (extra).
+
+Only `Outcome.changes` are sent (a change confirmed across `confirm_runs` runs), never every
+failing run. Secrets stay out of resources.toml (`url_env` names an environment variable) and
+out of logs (only the scheme and host of a URL are ever printed). A failed notification is
+logged and never fails the run or changes its exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from .config import Config, Notifier
+from .models import Run
+from .outputs.jsonout import result_dict
+from .pipeline import Outcome
+
+log = logging.getLogger("monitor.notify")
+APPRISE_HINT = "pip install 'curated-link-monitor[apprise]'"
+#: Retry on these answers as on network errors; other 4xx mean our request is wrong.
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def _time(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    return {
+        "run_id": run.run_id,
+        "started_at": _time(run.started_at),
+        "finished_at": _time(run.finished_at),
+        "offline": run.offline,
+        "summary": run.summary(),
+    }
+
+
+def build_payload(outcome: Outcome) -> dict[str, Any]:
+    """The webhook body: one entry per confirmed change, plus the run's summary."""
+    by_id = {result.id: result for result in outcome.run.results}
+    changes = []
+    for change in outcome.changes:
+        result = by_id.get(change.resource_id)
+        full = result_dict(result) if result is not None else {}
+        changes.append({
+            "id": change.resource_id,
+            "name": full.get("name", change.resource_id),
+            "url": full.get("url"),
+            "old": change.old.value if change.old else None,
+            "new": change.new.value,
+            "since": _time(change.since),
+            "reason": full.get("reason"),
+            "detail": full.get("detail", ""),
+            "final_url": full.get("final_url"),
+        })
+    return {"event": "status-change", "changes": changes, "run": run_summary(outcome.run)}
+
+
+def describe(outcome: Outcome) -> tuple[str, str]:
+    """A title and a plain-text body, for people (Apprise targets: mail, chat)."""
+    count = len(outcome.changes)
+    title = f"monitor: {count} link{'s' if count != 1 else ''} changed status"
+    lines = []
+    for entry in build_payload(outcome)["changes"]:
+        old = entry["old"] or "new"
+        lines.append(f"{entry['name']}: {old} -> {entry['new']} ({entry['reason']})")
+        if entry["detail"]:
+            lines.append(f"  {entry['detail']}")
+        lines.append(f"  {entry['url']}")
+    return title, "\n".join(lines)
+
+
+def redact(url: str) -> str:
+    """scheme://host only: webhook URLs often carry their token in the path or query."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}/…" if parts.scheme else "(url)"
+
+
+def resolve_url(notifier: Notifier, env: Mapping[str, str]) -> str | None:
+    if notifier.url:
+        return notifier.url
+    value = env.get(notifier.url_env or "", "").strip()
+    return value or None
+
+
+def _where(notifier: Notifier) -> str:
+    line = f" (resources.toml line {notifier.line})" if notifier.line else ""
+    return f"{notifier.type} notifier{line}"
+
+
+def send_webhook(
+    url: str,
+    payload: dict[str, Any],
+    notifier: Notifier,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    user_agent: str | None = None,
+) -> bool:
+    """POST the payload; retry transient failures with backoff. True when delivered."""
+    attempts = notifier.retries + 1
+    problem = ""
+    headers = {"User-Agent": user_agent} if user_agent else None
+    with httpx.Client(timeout=notifier.timeout, transport=transport, headers=headers,
+                      follow_redirects=False) as client:
+        for attempt in range(attempts):
+            if attempt:
+                sleep(min(0.5 * 2 ** (attempt - 1), 10.0))
+            try:
+                response = client.post(url, json=payload)
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}"
+                continue
+            if response.is_success:
+                return True
+            problem = f"HTTP {response.status_code}"
+            if response.status_code not in RETRY_STATUSES:
+                break
+    log.warning("%s: could not deliver to %s after %d attempt(s): %s",
+                _where(notifier), redact(url), attempt + 1, problem)
+    return False
+
+
+def send_apprise(urls: str, outcome: Outcome, notifier: Notifier) -> bool:
+    try:
+        import apprise  # optional extra, imported only when configured
+    except ImportError:
+        log.warning("%s: skipped: the apprise package is not installed (%s)",
+                    _where(notifier), APPRISE_HINT)
+        return False
+    sender = apprise.Apprise()
+    added = [sender.add(url) for url in urls.replace(",", " ").split()]
+    if not any(added):
+        log.warning("%s: no valid Apprise URL in its url/url_env", _where(notifier))
+        return False
+    title, body = describe(outcome)
+    if not sender.notify(title=title, body=body):
+        log.warning("%s: Apprise reported a delivery failure", _where(notifier))
+        return False
+    return True
+
+
+def notify(
+    config: Config,
+    outcome: Outcome,
+    *,
+    env: Mapping[str, str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Send confirmed changes to every [[notify]] target; returns how many succeeded.
+
+    Never raises for delivery problems: they are logged (stderr) and the run goes on.
+    """
+    if not outcome.changes or not config.notifiers:
+        return 0
+    env = os.environ if env is None else env
+    payload = build_payload(outcome)
+    delivered = 0
+    for notifier in config.notifiers:
+        url = resolve_url(notifier, env)
+        if url is None:
+            log.warning("%s: skipped: environment variable %s is not set",
+                        _where(notifier), notifier.url_env)
+            continue
+        try:
+            if notifier.type == "apprise":
+                ok = send_apprise(url, outcome, notifier)
+            else:
+                ok = send_webhook(url, payload, notifier, transport=transport, sleep=sleep,
+                                  user_agent=config.settings.user_agent)
+        except Exception as exc:  # a notifier must never take the run down with it
+            message = str(exc).replace(url, redact(url))
+            log.warning("%s: failed: %s: %s", _where(notifier), type(exc).__name__, message)
+            ok = False
+        delivered += ok
+        if ok:
+            log.info("%s: sent %d change(s)", _where(notifier), len(outcome.changes))
+    return delivered

@@ -1,0 +1,163 @@
+"""CI use: the example workflow, systemd units, crontab line and docs call commands that
+exist; `--confirm-runs 1` confirms at once without history; `monitor validate` for pre-commit.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers_modes import HookSink, run_monitor, serve_hooks, write_config
+
+from monitor.cli import build_parser
+
+from loopback import LoopbackWeb
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / "examples" / "github-actions.yml"
+#: Flags that the reports branch (issue 4) adds to `monitor check`. Until it is merged they
+#: are tolerated here; once merged, the parser knows them and nothing is tolerated.
+REPORT_FLAGS = {"--junit", "--markdown", "--report"}
+
+
+@pytest.fixture
+def hooks() -> Iterator[HookSink]:
+    with serve_hooks() as sink:
+        yield sink
+
+
+def parse_monitor_command(line: str) -> Any:
+    """Parse `[path/]monitor ARGS` with the real parser; only report flags may be unknown."""
+    words = shlex.split(line, comments=True)
+    start = next(i for i, word in enumerate(words) if Path(word).name == "monitor")
+    args, unknown = build_parser().parse_known_args(words[start + 1:])
+    flags = {word.split("=")[0] for word in unknown if word.startswith("-")}
+    assert flags <= REPORT_FLAGS, f"{line!r}: unknown options {sorted(flags - REPORT_FLAGS)}"
+    values = [word for word in unknown if not word.startswith("-")]
+    assert len(values) == len([w for w in unknown if w.startswith("-") and "=" not in w]), line
+    return args
+
+
+def monitor_lines(text: str) -> list[str]:
+    """Command lines that invoke monitor (with continuation lines joined)."""
+    text = text.replace("\\\n", " ")
+    pattern = re.compile(r"(?:^|[\s;&|=])((?:\S*/)?monitor (?:check|watch|validate|accept|"
+                         r"baseline)\b[^\n;&|]*)")
+    return [match.group(1).strip() for match in pattern.finditer(text)]
+
+
+def workflow() -> dict[Any, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def steps() -> list[dict[str, Any]]:
+    jobs = workflow()["jobs"]
+    return [step for job in jobs.values() for step in job["steps"]]
+
+
+def test_workflow_runs_on_push_and_on_a_schedule() -> None:
+    data = workflow()
+    triggers = data["on"] if "on" in data else data[True]  # YAML 1.1 reads `on` as true
+    assert "push" in triggers
+    assert triggers["schedule"][0]["cron"]
+
+
+def test_workflow_commands_exist_with_those_flags() -> None:
+    runs = [step["run"] for step in steps() if "run" in step]
+    commands = [line for run in runs for line in monitor_lines(run)]
+    assert any(line.startswith("monitor validate") for line in commands)
+    check = next(line for line in commands if line.startswith("monitor check"))
+    args = parse_monitor_command(check)
+    assert args.command == "check"
+    assert args.confirm_runs == 1
+    assert args.fail_on == ("broken", "down")
+    for flag in ("--junit reports/junit.xml", "--markdown reports/summary.md"):
+        assert flag in check
+    for line in commands:
+        parse_monitor_command(line)
+
+
+def test_workflow_publishes_summary_artifact_and_keeps_history() -> None:
+    all_steps = steps()
+    summary = next(s for s in all_steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert summary["if"] == "always()" and "reports/summary.md" in summary["run"]
+    upload = next(s for s in all_steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
+    restore = next(s for s in all_steps if s.get("uses", "").startswith("actions/cache/restore"))
+    save = next(s for s in all_steps if s.get("uses", "").startswith("actions/cache/save"))
+    assert save["if"] == "always()"
+    assert restore["with"]["path"] == save["with"]["path"] == ".monitor"
+    assert restore["with"]["key"] == save["with"]["key"]
+    assert "run_id" in save["with"]["key"]  # cache entries are immutable: a new key per run
+    check = next(s["run"] for s in all_steps if "monitor check" in s.get("run", ""))
+    assert "--db .monitor/history.sqlite3" in check
+
+
+@pytest.mark.parametrize("name", ["monitor.service", "monitor-check.service"])
+def test_systemd_units_start_real_commands(name: str) -> None:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read_string((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    args = parse_monitor_command(unit["Service"]["ExecStart"])
+    assert args.command == ("watch" if name == "monitor.service" else "check")
+
+
+def test_crontab_and_docs_commands_parse() -> None:
+    crontab = (ROOT / "examples" / "crontab").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "run-modes.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|crontab|ini|yaml)\n(.*?)```", docs, re.DOTALL)
+    lines = monitor_lines(crontab) + [line for block in blocks for line in monitor_lines(block)]
+    assert len(lines) >= 6
+    for line in lines:
+        parse_monitor_command(line)
+
+
+def test_pre_commit_hook_validates_without_filenames() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "monitor-validate")
+    assert hook["entry"] == "monitor validate" and hook["pass_filenames"] is False
+    assert re.search(hook["files"], "lists/resources.toml")
+    assert parse_monitor_command(hook["entry"]).command == "validate"
+
+
+# -- behaviour CI relies on -----------------------------------------------------------------
+
+def test_validate_exits_0_on_a_good_file_and_2_with_file_and_line_on_a_bad_one(
+        tmp_path: Path) -> None:
+    write_config(tmp_path / "resources.toml", [("a", "https://example.org/a")])
+    good = run_monitor("validate", cwd=tmp_path)
+    assert (good.returncode, good.stdout) == (0, "resources.toml: OK, 1 resources\n")
+
+    bad = tmp_path / "bad.toml"
+    write_config(bad, [("a", "https://example.org/a"), ("b", "ftp://example.org/b")])
+    done = run_monitor("validate", "-c", "bad.toml", cwd=tmp_path)
+    assert done.returncode == 2
+    assert re.match(r"monitor: error: bad\.toml:\d+: resource 'b': 'url' must be an http",
+                    done.stderr), done.stderr
+    assert not (tmp_path / "history.sqlite3").exists()  # nothing fetched, nothing stored
+
+
+def test_confirm_runs_1_confirms_on_the_first_run_without_history(
+        web: LoopbackWeb, hooks: HookSink, tmp_path: Path) -> None:
+    write_config(tmp_path / "resources.toml",
+                 [("a", web.url("/ok")), ("gone", web.url("/status/404"))],
+                 notify=f'[[notify]]\nurl = "{hooks.url}"\nretries = 0\n')
+    done = run_monitor("check", "--confirm-runs", "1", "--fail-on", "broken,down",
+                       "--json", "out.json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "gone: new -> broken" in done.stdout
+    results = {r["id"]: r for r in json.loads((tmp_path / "out.json").read_text())["results"]}
+    assert results["gone"]["confirmed"] and results["a"]["confirmed"]
+    assert results["gone"]["streak"] == 1
+    assert hooks.changed_ids() == ["gone"]
+
+    relaxed = run_monitor("check", "--confirm-runs", "1", "--fail-on", "down", cwd=tmp_path)
+    assert (relaxed.returncode, relaxed.stdout) == (0, "")  # nothing new, nothing in fail-on
