@@ -135,8 +135,9 @@ def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     fail_on = args.fail_on or config.settings.fail_on
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
+    stdout_is_data = "-" in (args.json, args.markdown, args.junit, args.report)
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
-                                  json_stdout=args.json == "-")
+                                  stdout_is_data=stdout_is_data)
     with terminal.progress(len(config.resources)) as on_result:
         outcome = run_once(config, db=args.db, confirm_runs=confirm_runs, on_result=on_result)
     run = outcome.run

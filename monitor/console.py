@@ -51,8 +51,9 @@ class Mode(Enum):
     RICH = "rich"  # a terminal: progress bar and colour table
 
 
-def choose_mode(*, quiet: bool, json_stdout: bool, tty: bool) -> Mode:
-    if quiet or json_stdout:
+def choose_mode(*, quiet: bool, stdout_is_data: bool, tty: bool) -> Mode:
+    """`stdout_is_data`: a document (--json/--markdown/--junit/--report -) goes to stdout."""
+    if quiet or stdout_is_data:
         return Mode.QUIET
     return Mode.RICH if tty else Mode.PLAIN
 
@@ -181,8 +182,9 @@ class Terminal:
         self.console = Console(file=self.stream, highlight=False)
 
     @classmethod
-    def for_check(cls, *, quiet: bool, verbose: bool, json_stdout: bool) -> Terminal:
-        mode = choose_mode(quiet=quiet, json_stdout=json_stdout, tty=sys.stdout.isatty())
+    def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool) -> Terminal:
+        mode = choose_mode(quiet=quiet, stdout_is_data=stdout_is_data,
+                           tty=sys.stdout.isatty())
         return cls(mode, verbose)
 
     @contextmanager

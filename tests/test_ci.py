@@ -22,9 +22,7 @@ from loopback import LoopbackWeb
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-actions.yml"
-#: Flags that the reports branch (issue 4) adds to `monitor check`. Until it is merged they
-#: are tolerated here; once merged, the parser knows them and nothing is tolerated.
-REPORT_FLAGS = {"--junit", "--markdown", "--report"}
+
 
 
 @pytest.fixture
@@ -34,14 +32,11 @@ def hooks() -> Iterator[HookSink]:
 
 
 def parse_monitor_command(line: str) -> Any:
-    """Parse `[path/]monitor ARGS` with the real parser; only report flags may be unknown."""
+    """Parse `[path/]monitor ARGS` with the real parser: every option must exist."""
     words = shlex.split(line, comments=True)
     start = next(i for i, word in enumerate(words) if Path(word).name == "monitor")
     args, unknown = build_parser().parse_known_args(words[start + 1:])
-    flags = {word.split("=")[0] for word in unknown if word.startswith("-")}
-    assert flags <= REPORT_FLAGS, f"{line!r}: unknown options {sorted(flags - REPORT_FLAGS)}"
-    values = [word for word in unknown if not word.startswith("-")]
-    assert len(values) == len([w for w in unknown if w.startswith("-") and "=" not in w]), line
+    assert unknown == [], f"{line!r}: unknown arguments {unknown}"
     return args
 
 
@@ -49,7 +44,7 @@ def monitor_lines(text: str) -> list[str]:
     """Command lines that invoke monitor (with continuation lines joined)."""
     text = text.replace("\\\n", " ")
     pattern = re.compile(r"(?:^|[\s;&|=])((?:\S*/)?monitor (?:check|watch|validate|accept|"
-                         r"baseline)\b[^\n;&|]*)")
+                         r"baseline|report)\b[^\n;&|]*)")
     return [match.group(1).strip() for match in pattern.finditer(text)]
 
 
@@ -80,8 +75,8 @@ def test_workflow_commands_exist_with_those_flags() -> None:
     assert args.command == "check"
     assert args.confirm_runs == 1
     assert args.fail_on == ("broken", "down")
-    for flag in ("--junit reports/junit.xml", "--markdown reports/summary.md"):
-        assert flag in check
+    assert (args.junit, args.markdown, args.report) == (
+        "reports/junit.xml", "reports/summary.md", "reports/index.html")
     for line in commands:
         parse_monitor_command(line)
 

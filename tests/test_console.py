@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from helpers_modes import monitor_cmd, run_monitor, write_config
 
 from monitor.console import Mode, Terminal, choose_mode, has_news, render_plain
@@ -89,6 +90,16 @@ def test_quiet_silences_even_failures_and_verbose_lists_healthy_runs(
     assert "- gone: ok (ok)" in verbose.stdout
 
 
+@pytest.mark.parametrize("flag", ["--json", "--markdown", "--junit"])
+def test_a_document_on_stdout_is_not_mixed_with_the_summary(
+        web: LoopbackWeb, tmp_path: Path, flag: str) -> None:
+    write_config(tmp_path / "resources.toml", [("gone", web.url("/status/404"))])
+    done = run_monitor("check", flag, "-", "--no-report", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "gone" in done.stdout
+    assert "need attention" not in done.stdout and "Problems now" not in done.stdout
+
+
 def test_offline_run_says_so(tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml", [
         ("a", f"http://127.0.0.1:{closed_port()}/a"),
@@ -136,10 +147,10 @@ def test_terminal_gets_a_progress_bar_and_colour_table(web: LoopbackWeb, tmp_pat
 # -- rendering, no I/O ----------------------------------------------------------------------
 
 def test_mode_choice() -> None:
-    assert choose_mode(quiet=False, json_stdout=False, tty=False) is Mode.PLAIN
-    assert choose_mode(quiet=False, json_stdout=False, tty=True) is Mode.RICH
-    assert choose_mode(quiet=True, json_stdout=False, tty=True) is Mode.QUIET
-    assert choose_mode(quiet=False, json_stdout=True, tty=True) is Mode.QUIET
+    assert choose_mode(quiet=False, stdout_is_data=False, tty=False) is Mode.PLAIN
+    assert choose_mode(quiet=False, stdout_is_data=False, tty=True) is Mode.RICH
+    assert choose_mode(quiet=True, stdout_is_data=False, tty=True) is Mode.QUIET
+    assert choose_mode(quiet=False, stdout_is_data=True, tty=True) is Mode.QUIET
 
 
 def test_drift_outside_fail_on_is_not_news_for_cron_until_confirmed() -> None:

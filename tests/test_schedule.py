@@ -112,6 +112,8 @@ def test_watch_runs_on_its_interval_and_stops_cleanly_on_sigterm(
     assert "changes: gone new->broken" in log  # confirmed on the second run
     assert f"stopped after {runs} run(s)" in log
     assert hooks.changed_ids() == ["gone"]  # once, when confirmed
+    report = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "gone" in report  # the HTML report is rendered after each run
     assert not (tmp_path / "history.sqlite3.lock").read_text()  # lock released
 
 
