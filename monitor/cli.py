@@ -136,13 +136,15 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     fail_on = args.fail_on or config.settings.fail_on
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
     stdout_is_data = "-" in (args.json, args.markdown, args.junit, args.report)
+    targets = _targets(args, config)
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=stdout_is_data)
     with terminal.progress(len(config.resources)) as on_result:
-        outcome = run_once(config, db=args.db, confirm_runs=confirm_runs, on_result=on_result)
+        outcome = run_once(
+            config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,
+            after=lambda run, store: publish(run, config, store, targets, fail_on),
+        )
     run = outcome.run
-    with Store(database_path(config, args.db)) as store:
-        publish(run, config, store, _targets(args, config), fail_on)
     if args.json == "-":
         sys.stdout.writelines(iter_json(run))
     elif args.json:

@@ -6,6 +6,7 @@ Outputs (reports, notifications, terminal) are the caller's business and read `O
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +37,13 @@ def run_once(
     confirm_runs: int | None = None,
     on_result: ProgressHook | None = None,
     lock: bool = True,
+    after: Callable[[Run, Store], None] | None = None,
 ) -> Outcome:
     """Fetch, judge and record one run atomically; prune old history.
 
     With `lock` (the default) the run holds `<db>.lock` throughout and raises
-    `monitor.lock.LockedError` at once if another run holds it.
+    `monitor.lock.LockedError` at once if another run holds it. `after(run, store)` runs
+    while the lock is still held (reports), so an overlapping run cannot interleave.
     """
     settings = config.settings
     path = database_path(config, db)
@@ -55,4 +58,6 @@ def run_once(
         }
         learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
         store.prune(settings.retention_days, run.finished_at)
+        if after is not None:
+            after(run, store)
     return Outcome(run, tuple(changes), tuple(learned))
