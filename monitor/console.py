@@ -75,10 +75,13 @@ def _duration(run: Run) -> float:
 
 
 def has_news(outcome: Outcome, fail_on: Sequence[str]) -> bool:
-    """Whether a cron run should print anything at all."""
+    """Whether a cron run should print anything at all: an offline run, a confirmed change,
+    or a confirmed problem. A failure seen fewer than `confirm_runs` times is a possible blip:
+    it changes the exit code but does not make cron send mail (yet)."""
     run = outcome.run
     return bool(
-        run.offline or outcome.changes or any(r.status.value in fail_on for r in run.results)
+        run.offline or outcome.changes
+        or any(r.status.value in fail_on and r.confirmed for r in run.results)
     )
 
 
