@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from monitor.cli import main
 from monitor.models import Hop, Reason, Result, Run, Status
 from monitor.outputs import write_atomic
-from monitor.outputs.html import render_html, safe_href
+from monitor.outputs.html import render_html, safe_href, script_hash, since
 from monitor.outputs.junit import render_junit
 from monitor.outputs.markdown import render_markdown
 from monitor.outputs.view import build_view, title_diff
@@ -228,3 +228,98 @@ def test_report_in_a_real_browser(web: LoopbackWeb, tmp_path: Path) -> None:
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+# -- details that are easy to get wrong -------------------------------------------------------
+
+
+def test_keyword_drift_has_no_title_diff(tmp_path: Path) -> None:
+    kept = result("kw", Status.DRIFTED, Reason.KEYWORD_MISSING, T0, expected_title="Title kw",
+                  detail="missing keyword 'stenosis'")
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(T0, T0, (kept,)), 1)
+        view = view_of(store)
+    assert view.attention[0].title_diff == ()
+    soup = BeautifulSoup(render_html(view, "x"), "html.parser")
+    assert soup.select_one("ul.attention dl.diff") is None
+    assert "missing keyword 'stenosis'" in soup.select_one("ul.attention").get_text()
+
+
+def test_csp_forbids_fetches_and_allows_only_our_script_by_hash(history: Store) -> None:
+    soup = BeautifulSoup(render_html(view_of(history), "x"), "html.parser")
+    csp = soup.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
+    (script,) = soup.find_all("script")
+    assert f"'{script_hash(script.string)}'" in csp
+
+
+def test_since_reads_as_a_duration_or_this_run() -> None:
+    started = T0
+    assert since(T0, started, T0 + timedelta(seconds=5)) == "since this run"
+    assert since(T0 - timedelta(hours=5, minutes=3), started, T0) == "for 5 h"
+    assert since(T0 - timedelta(seconds=20), started, T0) == "for <1 min"
+    assert since(T0 - timedelta(days=3), started, T0) == "for 3 d"
+
+
+def test_markdown_moved_url_with_pipe_and_underscore_stays_one_cell(tmp_path: Path) -> None:
+    target = "https://example.org/new_page|x`y"
+    moved = result("mv", Status.MOVED, Reason.PERMANENT_REDIRECT, T0, final_url=target,
+                   redirects=(Hop("https://example.org/mv", 301, target),))
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(T0, T0, (moved,)), 1)
+        text = render_markdown(view_of(store), "x", ["broken"])
+    row = next(line for line in text.splitlines() if "update to" in line)
+    assert "`https://example.org/new_page%7Cx%60y`" in row  # literal in a code span
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6
+
+
+def test_junit_failure_message_is_reason_in_words_and_detail(history: Store) -> None:
+    run = history.load_run()
+    assert run is not None
+    root = ET.fromstring(render_junit(run, ["broken"]))
+    failure = root.find(".//testcase[@name='gone']/failure")
+    assert failure is not None
+    assert failure.get("message") == "broken: Page not found (404/410): HTTP 404"
+    passed = root.find(".//testcase[@name='fine']")
+    assert passed is not None and passed.find("system-out") is not None
+
+
+def test_check_keeps_history_bounded_and_prunes_old_runs(
+    web: LoopbackWeb, tmp_path: Path, run_check: Any
+) -> None:
+    old = datetime.now(UTC) - timedelta(days=100)
+    with Store(tmp_path / "monitor.sqlite3") as store:
+        store.record_run(Run(old, old, (result("ok", Status.OK, Reason.OK, old),)), 1)
+    for _ in range(3):
+        run_check([{"id": "ok", "url": web.url("/ok")}], history_runs=2, retention_days=30)
+    with Store(tmp_path / "monitor.sqlite3") as store:
+        assert store.run_ids(10) == [2, 3, 4]  # the 100-day-old run is gone
+    soup = BeautifulSoup((tmp_path / "reports" / "index.html").read_text(), "html.parser")
+    assert len(soup.select("tr[data-status] svg.strip rect")) == 2
+
+
+def test_report_markdown_to_stdout_prints_only_markdown(
+    web: LoopbackWeb, tmp_path: Path, run_check: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_check([{"id": "gone", "url": web.url("/status/404")}])
+    config = str(tmp_path / "resources.toml")
+    assert main(["report", "-c", config, "--no-report", "--markdown", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Link health") and "monitor: wrote" not in out
+    assert main(["report", "-c", config, "--markdown", "-", "--junit", "-"]) == 2
+    assert "only one output" in capsys.readouterr().err
+
+
+def test_report_without_a_database_creates_none(tmp_path: Path) -> None:
+    config = tmp_path / "resources.toml"
+    config.write_text('[[resource]]\nid = "a"\nurl = "http://127.0.0.1:9/"\n')
+    assert main(["report", "-c", str(config)]) == 2
+    assert not (tmp_path / "monitor.sqlite3").exists()
+
+
+def test_check_markdown_to_stdout_silences_the_terminal_summary(
+    web: LoopbackWeb, run_check: Any
+) -> None:
+    run = run_check([{"id": "gone", "url": web.url("/status/404")}], "--markdown", "-")
+    assert run.code == 1 and run.out.startswith("## Link health")
+    assert "gone" in run.out and "monitor:" not in run.out

@@ -23,8 +23,12 @@ def md_escape(text: str | None) -> str:
     return out
 
 
+_URL_QUOTE = {"<": "%3C", ">": "%3E", " ": "%20", "|": "%7C", "`": "%60"}
+
+
 def md_url(url: str) -> str:
-    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    """A URL safe as a link target `(<...>)` or a code span inside a table cell."""
+    return "".join(_URL_QUOTE.get(char, char) for char in "".join(url.split()))
 
 
 def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
@@ -50,7 +54,7 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             r = item.result
             fix = ""
             if item.new_url:
-                fix = f"update to `{md_escape(item.new_url)}`"
+                fix = f"update to `{md_url(item.new_url)}`"  # no backslashes: code is literal
             elif r.status is Status.DRIFTED and r.title:
                 fix = f"now titled “{md_escape(r.title)}”; review, then `monitor accept {r.id}`"
             why = md_escape(f"{item.reason_text}. {r.detail}" if r.detail else item.reason_text)
