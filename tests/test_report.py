@@ -120,16 +120,21 @@ def test_html_escapes_hostile_titles_names_and_urls(tmp_path: Path) -> None:
     at = T0
     evil = result("evil", Status.DRIFTED, Reason.TITLE_CHANGED, at, name=EVIL, title=EVIL,
                   expected_title=EVIL + " old", detail=EVIL,
-                  url="https://example.org/?q=\"><script>alert(3)</script>")
+                  url="https://example.org/?q=\"><script>alert(3)</script>", tags=(EVIL,))
+    hop = Hop("https://example.org/m", 301, "javascript:alert(4)//" + EVIL)
+    moved = result("moved", Status.MOVED, Reason.PERMANENT_REDIRECT, at, redirects=(hop,),
+                   final_url=hop.target, url="https://example.org/m")
     with Store(tmp_path / "h.sqlite3") as store:
-        store.record_run(Run(at, at, (evil,)), 1)
+        store.record_run(Run(at, at, (evil, moved)), 1)
         html = render_html(view_of(store), EVIL)
     soup = BeautifulSoup(html, "html.parser")
     scripts = soup.find_all("script")
     assert len(scripts) == 1 and "alert" not in scripts[0].get_text()  # only our own filter
     for tag in soup.find_all(True):
         assert not any(attr.startswith("on") for attr in tag.attrs), tag
+        assert not tag.get("href", "").lower().startswith("javascript"), tag
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert soup.select_one(".tags, .gname").get_text(strip=True).startswith("<script>")
 
 
 def test_only_http_urls_become_links() -> None:
@@ -323,3 +328,17 @@ def test_check_markdown_to_stdout_silences_the_terminal_summary(
     run = run_check([{"id": "gone", "url": web.url("/status/404")}], "--markdown", "-")
     assert run.code == 1 and run.out.startswith("## Link health")
     assert "gone" in run.out and "monitor:" not in run.out
+
+
+def test_offline_run_shows_a_banner_and_all_healthy_says_so(tmp_path: Path) -> None:
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(T0, T0, (result("a", Status.OK, Reason.OK, T0),)), 1)
+        soup = BeautifulSoup(render_html(view_of(store), "x"), "html.parser")
+        assert soup.select_one(".overall").get_text(strip=True).endswith("All links healthy")
+        assert soup.select_one("ul.attention") is None and soup.select_one(".allgood")
+        t1 = T0 + timedelta(hours=1)
+        down = result("a", Status.DOWN, Reason.CONNECT, t1, http_status=None)
+        store.record_run(Run(t1, t1, (down,), offline=True), 1)
+        soup = BeautifulSoup(render_html(view_of(store), "x"), "html.parser")
+    assert "looked offline" in soup.select_one(".banner").get_text()
+    assert [r["class"] for r in soup.select("svg.strip rect")] == [["c-ok"], ["c-offline"]]
