@@ -66,6 +66,7 @@ class Settings:
     schedule: str | None = None
     interval: str | None = None
     ca_bundle: str | None = None
+    workers: int = 0  # processes for big runs; 0 = one per core (max 4) from 2,000 URLs up
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "schedule": ((str,), _check_schedule),
     "interval": ((str,), _check_interval),
     "ca_bundle": ((str,), None),
+    "workers": ((int,), _non_negative),
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",

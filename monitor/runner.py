@@ -7,9 +7,12 @@ storing the run is the caller's next step (`Store.record_run`), keeping data flo
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -20,6 +23,7 @@ from .judge import Context, judge
 from .models import Fetched, Reason, Resource, Result, Run, Status
 from .store import Baseline
 
+AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
 OFFLINE_REASONS = frozenset({Reason.DNS, Reason.CONNECT, Reason.TIMEOUT})
 ProgressHook = Callable[[Result], None]
 
@@ -128,19 +132,21 @@ async def _judge_one(
     )
 
 
-async def check(
-    config: Config,
-    baselines: dict[str, Baseline] | None = None,
-    *,
-    on_result: ProgressHook | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> Run:
-    """Fetch and judge every resource; results come back in config order."""
-    baselines = baselines or {}
-    started = clock()
+def _group_by_url(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
     by_url: dict[str, list[Resource]] = defaultdict(list)
-    for resource in config.resources:
+    for resource in resources:
         by_url[resource.url].append(resource)
+    return by_url
+
+
+async def _gather(
+    config: Config,
+    baselines: dict[str, Baseline],
+    on_result: ProgressHook | None,
+    clock: Callable[[], datetime],
+) -> dict[str, Result]:
+    """Fetch and judge every resource of `config` in this process."""
+    by_url = _group_by_url(config.resources)
     results: dict[str, Result] = {}
     options = fetch_options(config)
     needs_text = {url for url, rs in by_url.items() if any(r.keywords for r in rs)}
@@ -165,6 +171,83 @@ async def check(
 
         workers = min(options.concurrency, len(by_url))
         await asyncio.gather(*(worker() for _ in range(workers)))
+    return results
+
+
+def worker_count(config: Config, urls: int) -> int:
+    """Processes to use: `workers` from the config, or (0, auto) one per core for runs big
+    enough that one process would be CPU-bound (measured: ~1 ms of CPU per URL)."""
+    wanted = config.settings.workers
+    if wanted == 0:
+        wanted = min(os.cpu_count() or 1, 4) if urls >= AUTO_SHARD_URLS else 1
+    return max(1, min(wanted, urls))
+
+
+def shard_by_host(config: Config, shards: int) -> list[Config]:
+    """Split the resources into `shards` configs with disjoint hosts, balanced by URL count,
+    each with its share of the global concurrency. Per-host limits stay exact because a host
+    lives in exactly one shard."""
+    by_host: dict[str, list[Resource]] = defaultdict(list)
+    for resource in config.resources:
+        by_host[urlsplit(resource.url).netloc.lower()].append(resource)
+    loads = [0] * shards
+    parts: list[list[Resource]] = [[] for _ in range(shards)]
+    for host_resources in sorted(by_host.values(), key=len, reverse=True):
+        lightest = loads.index(min(loads))
+        parts[lightest].extend(host_resources)
+        loads[lightest] += len(host_resources)
+    settings = replace(config.settings,
+                       concurrency=max(1, config.settings.concurrency // shards))
+    return [replace(config, resources=tuple(part), settings=settings) for part in parts if part]
+
+
+def _check_shard(config: Config, baselines: dict[str, Baseline]) -> list[Result]:
+    """Runs in a worker process: one shard, its own event loop and client."""
+    results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC)))
+    return list(results.values())
+
+
+async def _gather_sharded(
+    config: Config, baselines: dict[str, Baseline], on_result: ProgressHook | None,
+    shards: int,
+) -> dict[str, Result]:
+    parts = shard_by_host(config, shards)
+    loop = asyncio.get_running_loop()
+    # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
+    # threaded process can deadlock.
+    context = multiprocessing.get_context("spawn")
+    results: dict[str, Result] = {}
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+        futures = [
+            loop.run_in_executor(pool, _check_shard, part,
+                                 {r.id: baselines[r.id] for r in part.resources
+                                  if r.id in baselines})
+            for part in parts
+        ]
+        for done in asyncio.as_completed(futures):
+            for result in await done:
+                results[result.id] = result
+                if on_result is not None:
+                    on_result(result)
+    return results
+
+
+async def check(
+    config: Config,
+    baselines: dict[str, Baseline] | None = None,
+    *,
+    on_result: ProgressHook | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Run:
+    """Fetch and judge every resource; results come back in config order."""
+    baselines = baselines or {}
+    started = clock()
+    urls = len({resource.url for resource in config.resources})
+    shards = worker_count(config, urls)
+    if shards > 1:
+        results = await _gather_sharded(config, baselines, on_result, shards)
+    else:
+        results = await _gather(config, baselines, on_result, clock)
     ordered = tuple(results[r.id] for r in config.resources)
     offline = is_offline(ordered)
     if offline:

@@ -1,0 +1,62 @@
+"""Run orchestration: host interleaving, sharding across processes, offline detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from monitor.config import load_config
+from monitor.runner import interleave_by_host, shard_by_host, worker_count
+
+from conftest import write_config
+from loopback import LoopbackWeb, article
+
+
+def test_interleave_spreads_hosts() -> None:
+    urls = [f"http://a/{i}" for i in range(3)] + [f"http://b/{i}" for i in range(2)]
+    assert list(interleave_by_host(urls)) == [
+        "http://a/0", "http://b/0", "http://a/1", "http://b/1", "http://a/2"]
+
+
+def test_shards_have_disjoint_hosts_balanced_load_and_split_concurrency(tmp_path: Path) -> None:
+    resources = [{"id": f"r{h}-{i}", "url": f"http://host{h}.example/{i}"}
+                 for h in range(5) for i in range(h + 1)]
+    config = load_config(write_config(tmp_path / "r.toml", resources, concurrency=10))
+    shards = shard_by_host(config, 2)
+    hosts = [{urlsplit(r.url).netloc for r in shard.resources} for shard in shards]
+    assert hosts[0].isdisjoint(hosts[1])
+    assert sorted(len(s.resources) for s in shards) == [7, 8]
+    assert all(s.settings.concurrency == 5 for s in shards)
+    assert sum(len(s.resources) for s in shards) == len(resources)
+
+
+def test_worker_count_is_automatic_only_for_big_runs(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path / "r.toml", [{"id": "a", "url": "http://x/"}]))
+    assert worker_count(config, 10) == 1
+    assert worker_count(config, 50_000) >= 1
+    forced = load_config(write_config(tmp_path / "r.toml", [{"id": "a", "url": "http://x/"}],
+                                      workers=3))
+    assert worker_count(forced, 10) == 3 and worker_count(forced, 2) == 2
+
+
+def test_sharded_run_matches_single_process_run(web: LoopbackWeb, run_check: Any) -> None:
+    web.set_page("/a", article("Page A"))
+    resources = [
+        {"id": "a", "url": web.url("/a")},
+        {"id": "gone", "url": web.url("/status/404")},
+        {"id": "moved", "url": web.url("/redirect/301?to=/a")},
+        {"id": "tls", "url": web.tls_url("/ok")},
+        {"id": "closed", "url": web.raw_url("closed", "/x")},
+    ]
+    single = run_check(resources, ca_bundle=str(web.ca_path), workers=1)
+    sharded = run_check(resources, ca_bundle=str(web.ca_path), workers=2)
+
+    def verdicts(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
+        return [(r["id"], r["status"], r["reason"]) for r in doc["results"]]
+
+    assert verdicts(sharded.doc) == verdicts(single.doc)
+    assert verdicts(single.doc) == [
+        ("a", "ok", "ok"), ("gone", "broken", "not-found"),
+        ("moved", "moved", "permanent-redirect"), ("tls", "ok", "ok"),
+        ("closed", "down", "connect")]
