@@ -28,7 +28,7 @@ def main() -> None:
         work = Path(tmp)
         web = LoopbackWeb(work).start()
         try:
-            make_demo(web, work)
+            make_demo(web, work, runs=4, history=36)
         finally:
             web.stop()
         report = (work / "reports" / "index.html").as_uri()

@@ -135,7 +135,7 @@ def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     fail_on = args.fail_on or config.settings.fail_on
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
-    stdout_is_data = "-" in (args.json, args.markdown, args.junit, args.report)
+    stdout_is_data = _stdout_documents(args) > 0  # stdout carries a document
     targets = _targets(args, config)
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=stdout_is_data)
@@ -175,15 +175,28 @@ def _targets(args: argparse.Namespace, config: Config) -> Targets:
                    markdown=args.markdown, junit=args.junit)
 
 
+def _stdout_documents(args: argparse.Namespace) -> int:
+    """How many outputs go to stdout ('-'): at most one, or they would interleave."""
+    count = [getattr(args, "json", None), args.markdown, args.junit, args.report].count("-")
+    if count > 1:
+        raise UsageError("only one output can be '-' (stdout)")
+    return count
+
+
 def cmd_report(args: argparse.Namespace, config: Config) -> int:
     fail_on = args.fail_on or config.settings.fail_on
-    with Store(database_path(config, args.db)) as store:
+    _stdout_documents(args)
+    db = database_path(config, args.db)
+    if not db.exists():  # opening it would create an empty database
+        raise UsageError(f"no run in the history yet ({db} does not exist): "
+                         "run `monitor check` first")
+    with Store(db) as store:
         run = store.load_run()
         if run is None:
             raise UsageError("no run in the history yet: run `monitor check` first")
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
-    if targets.report and targets.report != "-":
+    if targets.report and "-" not in (targets.report, targets.markdown, targets.junit):
         print(f"monitor: wrote {targets.report} from run #{run.run_id}")
     return EXIT_OK
 

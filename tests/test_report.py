@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from monitor.cli import main
 from monitor.models import Hop, Reason, Result, Run, Status
 from monitor.outputs import write_atomic
-from monitor.outputs.html import render_html, safe_href
+from monitor.outputs.html import render_html, safe_href, script_hash, since
 from monitor.outputs.junit import render_junit
 from monitor.outputs.markdown import render_markdown
 from monitor.outputs.view import build_view, title_diff
@@ -105,7 +105,7 @@ def test_html_report_shows_attention_badges_and_counts(history: Store) -> None:
     soup = BeautifulSoup(render_html(view_of(history), "My links"), "html.parser")
     assert soup.title is not None and soup.title.get_text().startswith("(5) My links")
     items = soup.select("ul.attention > li")
-    assert [li.select_one(".badge").get_text() for li in items] == [
+    assert [li.select_one(".badge").get_text(" ").split()[-1] for li in items] == [
         "Broken", "Down", "Drifted", "Moved", "Blocked"]
     assert "Update the link to https://example.org/new" in " ".join(items[3].get_text().split())
     assert items[2].select_one("del").get_text() == "Stenosis Exercises"
@@ -120,16 +120,21 @@ def test_html_escapes_hostile_titles_names_and_urls(tmp_path: Path) -> None:
     at = T0
     evil = result("evil", Status.DRIFTED, Reason.TITLE_CHANGED, at, name=EVIL, title=EVIL,
                   expected_title=EVIL + " old", detail=EVIL,
-                  url="https://example.org/?q=\"><script>alert(3)</script>")
+                  url="https://example.org/?q=\"><script>alert(3)</script>", tags=(EVIL,))
+    hop = Hop("https://example.org/m", 301, "javascript:alert(4)//" + EVIL)
+    moved = result("moved", Status.MOVED, Reason.PERMANENT_REDIRECT, at, redirects=(hop,),
+                   final_url=hop.target, url="https://example.org/m")
     with Store(tmp_path / "h.sqlite3") as store:
-        store.record_run(Run(at, at, (evil,)), 1)
+        store.record_run(Run(at, at, (evil, moved)), 1)
         html = render_html(view_of(store), EVIL)
     soup = BeautifulSoup(html, "html.parser")
     scripts = soup.find_all("script")
     assert len(scripts) == 1 and "alert" not in scripts[0].get_text()  # only our own filter
     for tag in soup.find_all(True):
         assert not any(attr.startswith("on") for attr in tag.attrs), tag
+        assert not tag.get("href", "").lower().startswith("javascript"), tag
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert soup.select_one(".tags, .gname").get_text(strip=True).startswith("<script>")
 
 
 def test_only_http_urls_become_links() -> None:
@@ -221,10 +226,119 @@ def test_report_in_a_real_browser(web: LoopbackWeb, tmp_path: Path) -> None:
         assert attention.count() == 5
         assert attention.first.is_visible()
         badges = page.locator("ul.attention .badge").all_inner_texts()
-        assert badges == ["Broken", "Down", "Drifted", "Moved", "Blocked"]
+        assert [b.split()[-1] for b in badges] == ["Broken", "Down", "Drifted", "Moved", "Blocked"]
         # the optional filter works: only the broken row stays visible
         page.locator("#tools button[data-status=broken]").click()
         assert page.locator("tr[data-status]:visible").count() == 1
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+# -- details that are easy to get wrong -------------------------------------------------------
+
+
+def test_keyword_drift_has_no_title_diff(tmp_path: Path) -> None:
+    kept = result("kw", Status.DRIFTED, Reason.KEYWORD_MISSING, T0, expected_title="Title kw",
+                  detail="missing keyword 'stenosis'")
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(T0, T0, (kept,)), 1)
+        view = view_of(store)
+    assert view.attention[0].title_diff == ()
+    soup = BeautifulSoup(render_html(view, "x"), "html.parser")
+    assert soup.select_one("ul.attention dl.diff") is None
+    assert "missing keyword 'stenosis'" in soup.select_one("ul.attention").get_text()
+
+
+def test_csp_forbids_fetches_and_allows_only_our_script_by_hash(history: Store) -> None:
+    soup = BeautifulSoup(render_html(view_of(history), "x"), "html.parser")
+    csp = soup.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
+    (script,) = soup.find_all("script")
+    assert f"'{script_hash(script.string)}'" in csp
+
+
+def test_since_reads_as_a_duration_or_this_run() -> None:
+    started = T0
+    assert since(T0, started, T0 + timedelta(seconds=5)) == "since this run"
+    assert since(T0 - timedelta(hours=5, minutes=3), started, T0) == "for 5 h"
+    assert since(T0 - timedelta(seconds=20), started, T0) == "for <1 min"
+    assert since(T0 - timedelta(days=3), started, T0) == "for 3 d"
+
+
+def test_markdown_moved_url_with_pipe_and_underscore_stays_one_cell(tmp_path: Path) -> None:
+    target = "https://example.org/new_page|x`y"
+    moved = result("mv", Status.MOVED, Reason.PERMANENT_REDIRECT, T0, final_url=target,
+                   redirects=(Hop("https://example.org/mv", 301, target),))
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(T0, T0, (moved,)), 1)
+        text = render_markdown(view_of(store), "x", ["broken"])
+    row = next(line for line in text.splitlines() if "update to" in line)
+    assert "`https://example.org/new_page%7Cx%60y`" in row  # literal in a code span
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6
+
+
+def test_junit_failure_message_is_reason_in_words_and_detail(history: Store) -> None:
+    run = history.load_run()
+    assert run is not None
+    root = ET.fromstring(render_junit(run, ["broken"]))
+    failure = root.find(".//testcase[@name='gone']/failure")
+    assert failure is not None
+    assert failure.get("message") == "broken: Page not found (404/410): HTTP 404"
+    passed = root.find(".//testcase[@name='fine']")
+    assert passed is not None and passed.find("system-out") is not None
+
+
+def test_check_keeps_history_bounded_and_prunes_old_runs(
+    web: LoopbackWeb, tmp_path: Path, run_check: Any
+) -> None:
+    old = datetime.now(UTC) - timedelta(days=100)
+    with Store(tmp_path / "monitor.sqlite3") as store:
+        store.record_run(Run(old, old, (result("ok", Status.OK, Reason.OK, old),)), 1)
+    for _ in range(3):
+        run_check([{"id": "ok", "url": web.url("/ok")}], history_runs=2, retention_days=30)
+    with Store(tmp_path / "monitor.sqlite3") as store:
+        assert store.run_ids(10) == [2, 3, 4]  # the 100-day-old run is gone
+    soup = BeautifulSoup((tmp_path / "reports" / "index.html").read_text(), "html.parser")
+    assert len(soup.select("tr[data-status] svg.strip rect")) == 2
+
+
+def test_report_markdown_to_stdout_prints_only_markdown(
+    web: LoopbackWeb, tmp_path: Path, run_check: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_check([{"id": "gone", "url": web.url("/status/404")}])
+    config = str(tmp_path / "resources.toml")
+    assert main(["report", "-c", config, "--no-report", "--markdown", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Link health") and "monitor: wrote" not in out
+    assert main(["report", "-c", config, "--markdown", "-", "--junit", "-"]) == 2
+    assert "only one output" in capsys.readouterr().err
+
+
+def test_report_without_a_database_creates_none(tmp_path: Path) -> None:
+    config = tmp_path / "resources.toml"
+    config.write_text('[[resource]]\nid = "a"\nurl = "http://127.0.0.1:9/"\n')
+    assert main(["report", "-c", str(config)]) == 2
+    assert not (tmp_path / "monitor.sqlite3").exists()
+
+
+def test_check_markdown_to_stdout_silences_the_terminal_summary(
+    web: LoopbackWeb, run_check: Any
+) -> None:
+    run = run_check([{"id": "gone", "url": web.url("/status/404")}], "--markdown", "-")
+    assert run.code == 1 and run.out.startswith("## Link health")
+    assert "gone" in run.out and "monitor:" not in run.out
+
+
+def test_offline_run_shows_a_banner_and_all_healthy_says_so(tmp_path: Path) -> None:
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(Run(T0, T0, (result("a", Status.OK, Reason.OK, T0),)), 1)
+        soup = BeautifulSoup(render_html(view_of(store), "x"), "html.parser")
+        assert soup.select_one(".overall").get_text(strip=True).endswith("All links healthy")
+        assert soup.select_one("ul.attention") is None and soup.select_one(".allgood")
+        t1 = T0 + timedelta(hours=1)
+        down = result("a", Status.DOWN, Reason.CONNECT, t1, http_status=None)
+        store.record_run(Run(t1, t1, (down,), offline=True), 1)
+        soup = BeautifulSoup(render_html(view_of(store), "x"), "html.parser")
+    assert "looked offline" in soup.select_one(".banner").get_text()
+    assert [r["class"] for r in soup.select("svg.strip rect")] == [["c-ok"], ["c-offline"]]

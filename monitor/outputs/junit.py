@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from ..models import Run
+from ..models import REASON_TEXT, Run
 
 # Characters XML 1.0 forbids; hostile titles may carry them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,8 +37,8 @@ def render_junit(run: Run, fail_on: Sequence[str], suite: str = "link-health") -
         if result.status.value in fail_on:
             failure = ET.SubElement(
                 case, "failure", type=result.reason.value,
-                message=_clean(f"{result.status.value}: {result.reason.value} {result.detail}"
-                               .strip()),
+                message=_clean(f"{result.status.value}: {REASON_TEXT[result.reason]}"
+                               + (f": {result.detail}" if result.detail else "")),
             )
             failure.text = _clean(text)
         else:

@@ -23,8 +23,12 @@ def md_escape(text: str | None) -> str:
     return out
 
 
+_URL_QUOTE = {"<": "%3C", ">": "%3E", " ": "%20", "|": "%7C", "`": "%60"}
+
+
 def md_url(url: str) -> str:
-    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    """A URL safe as a link target `(<...>)` or a code span inside a table cell."""
+    return "".join(_URL_QUOTE.get(char, char) for char in "".join(url.split()))
 
 
 def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
@@ -37,7 +41,7 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
         f"## Link health: {md_escape(heading)} — {verdict}",
         "",
         f"{len(run.results)} links checked {run.finished_at.strftime('%Y-%m-%d %H:%M UTC')} "
-        f"in {view.duration_s:.1f} s. {counts}",
+        f"in {view.duration_s:.2g} s. {counts}",
         "",
     ]
     if run.offline:
@@ -50,10 +54,14 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             r = item.result
             fix = ""
             if item.new_url:
-                fix = f"update to `{md_escape(item.new_url)}`"
+                fix = f"update to `{md_url(item.new_url)}`"  # no backslashes: code is literal
             elif r.status is Status.DRIFTED and r.title:
-                fix = f"now titled “{md_escape(r.title)}”; review, then `monitor accept {r.id}`"
-            why = md_escape(f"{item.reason_text}. {r.detail}" if r.detail else item.reason_text)
+                was = f"was “{md_escape(r.expected_title)}”, " if r.expected_title else ""
+                fix = (f"{was}now “{md_escape(r.title)}”; review, then "
+                       f"`monitor accept {r.id}`")
+            # The Fix cell already says where it moved / what the title is now.
+            shown = r.detail if r.detail and not fix else ""
+            why = md_escape(f"{item.reason_text}. {shown}" if shown else item.reason_text)
             lines.append(
                 f"| {_ICON[r.status]} | [{md_escape(r.name)}](<{md_url(r.url)}>) | "
                 f"{STATUS_TEXT[r.status]} | {why} | {fix} |"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..judge import moved_to_url
-from ..models import REASON_TEXT, SEVERITY, Hop, Result, Run, Status
+from ..models import REASON_TEXT, SEVERITY, Hop, Reason, Result, Run, Status
 from ..store import HistoryPoint, Store
 
 ATTENTION = (Status.BROKEN, Status.DOWN, Status.MOVED, Status.DRIFTED, Status.BLOCKED)
@@ -24,7 +24,7 @@ STATUS_TEXT = {
     Status.DOWN: "Down",
     Status.BROKEN: "Broken",
 }
-SPARK_WIDTH, SPARK_HEIGHT = 120, 24
+SPARK_WIDTH, SPARK_HEIGHT = 168, 24  # fits the report's history column
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,7 @@ class ResourceView:
     strip: tuple[Cell, ...]
     spark_points: str
     spark_max_ms: float
+    spark_last_ms: float | None = None
     redirects: tuple[Hop, ...] = field(default=())
 
     @property
@@ -107,9 +108,9 @@ def sparkline(values: list[float]) -> tuple[str, float]:
     top = max(values) or 1.0
     if len(values) == 1:
         values = values * 2
-    step = SPARK_WIDTH / (len(values) - 1)
+    step = (SPARK_WIDTH - 6) / (len(values) - 1)  # 3 px each side: room for the end dot
     points = " ".join(
-        f"{i * step:.1f},{SPARK_HEIGHT - 2 - (v / top) * (SPARK_HEIGHT - 4):.1f}"
+        f"{3 + i * step:.1f},{SPARK_HEIGHT - 3 - (v / top) * (SPARK_HEIGHT - 6):.1f}"
         for i, v in enumerate(values)
     )
     return points, top
@@ -126,9 +127,13 @@ def _resource_view(
     result: Result, history: list[HistoryPoint], uptime_7d: float | None,
     uptime_30d: float | None,
 ) -> ResourceView:
-    times = [p.elapsed_ms for p in history if not p.offline and p.elapsed_ms > 0]
+    # A time-out or refused connection says nothing about how fast the page is.
+    times = [p.elapsed_ms for p in history
+             if not p.offline and p.status != Status.DOWN.value and p.elapsed_ms > 0]
     points, top = sparkline(times)
-    drifted = result.status is Status.DRIFTED and result.expected_title is not None
+    # Only a title change has two titles worth comparing; a page that lost its keywords
+    # kept its title, and an all-'same' diff would only confuse.
+    drifted = result.reason is Reason.TITLE_CHANGED and result.expected_title is not None
     return ResourceView(
         result=result,
         status_text=STATUS_TEXT[result.status],
@@ -141,6 +146,7 @@ def _resource_view(
         strip=tuple(_cell(p) for p in history),
         spark_points=points,
         spark_max_ms=top,
+        spark_last_ms=times[-1] if times else None,
         redirects=result.redirects,
     )
 
