@@ -7,14 +7,18 @@ storing the run is the caller's next step (`Store.record_run`), keeping data flo
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import secrets
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Config
@@ -23,6 +27,7 @@ from .judge import Context, judge
 from .models import Fetched, Reason, Resource, Result, Run, Status
 from .store import Baseline
 
+log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
 OFFLINE_REASONS = frozenset({Reason.DNS, Reason.CONNECT, Reason.TIMEOUT})
 ProgressHook = Callable[[Result], None]
@@ -180,7 +185,20 @@ def worker_count(config: Config, urls: int) -> int:
     wanted = config.settings.workers
     if wanted == 0:
         wanted = min(os.cpu_count() or 1, 4) if urls >= AUTO_SHARD_URLS else 1
+    if wanted > 1 and not _can_spawn():
+        return 1
     return max(1, min(wanted, urls))
+
+
+def _can_spawn() -> bool:
+    """Spawned workers re-import the main module: impossible when it is stdin or an
+    interactive session, so such callers run in one process."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name:
+        return True
+    path = getattr(main, "__file__", None)
+    return bool(path) and Path(path).is_file()
 
 
 def shard_by_host(config: Config, shards: int) -> list[Config]:
@@ -218,6 +236,7 @@ async def _gather_sharded(
     context = multiprocessing.get_context("spawn")
     results: dict[str, Result] = {}
     with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+        # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.
         futures = [
             loop.run_in_executor(pool, _check_shard, part,
                                  {r.id: baselines[r.id] for r in part.resources
@@ -245,7 +264,11 @@ async def check(
     urls = len({resource.url for resource in config.resources})
     shards = worker_count(config, urls)
     if shards > 1:
-        results = await _gather_sharded(config, baselines, on_result, shards)
+        try:
+            results = await _gather_sharded(config, baselines, on_result, shards)
+        except BrokenProcessPool as exc:
+            log.warning("worker processes failed (%s); checking in one process", exc)
+            results = await _gather(config, baselines, on_result, clock)
     else:
         results = await _gather(config, baselines, on_result, clock)
     ordered = tuple(results[r.id] for r in config.resources)

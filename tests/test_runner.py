@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from monitor import runner
 from monitor.config import load_config
 from monitor.runner import interleave_by_host, shard_by_host, worker_count
 
@@ -60,3 +63,26 @@ def test_sharded_run_matches_single_process_run(web: LoopbackWeb, run_check: Any
         ("a", "ok", "ok"), ("gone", "broken", "not-found"),
         ("moved", "moved", "permanent-redirect"), ("tls", "ok", "ok"),
         ("closed", "down", "connect")]
+
+
+def test_no_sharding_when_workers_cannot_import_main(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import types
+
+    forced = load_config(write_config(tmp_path / "r.toml", [{"id": "a", "url": "http://x/"}],
+                                      workers=2))
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # like stdin
+    assert worker_count(forced, 100) == 1
+
+
+def test_broken_worker_pool_falls_back_to_one_process(
+    web: LoopbackWeb, run_check: Any, monkeypatch: Any
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(runner, "_gather_sharded", broken)
+    run = run_check([{"id": "a", "url": web.url("/ok")}, {"id": "b", "url": web.url("/ok")}],
+                    workers=2)
+    assert [r["status"] for r in run.doc["results"]] == ["ok", "ok"]
