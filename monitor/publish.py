@@ -6,7 +6,7 @@ Shared by `monitor check`, `monitor report` and the daemon. Every file is writte
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from pathlib import Path
 from .config import Config
 from .models import Run
 from .outputs import write_atomic
-from .outputs.html import render_html
+from .outputs.html import iter_html
 from .outputs.junit import render_junit
 from .outputs.markdown import render_markdown
 from .outputs.view import build_view
@@ -36,9 +36,9 @@ def report_path(config: Config, override: str | None, disabled: bool = False) ->
     return override if override is not None else str(config.resolve(config.settings.report))
 
 
-def _emit(target: str, text: str) -> None:
+def _emit(target: str, text: str | Iterable[str]) -> None:
     if target == "-":
-        sys.stdout.write(text)
+        sys.stdout.writelines([text] if isinstance(text, str) else text)
     else:
         write_atomic(Path(target), text)
 
@@ -52,7 +52,7 @@ def publish(
                           now=now or datetime.now(UTC))
         heading = config.settings.title
         if targets.report:
-            _emit(targets.report, render_html(view, heading))
+            _emit(targets.report, iter_html(view, heading))
         if targets.markdown:
             _emit(targets.markdown, render_markdown(view, heading, fail_on))
     if targets.junit:

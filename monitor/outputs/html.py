@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
 from urllib.parse import urlsplit
@@ -88,9 +89,15 @@ def _environment() -> Environment:
 
 
 def render_html(view: ReportView, heading: str) -> str:
+    return "".join(iter_html(view, heading))
+
+
+def iter_html(view: ReportView, heading: str) -> Iterator[str]:
+    """The page in chunks as Jinja2 generates it, so a big report is written out as it is
+    rendered instead of being held whole in memory."""
     env = _environment()
     script = env.get_template("report.js.j2").render()
-    return env.get_template("report.html.j2").render(
+    return env.get_template("report.html.j2").generate(
         view=view, heading=heading, version=__version__, pct=percent,
         since=lambda then: since(then, view.run.started_at, view.run.finished_at),
         statuses=[status.value for status in Status], icons=ICONS,

@@ -15,6 +15,8 @@ from ..judge import moved_to_url
 from ..models import REASON_TEXT, SEVERITY, Hop, Reason, Result, Run, Status
 from ..store import HistoryPoint, Store
 
+# History cells held for one report: 90 runs for up to ~2,200 links, fewer beyond.
+HISTORY_POINTS = 200_000
 ATTENTION = (Status.BROKEN, Status.DOWN, Status.MOVED, Status.DRIFTED, Status.BLOCKED)
 STATUS_TEXT = {
     Status.OK: "OK",
@@ -161,8 +163,10 @@ def _counts(results: list[ResourceView]) -> tuple[tuple[str, int], ...]:
 def build_view(
     run: Run, store: Store, *, history_runs: int, now: datetime
 ) -> ReportView:
-    """Everything the reports show about `run`, with up to `history_runs` runs of history."""
+    """Everything the reports show about `run`, with up to `history_runs` runs of history
+    (fewer for very long lists, so the history held stays under HISTORY_POINTS)."""
     ids = [result.id for result in run.results]
+    history_runs = min(history_runs, max(2, HISTORY_POINTS // max(1, len(ids))))
     history = store.history(ids, history_runs, up_to=run.run_id)
     week = store.uptimes(now - timedelta(days=7))
     month = store.uptimes(now - timedelta(days=30))
