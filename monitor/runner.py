@@ -198,7 +198,7 @@ def _can_spawn() -> bool:
     if spec is not None and spec.name:
         return True
     path = getattr(main, "__file__", None)
-    return bool(path) and Path(path).is_file()
+    return isinstance(path, str) and Path(path).is_file()
 
 
 def shard_by_host(config: Config, shards: int) -> list[Config]:

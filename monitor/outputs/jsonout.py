@@ -43,7 +43,7 @@ def result_dict(result: Result) -> dict[str, Any]:
 
 
 def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
-    doc = {
+    doc: dict[str, Any] = {
         "version": VERSION,
         "run_id": run.run_id,
         "started_at": _time(run.started_at),
