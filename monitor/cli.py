@@ -7,7 +7,6 @@ Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config e
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ from .models import Run
 from .notify import notify
 from .outputs import write_atomic
 from .outputs.jsonout import iter_json
-from .pipeline import Outcome, database_path, run_once
+from .pipeline import database_path, run_once
 from .publish import Targets, publish, report_path
 from .runner import baseline_for
 from .schedule import Watcher, serve
@@ -154,19 +153,17 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
 
 
-def after_watch_run(config: Config, outcome: Outcome, db: Path | None = None) -> None:
-    """The daemon's step after each stored run: render the HTML report. Exceptions are
-    logged by the daemon."""
-    with Store(database_path(config, db)) as store:
-        publish(outcome.run, config, store, Targets(report=report_path(config, None)),
-                config.settings.fail_on)
+def after_watch_run(config: Config, run: Run, store: Store) -> None:
+    """The daemon's step after each stored run, under its lock: render the HTML report.
+    Exceptions are logged by the daemon."""
+    publish(run, config, store, Targets(report=report_path(config, None)),
+            config.settings.fail_on)
 
 
 def cmd_watch(args: argparse.Namespace, config: Config) -> int:
     with Store(database_path(config, args.db)):
         pass  # an unusable database is exit 4 now, not an error logged every run
-    watcher = Watcher(args.config, config, db=args.db,
-                      after_run=functools.partial(after_watch_run, db=args.db))
+    watcher = Watcher(args.config, config, db=args.db, after_run=after_watch_run)
     return serve(watcher, grace=args.grace)
 
 

@@ -33,17 +33,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .config import Config, ConfigError, Settings, load_config, parse_interval
 from .lock import LockedError
-from .models import Status
+from .models import Run, Status
 from .notify import notify
 from .pipeline import Outcome, database_path, run_once
-from .store import StoreError
+from .store import Store, StoreError
 
 log = logging.getLogger("monitor.watch")
 DEFAULT_INTERVAL = "30m"
 JOB_ID = "check"
 
 #: Called after every stored run (the HTML report is rendered here); errors are logged.
-AfterRun = Callable[[Config, Outcome], None]
+AfterRun = Callable[[Config, Run, Store], None]  # runs under the run lock (the report)
 
 
 def trigger_for(settings: Settings) -> BaseTrigger:
@@ -148,7 +148,7 @@ class Watcher:
     def _run(self, config: Config) -> None:
         started = time.monotonic()
         try:
-            outcome = run_once(config, db=self.db)
+            outcome = run_once(config, db=self.db, after=self._after(config))
         except LockedError as exc:
             log.warning("run skipped: %s", exc)
             return
@@ -160,12 +160,22 @@ class Watcher:
             return
         self.runs += 1
         log.info("%s", run_line(outcome, time.monotonic() - started))
-        if self.after_run is not None:
+        notify(config, outcome)
+
+    def _after(self, config: Config) -> Callable[[Run, Store], None] | None:
+        """The after-run step (the report), called while the run still holds the lock; its
+        failure is logged and never undoes or fails the recorded run."""
+        step = self.after_run
+        if step is None:
+            return None
+
+        def after(run: Run, store: Store) -> None:
             try:
-                self.after_run(config, outcome)
+                step(config, run, store)
             except Exception:
                 log.exception("after-run step (report) failed; the run itself is recorded")
-        notify(config, outcome)
+
+        return after
 
 
 class _Signals:

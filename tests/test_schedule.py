@@ -184,8 +184,8 @@ def test_run_line_has_counts_duration_and_changes() -> None:
 def test_a_locked_database_skips_the_run_and_the_daemon_carries_on(
         web: LoopbackWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     cfg = write_config(tmp_path / "resources.toml", [("a", web.url("/ok"))])
-    calls: list[Outcome] = []
-    watcher = Watcher(cfg, load_config(cfg), after_run=lambda c, o: calls.append(o))
+    calls: list[Run] = []
+    watcher = Watcher(cfg, load_config(cfg), after_run=lambda c, run, store: calls.append(run))
     with caplog.at_level(logging.INFO, logger="monitor.watch"):
         with run_lock(tmp_path / "history.sqlite3"):
             watcher.run_job()
@@ -199,7 +199,7 @@ def test_a_failing_after_run_step_is_logged_not_fatal(
         web: LoopbackWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     cfg = write_config(tmp_path / "resources.toml", [("a", web.url("/ok"))])
 
-    def broken_report(config: object, outcome: Outcome) -> None:
+    def broken_report(config: object, run: Run, store: object) -> None:
         raise OSError("disk full")
 
     watcher = Watcher(cfg, load_config(cfg), after_run=broken_report)
