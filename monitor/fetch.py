@@ -10,10 +10,7 @@ Failures of the outside world come back as data (`Fetched.error`), never as exce
 from __future__ import annotations
 
 import asyncio
-import errno
-import os
 import random
-import socket
 import ssl
 import time
 import zlib
@@ -29,6 +26,7 @@ from protego import Protego
 
 from .extract import extract
 from .models import Fetched, FetchError, Hop, Page
+from .netfaults import CappedDecoder, classify_error
 from .transport import PerHostTransport
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -37,9 +35,6 @@ KEPT_HEADERS = frozenset({
     "content-type", "content-length", "location", "retry-after", "server", "cf-ray",
     "cf-mitigated", "x-robots-tag", "last-modified", "etag",
 })
-_NAME_NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
-_CONNECTION_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH,
-                      errno.ENETUNREACH, errno.ETIMEDOUT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,72 +50,6 @@ class FetchOptions:
     retry_after_max: float = 30.0
     backoff: float = 0.5
     ca_bundle: str | None = None
-
-
-class _CappedDecoder:
-    """Content-Encoding decoder that never produces more than `limit` bytes (bomb-proof)."""
-
-    def __init__(self, encoding: str | None, limit: int) -> None:
-        encoding = (encoding or "identity").strip().lower()
-        self.limit = limit
-        self._zlib: zlib._Decompress | None = None
-        if encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif encoding == "deflate":
-            self._zlib = zlib.decompressobj()
-        self._deflate_raw_fallback = encoding == "deflate"
-        self.supported = encoding in ("identity", "gzip", "x-gzip", "deflate", "")
-
-    def feed(self, raw: bytes, room: int) -> bytes:
-        if self._zlib is None:
-            return raw[:room]
-        try:
-            return self._zlib.decompress(raw, room)
-        except zlib.error:
-            if self._deflate_raw_fallback:  # some servers send raw deflate without a header
-                self._deflate_raw_fallback = False
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self._zlib.decompress(raw, room)
-            raise
-
-
-def _cause_chain(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        chain.append(current)
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return chain
-
-
-def classify_error(exc: BaseException) -> tuple[FetchError, str]:
-    """Map an exception from httpx/httpcore/ssl/socket to a FetchError and a short detail."""
-    chain = _cause_chain(exc)
-    for item in chain:
-        if isinstance(item, socket.gaierror):
-            if item.errno in _NAME_NOT_FOUND:
-                return FetchError.DNS, f"name does not resolve ({item.strerror})"
-            return FetchError.CONNECT, f"DNS lookup failed ({item.strerror})"
-        if isinstance(item, ssl.SSLCertVerificationError):
-            return FetchError.TLS, f"certificate verification failed: {item.verify_message}"
-        if isinstance(item, ssl.SSLError):
-            return FetchError.TLS, f"TLS error: {item.reason or item}"
-    for item in chain:
-        if isinstance(item, httpx.TimeoutException | TimeoutError):
-            return FetchError.TIMEOUT, "no complete answer within the deadline"
-    for item in chain:
-        if isinstance(item, httpx.RemoteProtocolError | httpx.LocalProtocolError):
-            return FetchError.PROTOCOL, f"invalid HTTP from server: {str(item)[:200]}"
-        if isinstance(item, httpx.ReadError):
-            return FetchError.CONNECT, f"connection broken while reading: {str(item)[:200]}"
-        if isinstance(item, OSError) and item.errno in _CONNECTION_ERRNOS:
-            return FetchError.CONNECT, os.strerror(item.errno).lower()
-    message = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.ConnectError | httpx.NetworkError):
-        return FetchError.CONNECT, message[:200]
-    return FetchError.PROTOCOL, f"{type(exc).__name__}: {message[:200]}"
 
 
 def _retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -433,7 +362,7 @@ class Fetcher:
     ) -> tuple[bytes, bool]:
         """Read and decode at most `max_bytes` of body; stop the transfer there."""
         limit = limit or self.options.max_bytes
-        decoder = _CappedDecoder(response.headers.get("content-encoding"), limit)
+        decoder = CappedDecoder(response.headers.get("content-encoding"), limit)
         if not decoder.supported:
             return b"", False
         chunks: list[bytes] = []
