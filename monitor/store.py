@@ -243,9 +243,6 @@ class Store:
         ).fetchall()
         return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows}
 
-    def uptime(self, resource_id: str, since: datetime) -> float | None:
-        return self.uptimes(since).get(resource_id)
-
     # -- writing ----------------------------------------------------------------------------
 
     def record_run(self, run: Run, confirm_runs: int) -> tuple[Run, list[Change]]:

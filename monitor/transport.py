@@ -48,17 +48,6 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self._pool_for(request.url).handle_async_request(request)
 
-    async def release_host(self, url: httpx.URL) -> None:
-        """Close an origin's pool once its work is done, so a long run's sockets stay bounded."""
-        key = (url.raw_scheme, url.raw_host, url.port)
-        pool = self._pools.pop(key, None)
-        if pool is not None:
-            await pool.aclose()
-
-    @property
-    def pool_count(self) -> int:
-        return len(self._pools)
-
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), {}
         for pool in pools:

@@ -82,7 +82,7 @@ def test_offline_run_confirms_nothing_and_keeps_streaks(tmp_path: Path) -> None:
         stored, changes = store.record_run(offline, 1)
         assert changes == [] and stored.results[0].confirmed is False
         assert store.states()["a"].status is Status.OK
-        assert store.uptime("a", T0 - timedelta(days=1)) == 1.0  # offline runs don't count
+        assert store.uptimes(T0 - timedelta(days=1)) == {"a": 1.0}  # offline runs don't count
 
 
 def test_failed_write_leaves_history_intact(tmp_path: Path) -> None:

@@ -56,10 +56,6 @@ def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
     return doc
 
 
-def render_json(run: Run) -> str:
-    return "".join(iter_json(run))
-
-
 def iter_json(run: Run) -> Iterator[str]:
     """The document in chunks, one result at a time, so a 100,000-link run is never held
     in memory as one string."""
