@@ -342,3 +342,21 @@ def test_offline_run_shows_a_banner_and_all_healthy_says_so(tmp_path: Path) -> N
         soup = BeautifulSoup(render_html(view_of(store), "x"), "html.parser")
     assert "looked offline" in soup.select_one(".banner").get_text()
     assert [r["class"] for r in soup.select("svg.strip rect")] == [["c-ok"], ["c-offline"]]
+
+
+def test_long_lists_show_problems_in_full_and_ok_links_one_line_each(
+    history: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.outputs import view as view_module
+
+    monkeypatch.setattr(view_module, "COMPACT_OVER", 3)
+    view = view_of(history)
+    assert view.compact
+    group = view.groups[0]
+    assert [v.result.id for v in group.condensed] == ["fine"]
+    assert "fine" not in [v.result.id for v in group.resources]
+    soup = BeautifulSoup(render_html(view, "Long list"), "html.parser")
+    assert not soup.select('tr[data-status="ok"]')
+    condensed = soup.select_one("details.condensed")
+    assert condensed is not None and "Fine" in condensed.get_text()
+    assert len(soup.select("tr[data-status]")) == 5

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .. import __version__
 from ..models import Status
-from .view import SPARK_HEIGHT, SPARK_WIDTH, ReportView
+from .view import COMPACT_OVER, SPARK_HEIGHT, SPARK_WIDTH, ReportView
 
 #: A glyph beside every status word, so status never rests on colour alone.
 ICONS = {"ok": "✓", "moved": "↪", "drifted": "≠", "blocked": "⊘", "down": "↓", "broken": "✕",
@@ -102,5 +102,5 @@ def iter_html(view: ReportView, heading: str) -> Iterator[str]:
         since=lambda then: since(then, view.run.started_at, view.run.finished_at),
         statuses=[status.value for status in Status], icons=ICONS,
         script=script, script_hash=script_hash(script), spark_w=SPARK_WIDTH,
-        spark_h=SPARK_HEIGHT,
+        spark_h=SPARK_HEIGHT, compact_over=COMPACT_OVER,
     )

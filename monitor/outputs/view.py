@@ -15,6 +15,9 @@ from ..judge import moved_to_url
 from ..models import REASON_TEXT, SEVERITY, Hop, Reason, Result, Run, Status
 from ..store import HistoryPoint, Store
 
+# Above this many links the report shows problems in full and ok links one line each: a
+# 10,000-row page of strips and sparklines is 14 MB that nobody reads.
+COMPACT_OVER = 1000
 # History cells held for one report: 90 runs for up to ~2,200 links, fewer beyond.
 HISTORY_POINTS = 200_000
 ATTENTION = (Status.BROKEN, Status.DOWN, Status.MOVED, Status.DRIFTED, Status.BLOCKED)
@@ -68,8 +71,9 @@ class ResourceView:
 @dataclass(frozen=True, slots=True)
 class Group:
     name: str
-    resources: tuple[ResourceView, ...]
+    resources: tuple[ResourceView, ...]  # shown in full
     counts: tuple[tuple[str, int], ...]
+    condensed: tuple[ResourceView, ...] = ()  # ok links of a very long list: one line each
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ class ReportView:
     groups: tuple[Group, ...]
     history_runs: int
     warnings: int
+    compact: bool = False
 
     @property
     def problems(self) -> int:
@@ -165,7 +170,8 @@ def build_view(
 ) -> ReportView:
     """Everything the reports show about `run`, with up to `history_runs` runs of history
     (fewer for very long lists, so the history held stays under HISTORY_POINTS)."""
-    ids = [result.id for result in run.results]
+    compact = len(run.results) > COMPACT_OVER
+    ids = [r.id for r in run.results if not (compact and r.status is Status.OK)]
     history_runs = min(history_runs, max(2, HISTORY_POINTS // max(1, len(ids))))
     history = store.history(ids, history_runs, up_to=run.run_id)
     week = store.uptimes(now - timedelta(days=7))
@@ -182,7 +188,13 @@ def build_view(
     for view in views:
         grouped[view.result.tags[0] if view.result.tags else "untagged"].append(view)
     groups = tuple(
-        Group(name, tuple(items), _counts(items)) for name, items in grouped.items()
+        Group(
+            name,
+            tuple(v for v in items if not (compact and v.result.status is Status.OK)),
+            _counts(items),
+            tuple(v for v in items if compact and v.result.status is Status.OK),
+        )
+        for name, items in grouped.items()
     )
     summary = run.summary()
     counts = tuple(
@@ -198,4 +210,5 @@ def build_view(
         groups=groups,
         history_runs=history_runs,
         warnings=sum(1 for v in views if v.result.warnings),
+        compact=compact,
     )
