@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .config import Config, ConfigError, load_config, parse_fail_on, with_overrides
+from .config import Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
 from .lock import LockedError
 from .models import Run
@@ -40,24 +40,22 @@ def _fail_on(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def _number(kind: type[int] | type[float], minimum: float, what: str
+            ) -> Callable[[str], float]:
+    """An argparse type: a number of `kind`, at least `minimum`."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more")
+        return value
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
+_positive_int = _number(int, 1, "a whole number")
+_seconds = _number(float, 0, "a number of seconds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,14 +186,19 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(f"no run in the history yet ({db} does not exist): "
                          "run `monitor check` first")
     with Store(db) as store:
-        run = store.load_run()
-        if run is None:
-            raise UsageError("no run in the history yet: run `monitor check` first")
+        run = _latest_run(store)
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
     if targets.report and "-" not in (targets.report, targets.markdown, targets.junit):
         print(f"monitor: wrote {targets.report} from run #{run.run_id}")
     return EXIT_OK
+
+
+def _latest_run(store: Store) -> Run:
+    run = store.load_run()
+    if run is None:
+        raise UsageError("no run in the history yet: run `monitor check` first")
+    return run
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
@@ -212,10 +215,7 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(f"unknown resource id(s): {', '.join(unknown)}")
     wanted = list(known) if args.all else args.ids
     with Store(database_path(config, args.db)) as store:
-        latest = store.load_run()
-        if latest is None:
-            raise UsageError("no run in the history yet: run `monitor check` first")
-        current = {r.id: r for r in latest.results}
+        current = {r.id: r for r in _latest_run(store).results}
         titles: dict[str, tuple[str, str | None]] = {}
         for rid in wanted:
             result = current.get(rid)
@@ -245,7 +245,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(daemon=args.command == "watch")
     try:
         config = load_config(args.config)
-        config = with_overrides(config)
         return int(args.handler(args, config))
     except (ConfigError, UsageError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -400,11 +400,3 @@ def load_config(path: str | Path) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     return parse_config(text, path)
-
-
-def with_overrides(config: Config, **overrides: Any) -> Config:
-    """A copy of `config` with some settings replaced (from command-line flags)."""
-    clean = {key: value for key, value in overrides.items() if value is not None}
-    if not clean:
-        return config
-    return replace(config, settings=replace(config.settings, **clean))

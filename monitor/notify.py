@@ -18,28 +18,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from .config import Config, Notifier
-from .models import Run
-from .outputs.jsonout import result_dict
+from .outputs.jsonout import result_dict, run_header, utc_iso
 from .pipeline import Outcome
 
 log = logging.getLogger("monitor.notify")
 APPRISE_HINT = "pip install 'curated-link-monitor[apprise]'"
 #: Retry on these answers as on network errors; other 4xx mean our request is wrong.
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-def _time(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
-def run_summary(run: Run) -> dict[str, Any]:
-    return {
-        "run_id": run.run_id,
-        "started_at": _time(run.started_at),
-        "finished_at": _time(run.finished_at),
-        "offline": run.offline,
-        "summary": run.summary(),
-    }
 
 
 def build_payload(outcome: Outcome) -> dict[str, Any]:
@@ -55,12 +40,12 @@ def build_payload(outcome: Outcome) -> dict[str, Any]:
             "url": full.get("url"),
             "old": change.old.value if change.old else None,
             "new": change.new.value,
-            "since": _time(change.since),
+            "since": utc_iso(change.since),
             "reason": full.get("reason"),
             "detail": full.get("detail", ""),
             "final_url": full.get("final_url"),
         })
-    return {"event": "status-change", "changes": changes, "run": run_summary(outcome.run)}
+    return {"event": "status-change", "changes": changes, "run": run_header(outcome.run)}
 
 
 def describe(outcome: Outcome) -> tuple[str, str]:

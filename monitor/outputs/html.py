@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .. import __version__
 from ..models import Status
+from .jsonout import utc_iso
 from .view import COMPACT_OVER, SPARK_HEIGHT, SPARK_WIDTH, ReportView
 
 #: A glyph beside every status word, so status never rests on colour alone.
@@ -66,10 +67,6 @@ def when(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
-
-
 def script_hash(script: str) -> str:
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
@@ -84,7 +81,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(href=safe_href, ms=ms, when=when, iso=iso)
+    env.filters.update(href=safe_href, ms=ms, when=when, iso=utc_iso)
     return env
 
 

@@ -12,7 +12,8 @@ from ..models import Result, Run
 VERSION = 1
 
 
-def _time(value: datetime | None) -> str | None:
+def utc_iso(value: datetime | None) -> str | None:
+    """ISO-8601 with a Z, the one time format of every machine-readable output."""
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
@@ -31,26 +32,30 @@ def result_dict(result: Result) -> dict[str, Any]:
         "title": result.title,
         "expected_title": result.expected_title,
         "elapsed_ms": result.elapsed_ms,
-        "checked_at": _time(result.checked_at),
+        "checked_at": utc_iso(result.checked_at),
         "tags": list(result.tags),
         "warnings": list(result.warnings),
         "tls_days_left": result.tls_days_left,
-        "since": _time(result.since),
+        "since": utc_iso(result.since),
         "streak": result.streak,
         "confirmed": result.confirmed,
         "previous_status": result.previous_status.value if result.previous_status else None,
     }
 
 
-def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "version": VERSION,
+def run_header(run: Run) -> dict[str, Any]:
+    """Everything about a run but its results (also the webhook's "run" object)."""
+    return {
         "run_id": run.run_id,
-        "started_at": _time(run.started_at),
-        "finished_at": _time(run.finished_at),
+        "started_at": utc_iso(run.started_at),
+        "finished_at": utc_iso(run.finished_at),
         "offline": run.offline,
         "summary": run.summary(),
     }
+
+
+def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {"version": VERSION, **run_header(run)}
     if results:
         doc["results"] = [result_dict(result) for result in run.results]
     return doc
