@@ -18,8 +18,6 @@ from .console import Terminal, configure_logging
 from .lock import LockedError
 from .models import Run
 from .notify import notify
-from .outputs import write_atomic
-from .outputs.jsonout import iter_json
 from .pipeline import database_path, run_once
 from .publish import Targets, publish, report_path
 from .runner import baseline_for
@@ -142,10 +140,6 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
             after=lambda run, store: publish(run, config, store, targets, fail_on),
         )
     run = outcome.run
-    if args.json == "-":
-        sys.stdout.writelines(iter_json(run))
-    elif args.json:
-        write_atomic(args.json, iter_json(run))
     terminal.summary(outcome, fail_on)
     notify(config, outcome)  # logs its own failures; never changes the exit code
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
@@ -167,7 +161,7 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
 
 def _targets(args: argparse.Namespace, config: Config) -> Targets:
     return Targets(report=report_path(config, args.report, args.no_report),
-                   markdown=args.markdown, junit=args.junit)
+                   markdown=args.markdown, junit=args.junit, json=getattr(args, "json", None))
 
 
 def _stdout_documents(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Writes a stored run's reports: HTML status page, Markdown summary, JUnit XML.
+"""Writes a stored run's outputs: HTML status page, Markdown summary, JUnit XML, JSON.
 
 Shared by `monitor check`, `monitor report` and the daemon. Every file is written atomically.
 """
@@ -15,6 +15,7 @@ from .config import Config
 from .models import Run
 from .outputs import write_atomic
 from .outputs.html import iter_html
+from .outputs.jsonout import iter_json
 from .outputs.junit import render_junit
 from .outputs.markdown import render_markdown
 from .outputs.view import build_view
@@ -28,6 +29,7 @@ class Targets:
     report: str | None = None
     markdown: str | None = None
     junit: str | None = None
+    json: str | None = None
 
 
 def report_path(config: Config, override: str | None, disabled: bool = False) -> str | None:
@@ -57,3 +59,5 @@ def publish(
             _emit(targets.markdown, render_markdown(view, heading, fail_on))
     if targets.junit:
         _emit(targets.junit, render_junit(run, fail_on))
+    if targets.json:
+        _emit(targets.json, iter_json(run))
