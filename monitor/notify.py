@@ -20,6 +20,7 @@ import httpx
 from .config import Config, Notifier
 from .outputs.jsonout import result_dict, run_header, utc_iso
 from .pipeline import Outcome
+from .safetext import display_run
 
 log = logging.getLogger("monitor.notify")
 APPRISE_HINT = "pip install 'curated-link-monitor[apprise]'"
@@ -29,7 +30,7 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 def build_payload(outcome: Outcome) -> dict[str, Any]:
     """The webhook body: one entry per confirmed change, plus the run's summary."""
-    by_id = {result.id: result for result in outcome.run.results}
+    by_id = {result.id: result for result in display_run(outcome.run).results}
     changes = []
     for change in outcome.changes:
         result = by_id.get(change.resource_id)
@@ -64,7 +65,10 @@ def describe(outcome: Outcome) -> tuple[str, str]:
 
 def redact(url: str) -> str:
     """scheme://host only: webhook URLs often carry their token in the path or query."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed '[': say nothing about it
+        return "(malformed url)"
     try:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
@@ -166,8 +170,12 @@ def notify(
                 ok = send_webhook(url, payload, notifier, transport=transport, sleep=sleep,
                                   user_agent=config.settings.user_agent)
         except Exception as exc:  # a notifier must never take the run down with it
-            message = str(exc).replace(url, redact(url))
-            log.warning("%s: failed: %s: %s", _where(notifier), type(exc).__name__, message)
+            # Never the exception's text: for a malformed URL it quotes the URL's pieces
+            # (a token in the port, the path...), and the URL is a secret.
+            why = " (the URL is malformed)" if isinstance(exc, httpx.InvalidURL | ValueError) \
+                else ""
+            log.warning("%s: failed: %s%s; URL %s", _where(notifier), type(exc).__name__, why,
+                        redact(url))
             ok = False
         delivered += ok
         if ok:

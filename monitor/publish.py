@@ -19,6 +19,7 @@ from .outputs.jsonout import iter_json
 from .outputs.junit import render_junit
 from .outputs.markdown import render_markdown
 from .outputs.view import build_view
+from .safetext import display_run
 from .store import Store
 
 
@@ -49,6 +50,7 @@ def publish(
     run: Run, config: Config, store: Store, targets: Targets, fail_on: Sequence[str],
     *, now: datetime | None = None,
 ) -> None:
+    run = display_run(run)  # page text neutralised and credentials masked, in every format
     if targets.report or targets.markdown:
         view = build_view(run, store, history_runs=config.settings.history_runs,
                           now=now or datetime.now(UTC))
