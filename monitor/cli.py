@@ -1,12 +1,14 @@
 """Command line: subcommands, exit codes, and where outputs go.
 
 Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config error;
-3 another run holds the lock; 4 the history database cannot be used.
+3 another run holds the lock; 4 the history database cannot be used; 5 an output (report,
+JSON, Markdown, JUnit, stdout) cannot be written (the run itself is recorded).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -19,12 +21,12 @@ from .lock import LockedError
 from .models import Run
 from .notify import notify
 from .pipeline import database_path, run_once
-from .publish import Targets, publish, report_path
+from .publish import OutputError, Targets, check_targets, publish, report_path
 from .runner import baseline_for
 from .schedule import Watcher, serve
 from .store import Store, StoreError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
 
 
 class UsageError(Exception):
@@ -132,24 +134,38 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
     stdout_is_data = _stdout_documents(args) > 0  # stdout carries a document
     targets = _targets(args, config)
+    check_targets(targets)  # an output that cannot be written is known before fetching
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=stdout_is_data)
+    unwritten: list[OutputError] = []
+
+    def write_outputs(run: Run, store: Store) -> None:
+        try:
+            publish(run, config, store, targets, fail_on)
+        except OutputError as exc:  # the run is recorded: still summarise and notify
+            unwritten.append(exc)
+
     with terminal.progress(len(config.resources)) as on_result:
         outcome = run_once(
             config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,
-            after=lambda run, store: publish(run, config, store, targets, fail_on),
+            after=write_outputs,
         )
     run = outcome.run
     terminal.summary(outcome, fail_on)
     notify(config, outcome)  # logs its own failures; never changes the exit code
+    if unwritten:
+        raise unwritten[0]
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
 
 
 def after_watch_run(config: Config, run: Run, store: Store) -> None:
     """The daemon's step after each stored run, under its lock: render the HTML report.
     Exceptions are logged by the daemon."""
-    publish(run, config, store, Targets(report=report_path(config, None)),
-            config.settings.fail_on)
+    try:
+        publish(run, config, store, Targets(report=report_path(config, None)),
+                config.settings.fail_on)
+    except OutputError as exc:
+        logging.getLogger("monitor.watch").error("report not written: %s", exc)
 
 
 def cmd_watch(args: argparse.Namespace, config: Config) -> int:
@@ -249,6 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_STORE
+    except OutputError as exc:
+        print(f"monitor: error: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
         return 130
