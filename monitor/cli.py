@@ -195,7 +195,7 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
     if not db.exists():  # opening it would create an empty database
         raise UsageError(f"no run in the history yet ({db} does not exist): "
                          "run `monitor check` first")
-    with Store(db) as store:
+    with Store(db, writable=False) as store:
         run = _latest_run(store)
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
@@ -240,7 +240,7 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
-    with Store(database_path(config, args.db)) as store:
+    with Store(database_path(config, args.db), writable=False) as store:
         stored = store.baselines()
     for resource in config.resources:
         title, source = baseline_for(resource, stored)
