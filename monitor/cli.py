@@ -149,10 +149,11 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         outcome = run_once(
             config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,
             after=write_outputs,
+            # logs its own failures and keeps what it could not send for the next run
+            deliver=lambda outcome, store: notify(config, outcome, store=store),
         )
     run = outcome.run
     terminal.summary(outcome, fail_on)
-    notify(config, outcome)  # logs its own failures; never changes the exit code
     if unwritten:
         raise unwritten[0]
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK

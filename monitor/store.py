@@ -63,6 +63,17 @@ CREATE TABLE IF NOT EXISTS state (
     confirmed_status TEXT,
     confirmed_since TEXT
 );
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    resource_id TEXT NOT NULL,
+    old TEXT,
+    new TEXT NOT NULL,
+    since TEXT NOT NULL,
+    target TEXT NOT NULL,
+    delivered_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(delivered_at);
 CREATE TABLE IF NOT EXISTS baselines (
     resource_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -90,6 +101,16 @@ class Baseline:
     source: str  # "learned" (first good check) or "accepted" (monitor accept)
     expected_title: str | None  # resources.toml's expected_title when this was recorded
     recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A confirmed change still to be announced to one notification target."""
+
+    id: int
+    target: str  # the notifier's delivery key
+    change: Change
+    result: Result | None  # the resource's result in the run that confirmed the change
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,8 +322,13 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def record_run(self, run: Run, confirm_runs: int) -> tuple[Run, list[Change]]:
-        """Store a run atomically; fill in streak fields; return the confirmed changes."""
+    def record_run(
+        self, run: Run, confirm_runs: int, notify_targets: Iterable[str] = ()
+    ) -> tuple[Run, list[Change]]:
+        """Store a run atomically; fill in streak fields; return the confirmed changes.
+
+        Each change is also queued, in the same transaction, for each of `notify_targets`
+        (see `pending_notices`): a change is never stored as confirmed but lost to them."""
         states = self.states()
         changes: list[Change] = []
         new_states: dict[str, State] = {}
@@ -351,7 +377,41 @@ class Store:
                     for rid, s in new_states.items()
                 ],
             )
+            db.executemany(
+                "INSERT INTO outbox (run_id, resource_id, old, new, since, target) "
+                "VALUES (?,?,?,?,?,?)",
+                [(run_id, c.resource_id, c.old.value if c.old else None, c.new.value,
+                  _ts(c.since), target) for c in changes for target in set(notify_targets)],
+            )
         return replace(stored, run_id=run_id), changes
+
+    def pending_notices(self) -> list[Notice]:
+        """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
+        rows = self._db.execute(
+            "SELECT o.*, r.rowid AS result_row FROM outbox o LEFT JOIN results r "
+            "ON r.run_id = o.run_id AND r.resource_id = o.resource_id "
+            "WHERE o.delivered_at IS NULL ORDER BY o.id"
+        ).fetchall()
+        results: dict[int, Result] = {}
+        wanted = sorted({row["result_row"] for row in rows if row["result_row"] is not None})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for found in self._db.execute(
+                    f"SELECT rowid AS result_row, * FROM results WHERE rowid IN ({marks})", chunk):
+                results[found["result_row"]] = _result_from_row(found)
+        return [
+            Notice(row["id"], row["target"], Change(
+                row["resource_id"], Status(row["old"]) if row["old"] else None,
+                Status(row["new"]), _dt(row["since"]) or datetime.min,
+            ), results.get(row["result_row"]))
+            for row in rows
+        ]
+
+    def mark_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction() as db:
+            db.executemany("UPDATE outbox SET delivered_at = ? WHERE id = ?",
+                           [(_ts(now), notice_id) for notice_id in notice_ids])
 
     def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
         """Record {resource id: title} of first successful checks that have no baseline yet."""
