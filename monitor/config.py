@@ -67,6 +67,7 @@ class Settings:
     interval: str | None = None
     ca_bundle: str | None = None
     workers: int = 0  # processes for big runs; 0 = one per core (max 4) from 2,000 URLs up
+    allow_private: bool = False  # follow redirects from public pages into private addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,10 +269,11 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "interval": ((str,), _check_interval),
     "ca_bundle": ((str,), None),
     "workers": ((int,), _non_negative),
+    "allow_private": ((bool,), None),
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
-    "respect_robots",
+    "respect_robots", "allow_private",
 }
 _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
 _TOP_KEYS = {"monitor", "resource", "notify"}
@@ -333,9 +335,11 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         threshold = float(v.typed(table, "title_threshold", (int, float), line, rid, _fraction))
     robots = v.typed(table, "respect_robots", (bool,), line, rid) \
         if "respect_robots" in table else None
+    allow_private = v.typed(table, "allow_private", (bool,), line, rid) \
+        if "allow_private" in table else None
     return Resource(
         id=rid, name=name, url=url, expected_title=expected, keywords=keywords, tags=tags,
-        title_threshold=threshold, respect_robots=robots, line=line,
+        title_threshold=threshold, respect_robots=robots, line=line, allow_private=allow_private,
     )
 
 
