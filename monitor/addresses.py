@@ -90,8 +90,8 @@ def is_private_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
         embedded = ip.ipv4_mapped or ip.sixtofour or (
             ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None)
-        if embedded is not None and is_private_address(str(embedded)):
-            return True
+        if embedded is not None:  # an IPv4 address in IPv6 clothing: judge the IPv4 one
+            return is_private_address(str(embedded))
         if ip.is_site_local:
             return True
     return (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local
