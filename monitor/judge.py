@@ -36,6 +36,7 @@ _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
     FetchError.TLS: (Status.DOWN, Reason.TLS),
     FetchError.PROTOCOL: (Status.DOWN, Reason.PROTOCOL),
     FetchError.ROBOTS: (Status.BLOCKED, Reason.ROBOTS),
+    FetchError.PRIVATE_ADDRESS: (Status.BLOCKED, Reason.PRIVATE_ADDRESS),
 }
 PERMANENT = frozenset({301, 308})
 

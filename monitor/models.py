@@ -67,6 +67,7 @@ class Reason(StrEnum):
     RATE_LIMITED = "rate-limited"
     CHALLENGE = "challenge"
     ROBOTS = "robots-disallowed"
+    PRIVATE_ADDRESS = "private-address"
 
 
 #: Plain-language wording of each reason, for people reading reports.
@@ -93,6 +94,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.RATE_LIMITED: "Rate limited (429)",
     Reason.CHALLENGE: "Bot challenge page: cannot judge",
     Reason.ROBOTS: "robots.txt forbids checking this URL",
+    Reason.PRIVATE_ADDRESS: "Redirects into a private network: not followed",
 }
 
 
@@ -108,6 +110,7 @@ class FetchError(StrEnum):
     TOO_MANY_REDIRECTS = "too-many-redirects"
     BAD_REDIRECT = "bad-redirect"
     ROBOTS = "robots-disallowed"
+    PRIVATE_ADDRESS = "private-address"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,7 @@ class Resource:
     title_threshold: float | None = None
     respect_robots: bool | None = None
     line: int | None = None
+    allow_private: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

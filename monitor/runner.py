@@ -25,6 +25,7 @@ from .config import Config
 from .fetch import Fetcher, FetchOptions
 from .judge import Context, judge
 from .models import Fetched, Reason, Resource, Result, Run, Status
+from .netfaults import describe
 from .store import Baseline
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def fetch_options(config: Config) -> FetchOptions:
         user_agent=s.user_agent, max_bytes=s.max_bytes, max_redirects=s.max_redirects,
         host_delay=s.host_delay, retry_after_max=s.retry_after_max,
         ca_bundle=str(config.resolve(s.ca_bundle)) if s.ca_bundle else None,
+        allow_private=s.allow_private,
     )
 
 
@@ -137,6 +139,18 @@ async def _judge_one(
     )
 
 
+def _unjudgeable(resource: Resource, fetched: Fetched, now: datetime, exc: Exception
+                 ) -> Result:
+    log.warning("unexpected error while judging %s: %s", resource.id, describe(exc))
+    return Result(
+        id=resource.id, name=resource.name, url=resource.url, status=Status.DOWN,
+        reason=Reason.PROTOCOL, detail=f"unexpected error while judging: {describe(exc)}",
+        http_status=fetched.http_status, final_url=fetched.final_url,
+        redirects=fetched.redirects, title=None, expected_title=None,
+        elapsed_ms=fetched.elapsed_ms, checked_at=now, tags=resource.tags,
+    )
+
+
 def _group_by_url(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
     by_url: dict[str, list[Resource]] = defaultdict(list)
     for resource in resources:
@@ -166,10 +180,19 @@ async def _gather(
                     else config.settings.respect_robots
                     for r in by_url[url]
                 )
-                fetched = await f.fetch(url, respect_robots=robots)
+                allow_private = any(
+                    r.allow_private if r.allow_private is not None
+                    else config.settings.allow_private
+                    for r in by_url[url]
+                )
+                fetched = await f.fetch(url, respect_robots=robots, allow_private=allow_private)
                 now = clock()
                 for resource in by_url[url]:
-                    result = await _judge_one(resource, fetched, config, baselines, probes, now)
+                    try:
+                        result = await _judge_one(resource, fetched, config, baselines, probes,
+                                                  now)
+                    except Exception as exc:  # nothing about one resource may end the run
+                        result = _unjudgeable(resource, fetched, now, exc)
                     results[resource.id] = result
                     if on_result is not None:
                         on_result(result)

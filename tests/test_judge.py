@@ -43,6 +43,7 @@ def verdict(f: Fetched, resource: Resource = RES, **ctx: object) -> tuple[Status
         (FetchError.TLS, (Status.DOWN, Reason.TLS)),
         (FetchError.PROTOCOL, (Status.DOWN, Reason.PROTOCOL)),
         (FetchError.ROBOTS, (Status.BLOCKED, Reason.ROBOTS)),
+        (FetchError.PRIVATE_ADDRESS, (Status.BLOCKED, Reason.PRIVATE_ADDRESS)),
     ],
 )
 def test_transport_errors_map_to_status_and_reason(
