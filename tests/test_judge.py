@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -180,11 +181,26 @@ def test_article_about_errors_is_not_soft_404_when_title_matches_baseline() -> N
     assert got == (Status.OK, Reason.OK)
 
 
-def test_catch_all_title_marks_soft_404() -> None:
-    page = Page(title="Spine Center of Alaska", text="Welcome " * 900, is_html=True)
+SITE_404 = Page(title="Spine Center of Alaska", text="Menu " * 900, is_html=True,
+                content_text="We looked everywhere for this page. Try the search box above.")
+
+
+def test_a_page_with_the_content_of_the_sites_nonexistent_url_is_a_soft_404() -> None:
+    # Same content as the catch-all answer, even under the site's normal title.
+    page = replace(SITE_404, content_text=SITE_404.content_text + " /exercises/stenosis")
     got = verdict(fetched(page=page), baseline_title="Lumbar Stenosis Treatment",
-                  catch_all_title="Spine Center of Alaska")
+                  catch_all=SITE_404)
     assert got == (Status.BROKEN, Reason.SOFT_404)
+
+
+def test_a_home_page_sharing_the_404_pages_title_is_not_a_soft_404() -> None:
+    home = replace(SITE_404, content_text="Our clinic treats spinal stenosis. " * 20)
+    assert verdict(fetched(page=home), catch_all=SITE_404) == (Status.OK, Reason.OK)
+
+
+def test_pages_too_bare_to_compare_are_not_called_soft_404_by_the_probe() -> None:
+    shell = Page(title="App", text="", is_html=True)  # a JavaScript app's shell on every URL
+    assert verdict(fetched(page=shell), catch_all=shell) == (Status.OK, Reason.OK)
 
 
 def test_parked_domain() -> None:
