@@ -29,12 +29,20 @@ _MIN_FINGERPRINT_CHARS = 40
 # --- soft-404 ---------------------------------------------------------------------------
 
 _ERROR_TITLE = re.compile(
-    r"^(?:error|o+ps|sorry)\b|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
+    r"^(?:error|o+ps|sorry)\s*(?:$|[!:.,|(\-–—]|\d)|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
     r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$|\bfile\s+not\s+found\b"
     r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
     r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b"
     r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+find\s+(?:the|this|that|what|your)\b",
+    re.IGNORECASE,
+)
+#: Headings are stricter than titles: "Error messages explained" is an article's heading.
+_ERROR_HEADING = re.compile(
+    r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o+ps\b"
+    r"|\b(?:page|file)\s+not\s+found\b|^not\s+found\b"
+    r"|\bpage\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
+    r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b",
     re.IGNORECASE,
 )
 _LOOKING_FOR = (
@@ -69,7 +77,7 @@ def looks_soft_404(page: Page) -> str | None:
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
     if thin:
         for heading in page.headings:
-            if _ERROR_TITLE.search(heading):
+            if _ERROR_HEADING.search(heading):
                 return f"heading {heading!r} reads like an error page"
     haystacks = []
     if len(page.text) <= SHORT_PAGE_CHARS:
@@ -84,8 +92,10 @@ def looks_soft_404(page: Page) -> str | None:
 
 
 def fingerprint(page: Page) -> str:
-    """A bounded excerpt of the page's own content, for comparing two pages of one site."""
-    return page.content_text[:FINGERPRINT_CHARS]
+    """A bounded excerpt of the page's own content, for comparing two pages of one site.
+    Paths are left out: error pages often echo the URL they were asked for."""
+    words = page.content_text[:FINGERPRINT_CHARS].split()
+    return " ".join(w for w in words if "/" not in w and "monitor-probe" not in w)
 
 
 def same_page(page: Page, other: Page) -> float | None:
@@ -212,8 +222,10 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
 # --- sign-in walls --------------------------------------------------------------------
 
 _SIGN_IN = r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authenticat\w*"
+#: A title segment that is a sign-in label: "Sign in", "Sign in to X", "Log In or Sign Up",
+#: "X Sign In", "Single Sign-On"; not a headline that starts with "Login".
 _LOGIN_TITLE = re.compile(
-    rf"^(?:{_SIGN_IN})\b|\b(?:{_SIGN_IN})$|^(?:{_SIGN_IN})\s+(?:to|with|or)\b", re.IGNORECASE)
+    rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
 _LOGIN_TITLE_CHARS = 1500
 _LOGIN_PATH = re.compile(
     r"(?:^|/)(?:log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?on|auth|authenticate|sso|saml"
