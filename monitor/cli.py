@@ -1,8 +1,9 @@
 """Command line: subcommands, exit codes, and where outputs go.
 
-Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config error;
-3 another run holds the lock; 4 the history database cannot be used; 5 an output (report,
-JSON, Markdown, JUnit, stdout) cannot be written (the run itself is recorded).
+Exit codes: 0 all good; 1 a result's status is in --fail-on (accept: a resource was not
+accepted); 2 usage or config error; 3 another run holds the lock; 4 the history database cannot
+be used; 5 an output (report, JSON, Markdown, JUnit, stdout) cannot be written (the run itself
+is recorded).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
 from .lock import LockedError
-from .models import Run
+from .models import Run, Status
 from .notify import notify
 from .pipeline import database_path, run_once
 from .publish import OutputError, Targets, check_targets, publish, report_path
@@ -27,6 +28,8 @@ from .schedule import Watcher, serve
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
+#: `monitor accept` takes only these without --force: anything else is not the curated page.
+ACCEPTABLE = frozenset({Status.OK, Status.DRIFTED})
 
 
 class UsageError(Exception):
@@ -117,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="resource ids to accept")
     p.add_argument("--all", action="store_true", help="accept every resource's current title")
+    p.add_argument("--force", action="store_true",
+                   help="accept even results that are not ok or drifted (error, parked, "
+                        "challenge or sign-in pages)")
     p.set_defaults(handler=cmd_accept)
 
     p = sub.add_parser("baseline", help="list the titles resources are compared against")
@@ -233,11 +239,17 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
             if result is None or not result.title:
                 print(f"{rid}: no title in the latest run, not accepted", file=sys.stderr)
                 continue
+            if result.status not in ACCEPTABLE and not args.force:
+                print(f"{rid}: not accepted: the latest check found {result.status.value} "
+                      f"({result.reason.value}: {result.detail}), not the page itself; "
+                      "fix the link, or use --force to take this title anyway",
+                      file=sys.stderr)
+                continue
             titles[rid] = (result.title, known[rid].expected_title)
         store.accept(titles, datetime.now(UTC))
     for rid, (title, _) in titles.items():
         print(f"{rid}: accepted {title!r}")
-    return EXIT_OK if titles else EXIT_FAIL
+    return EXIT_OK if len(titles) == len(wanted) else EXIT_FAIL
 
 
 def cmd_baseline(args: argparse.Namespace, config: Config) -> int:

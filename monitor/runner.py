@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from .config import Config
 from .fetch import Fetcher, FetchOptions
 from .judge import Context, judge
-from .models import Fetched, Reason, Resource, Result, Run, Status
+from .models import Fetched, Page, Reason, Resource, Result, Run, Status
 from .netfaults import describe
 from .store import Baseline
 
@@ -36,12 +36,13 @@ ProgressHook = Callable[[Result], None]
 
 @dataclass(slots=True)
 class _Probes:
-    """Once-per-host-per-run catch-all probes: the title a nonexistent path gets."""
+    """Once-per-host-per-run catch-all probes: the page a nonexistent path gets, when the
+    site answers it with 200 instead of a 404."""
 
     fetcher: Fetcher
-    pending: dict[str, asyncio.Task[str | None]] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[Page | None]] = field(default_factory=dict)
 
-    async def catch_all_title(self, url: str) -> str | None:
+    async def catch_all(self, url: str) -> Page | None:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         task = self.pending.get(origin)
@@ -50,10 +51,10 @@ class _Probes:
             self.pending[origin] = task
         return await task
 
-    async def _probe(self, origin: str) -> str | None:
+    async def _probe(self, origin: str) -> Page | None:
         fetched = await self.fetcher.fetch(f"{origin}/{secrets.token_hex(12)}-monitor-probe")
-        if fetched.error is None and fetched.http_status == 200 and fetched.page.title:
-            return fetched.page.title
+        if fetched.error is None and fetched.http_status == 200 and fetched.page.is_html:
+            return fetched.page
         return None
 
 
@@ -124,9 +125,9 @@ async def _judge_one(
         verdict.status is Status.OK and baseline is None and fetched.page.is_html
     ):
         # A changed or never-seen title: is it just what this site says for any missing page?
-        catch_all = await probes.catch_all_title(fetched.final_url)
-        if catch_all:
-            verdict = judge(resource, fetched, replace(ctx, catch_all_title=catch_all))
+        catch_all = await probes.catch_all(fetched.final_url)
+        if catch_all is not None:
+            verdict = judge(resource, fetched, replace(ctx, catch_all=catch_all))
     tls_days = None
     if fetched.tls_expires_at is not None:
         tls_days = round((fetched.tls_expires_at - now).total_seconds() / 86400, 1)
