@@ -27,7 +27,7 @@ from protego import Protego
 from .extract import extract
 from .models import Fetched, FetchError, Hop, Page
 from .netfaults import CappedDecoder, classify_error
-from .transport import PerHostTransport
+from .transport import AiohttpTransport
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
@@ -153,7 +153,8 @@ class Fetcher:
         self._host_waiters: dict[str, int] = {}
         self._robots: dict[str, asyncio.Future[Protego | None]] = {}
         ssl_context = ssl.create_default_context(cafile=options.ca_bundle)
-        self._transport = PerHostTransport(per_host=options.per_host, ssl_context=ssl_context)
+        self._transport = AiohttpTransport(concurrency=options.concurrency,
+                                           per_host=options.per_host, ssl_context=ssl_context)
         self._client = httpx.AsyncClient(
             transport=self._transport,
             follow_redirects=False,

@@ -214,9 +214,10 @@ def shard_by_host(config: Config, shards: int) -> list[Config]:
         lightest = loads.index(min(loads))
         parts[lightest].extend(host_resources)
         loads[lightest] += len(host_resources)
+    parts = [part for part in parts if part]
     settings = replace(config.settings,
-                       concurrency=max(1, config.settings.concurrency // shards))
-    return [replace(config, resources=tuple(part), settings=settings) for part in parts if part]
+                       concurrency=max(1, config.settings.concurrency // max(1, len(parts))))
+    return [replace(config, resources=tuple(part), settings=settings) for part in parts]
 
 
 def _check_shard(config: Config, baselines: dict[str, Baseline]) -> list[Result]:
@@ -230,6 +231,8 @@ async def _gather_sharded(
     shards: int,
 ) -> dict[str, Result]:
     parts = shard_by_host(config, shards)
+    if len(parts) < 2:  # one host: another process would only add its start-up
+        return await _gather(config, baselines, on_result, lambda: datetime.now(UTC))
     loop = asyncio.get_running_loop()
     # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
     # threaded process can deadlock.
