@@ -4,7 +4,7 @@ httpcore's pool scans every pooled connection on each request, so its CPU per re
 with the number of connections (one host at per_host 100 cost ~10x the CPU per URL of 100
 hosts at per_host 2). aiohttp's connector finds an idle connection by key in constant time and
 parses HTTP in C, so the cost per request stays flat whatever the shape of the list. The client
-keeps httpx's ordinary API (cookies, URL handling, `Response`), and aiohttp's failures are
+keeps httpx's types (`Request`, `URL`, `Response`), and aiohttp's failures are
 mapped onto httpx's exception types with the original error as the cause, so
 `netfaults.classify_error` sees the same chain (gaierror, SSL errors, errnos) as before.
 
@@ -117,7 +117,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
-            cookie_jar=aiohttp.DummyCookieJar(),  # httpx's client keeps the cookies
+            # Cookies a site sets are sent back to it for the rest of the run, as browsers
+            # do (some sites redirect to themselves until a cookie comes back); unsafe=True
+            # also keeps cookies of hosts given by IP address.
+            cookie_jar=aiohttp.CookieJar(unsafe=True, quote_cookie=False),
             auto_decompress=False,  # fetch.py decodes under its byte cap
             timeout=aiohttp.ClientTimeout(total=None),
             skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
