@@ -22,6 +22,7 @@ from .pipeline import database_path, run_once
 from .publish import Targets, publish, report_path
 from .runner import baseline_for
 from .schedule import Watcher, serve
+from .shard import ShardError, merge, parse_shard, select, shard_database, tag
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
@@ -98,7 +99,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print nothing (errors and failed notifications still go to stderr)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every result, even when all is well and stdout is not a terminal")
+    p.add_argument("--shard", metavar="I/N",
+                   help="check only the hosts shard I of N gets (I from 0; 'auto': I from "
+                        "$JOB_COMPLETION_INDEX); history goes to its own database, "
+                        "combined later by `monitor merge`")
+    p.add_argument("--shards", type=_positive_int, metavar="N",
+                   help="N for --shard auto (default: $MONITOR_SHARDS)")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("merge", help="record the runs of `check --shard` databases as one run, "
+                                     "with one report and one exit code")
+    common(p)
+    p.add_argument("shard_dbs", nargs="+", type=Path, metavar="SHARD_DB")
+    p.add_argument("--json", metavar="FILE", help="write the JSON result document ('-': stdout)")
+    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
+                   help="statuses that make the exit code 1 (default: broken,down)")
+    p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
+                   help="runs in a row before a status change is confirmed (CI: 1)")
+    outputs(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every result")
+    p.set_defaults(handler=cmd_merge)
 
     p = sub.add_parser("watch", help="run checks on the schedule in resources.toml (daemon)")
     common(p)
@@ -134,15 +155,36 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     targets = _targets(args, config)
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=stdout_is_data)
+    shard, db = None, args.db
+    if args.shard:
+        shard = parse_shard(args.shard, args.shards)
+        config, db = select(config, shard), shard_database(config, shard, args.db)
+
+    def after(run: Run, store: Store) -> None:
+        if shard is not None:
+            tag(store, shard)
+        publish(run, config, store, targets, fail_on)
+
     with terminal.progress(len(config.resources)) as on_result:
-        outcome = run_once(
-            config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,
-            after=lambda run, store: publish(run, config, store, targets, fail_on),
-        )
+        outcome = run_once(config, db=db, confirm_runs=confirm_runs, on_result=on_result,
+                           after=after)
     run = outcome.run
     terminal.summary(outcome, fail_on)
-    notify(config, outcome)  # logs its own failures; never changes the exit code
+    if shard is None:  # shards leave notifications to `monitor merge`, which sees them all
+        notify(config, outcome)  # logs its own failures; never changes the exit code
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace, config: Config) -> int:
+    fail_on = args.fail_on or config.settings.fail_on
+    targets = _targets(args, config)
+    terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
+                                  stdout_is_data=_stdout_documents(args) > 0)
+    outcome = merge(config, args.shard_dbs, db=args.db, confirm_runs=args.confirm_runs,
+                    after=lambda run, store: publish(run, config, store, targets, fail_on))
+    terminal.summary(outcome, fail_on)
+    notify(config, outcome)
+    return EXIT_FAIL if _problems(outcome.run, fail_on) else EXIT_OK
 
 
 def after_watch_run(config: Config, run: Run, store: Store) -> None:
@@ -240,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return int(args.handler(args, config))
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, ShardError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LockedError as exc:
