@@ -1,13 +1,16 @@
 """Command line: subcommands, exit codes, and where outputs go.
 
 Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config error;
-3 another run holds the lock; 4 the history database cannot be used.
+3 another run holds the lock; 4 the history database cannot be used; 130 interrupted (Ctrl-C);
+143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +33,15 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
 
 class UsageError(Exception):
     """Bad command-line input; reported like a config error."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, cron's timeout, systemd stop): unwinds like Ctrl-C, so the run in flight
+    is abandoned cleanly (nothing half-written is committed, worker processes stop)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _fail_on(text: str) -> tuple[str, ...]:
@@ -279,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(daemon=args.command == "watch")
+    previous = None
+    if args.command != "watch" and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)  # the daemon has its own
     try:
         config = load_config(args.config)
         return int(args.handler(args, config))
@@ -291,9 +306,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_STORE
+    except Terminated:
+        print("monitor: terminated; history keeps only completed runs", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover
