@@ -42,7 +42,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BENCH_VENV = BENCH / ".venv"
 PEERS_PREFIX = BENCH / ".peers"
-ALL_PEERS = ("monitor", "httpx100", "httpx10", "linkinator", "linkchecker")
+ALL_PEERS = ("monitor", "aiohttp", "httpx100", "httpx10", "linkinator", "linkchecker")
 SETUP_HINT = "run `bash bench/setup.sh`"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -192,13 +192,34 @@ def plan_httpx(ctx: Context, pool: int) -> Plan | str:
         return [exe, str(script), "--pool", str(pool), "--timeout",
                 f"{ctx.args.client_timeout:g}", str(ctx.urls_file)]
 
-    def count_ok(run_dir: Path) -> tuple[int, str]:
-        lines = (run_dir / "stdout").read_text().strip().splitlines()
-        doc = json.loads(lines[-1])
-        detail = ", ".join(f"{k}={v}" for k, v in doc.get("errors", {}).items())
-        return int(doc["ok"]), detail
+    return Plan(f"httpx{pool}", f"httpx pool {pool}", argv, _count_peer_json)
 
-    return Plan(f"httpx{pool}", f"httpx pool {pool}", argv, count_ok)
+
+def _count_peer_json(run_dir: Path) -> tuple[int, str]:
+    """The last stdout line of a peer_*.py script: {"ok": n, "errors": {...}}."""
+    lines = (run_dir / "stdout").read_text().strip().splitlines()
+    doc = json.loads(lines[-1])
+    detail = ", ".join(f"{k}={v}" for k, v in doc.get("errors", {}).items())
+    return int(doc["ok"]), detail
+
+
+# ---- plain aiohttp (the floor for Python) ---------------------------------------------------
+
+
+def plan_aiohttp(ctx: Context) -> Plan | str:
+    exe = _python_with("aiohttp", [REPO / ".venv/bin/python", BENCH_VENV / "bin/python",
+                                   sys.executable])
+    if exe is None:
+        return "skipped: no Python with aiohttp found (the repo's .venv has it)"
+    script = BENCH / "peer_aiohttp.py"
+    a = ctx.args
+
+    def argv(run_dir: Path) -> list[str]:
+        return [exe, str(script), "--limit", str(a.concurrency), "--per-host", str(a.per_host),
+                "--timeout", f"{a.client_timeout:g}", str(ctx.urls_file)]
+
+    return Plan("aiohttp", f"aiohttp {a.concurrency}/{a.per_host} per host",
+                argv, _count_peer_json, note="GET + read body only: the floor for Python")
 
 
 # ---- linkinator -----------------------------------------------------------------------------
@@ -301,6 +322,8 @@ def make_plan(name: str, ctx: Context) -> Plan | str:
         return plan_monitor(ctx)
     if name.startswith("httpx") and name[5:].isdigit():
         return plan_httpx(ctx, int(name[5:]))
+    if name == "aiohttp":
+        return plan_aiohttp(ctx)
     if name == "linkinator":
         return plan_linkinator(ctx)
     if name == "linkchecker":

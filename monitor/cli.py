@@ -3,14 +3,16 @@
 Exit codes: 0 all good; 1 a result's status is in --fail-on (accept: a resource was not
 accepted); 2 usage or config error; 3 another run holds the lock; 4 the history database cannot
 be used; 5 an output (report, JSON, Markdown, JUnit, stdout) cannot be written (the run itself
-is recorded).
+is recorded); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +23,11 @@ from .console import Terminal, configure_logging
 from .lock import LockedError
 from .models import Run, Status
 from .notify import notify
-from .pipeline import database_path, run_once
+from .pipeline import Outcome, database_path, run_once
 from .publish import OutputError, Targets, check_targets, publish, report_path
 from .runner import baseline_for
 from .schedule import Watcher, serve
+from .shard import ShardError, merge, parse_shard, select, shard_database, tag
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
@@ -34,6 +37,15 @@ ACCEPTABLE = frozenset({Status.OK, Status.DRIFTED})
 
 class UsageError(Exception):
     """Bad command-line input; reported like a config error."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, cron's timeout, systemd stop): unwinds like Ctrl-C, so the run in flight
+    is abandoned cleanly (nothing half-written is committed, worker processes stop)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _fail_on(text: str) -> tuple[str, ...]:
@@ -103,7 +115,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print nothing (errors and failed notifications still go to stderr)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every result, even when all is well and stdout is not a terminal")
+    p.add_argument("--shard", metavar="I/N",
+                   help="check only the hosts shard I of N gets (I from 0; 'auto': I from "
+                        "$JOB_COMPLETION_INDEX); history goes to its own database, "
+                        "combined later by `monitor merge`")
+    p.add_argument("--shards", type=_positive_int, metavar="N",
+                   help="N for --shard auto (default: $MONITOR_SHARDS)")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("merge", help="record the runs of `check --shard` databases as one run, "
+                                     "with one report and one exit code")
+    common(p)
+    p.add_argument("shard_dbs", nargs="+", type=Path, metavar="SHARD_DB")
+    p.add_argument("--json", metavar="FILE", help="write the JSON result document ('-': stdout)")
+    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
+                   help="statuses that make the exit code 1 (default: broken,down)")
+    p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
+                   help="runs in a row before a status change is confirmed (CI: 1)")
+    outputs(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every result")
+    p.set_defaults(handler=cmd_merge)
 
     p = sub.add_parser("watch", help="run checks on the schedule in resources.toml (daemon)")
     common(p)
@@ -143,26 +175,46 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     check_targets(targets)  # an output that cannot be written is known before fetching
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=stdout_is_data)
+    shard, db = None, args.db
+    if args.shard:
+        shard = parse_shard(args.shard, args.shards)
+        config, db = select(config, shard), shard_database(config, shard, args.db)
     unwritten: list[OutputError] = []
 
     def write_outputs(run: Run, store: Store) -> None:
+        if shard is not None:
+            tag(store, shard)
         try:
             publish(run, config, store, targets, fail_on)
         except OutputError as exc:  # the run is recorded: still summarise and notify
             unwritten.append(exc)
 
+    def deliver(outcome: Outcome, store: Store) -> None:
+        # Shards leave notifications to `monitor merge`, which sees them all. notify() logs
+        # its own failures and keeps what it could not send for the next run.
+        if shard is None:
+            notify(config, outcome, store=store)
+
     with terminal.progress(len(config.resources)) as on_result:
-        outcome = run_once(
-            config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,
-            after=write_outputs,
-            # logs its own failures and keeps what it could not send for the next run
-            deliver=lambda outcome, store: notify(config, outcome, store=store),
-        )
+        outcome = run_once(config, db=db, confirm_runs=confirm_runs, on_result=on_result,
+                           after=write_outputs, deliver=deliver)
     run = outcome.run
     terminal.summary(outcome, fail_on)
     if unwritten:
         raise unwritten[0]
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace, config: Config) -> int:
+    fail_on = args.fail_on or config.settings.fail_on
+    targets = _targets(args, config)
+    terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
+                                  stdout_is_data=_stdout_documents(args) > 0)
+    outcome = merge(config, args.shard_dbs, db=args.db, confirm_runs=args.confirm_runs,
+                    after=lambda run, store: publish(run, config, store, targets, fail_on))
+    terminal.summary(outcome, fail_on)
+    notify(config, outcome)
+    return EXIT_FAIL if _problems(outcome.run, fail_on) else EXIT_OK
 
 
 def after_watch_run(config: Config, run: Run, store: Store) -> None:
@@ -266,10 +318,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(daemon=args.command == "watch")
+    previous = None
+    if args.command != "watch" and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)  # the daemon has its own
     try:
         config = load_config(args.config)
         return int(args.handler(args, config))
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, ShardError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LockedError as exc:
@@ -281,9 +336,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
+    except Terminated:
+        print("monitor: terminated; history keeps only completed runs", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,11 +7,15 @@ storing the run is the caller's next step (`Store.record_run`), keeping data flo
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
 import secrets
+import signal
 import sys
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -238,9 +242,46 @@ def shard_by_host(config: Config, shards: int) -> list[Config]:
         lightest = loads.index(min(loads))
         parts[lightest].extend(host_resources)
         loads[lightest] += len(host_resources)
+    parts = [part for part in parts if part]
     settings = replace(config.settings,
-                       concurrency=max(1, config.settings.concurrency // shards))
-    return [replace(config, resources=tuple(part), settings=settings) for part in parts if part]
+                       concurrency=max(1, config.settings.concurrency // max(1, len(parts))))
+    return [replace(config, resources=tuple(part), settings=settings) for part in parts]
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _watch_parent(parent: int) -> None:
+    """Without a parent-death signal (not Linux): notice the parent's death by polling."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    """First thing in each worker process: die with the parent, whatever kills it (kill -9,
+    the OOM killer, cron's timeout), so no worker fetches on without the run's lock; and
+    leave Ctrl-C to the parent, which stops the workers itself (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    armed = False
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's processes now: shutdown() alone would wait for their shards."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.kill()
 
 
 def _check_shard(config: Config, baselines: dict[str, Baseline]) -> list[Result]:
@@ -254,14 +295,19 @@ async def _gather_sharded(
     shards: int,
 ) -> dict[str, Result]:
     parts = shard_by_host(config, shards)
+    if len(parts) < 2:  # one host: another process would only add its start-up
+        return await _gather(config, baselines, on_result, lambda: datetime.now(UTC))
     loop = asyncio.get_running_loop()
     # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
     # threaded process can deadlock.
     context = multiprocessing.get_context("spawn")
     results: dict[str, Result] = {}
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+    futures: list[asyncio.Future[list[Result]]] = []
+    pool = ProcessPoolExecutor(max_workers=len(parts), mp_context=context,
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    try:
         # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.
-        futures = [
+        futures += [
             loop.run_in_executor(pool, _check_shard, part,
                                  {r.id: baselines[r.id] for r in part.resources
                                   if r.id in baselines})
@@ -272,6 +318,13 @@ async def _gather_sharded(
                 results[result.id] = result
                 if on_result is not None:
                     on_result(result)
+    except BaseException:  # Ctrl-C, SIGTERM, a failure: the workers stop with the run
+        for future in futures:
+            future.cancel()  # nobody waits for these any more: no "never retrieved" noise
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 

@@ -233,6 +233,14 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------
 
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def states(self) -> dict[str, State]:
         rows = self._db.execute("SELECT * FROM state").fetchall()
         return {
