@@ -56,6 +56,7 @@ class Settings:
     retry_after_max: float = 30.0
     respect_robots: bool = False
     title_threshold: float = 0.6
+    content_threshold: float = 0.4  # share of main text new or gone: content-changed
     confirm_runs: int = 2
     tls_warn_days: int = 14
     report: str = "reports/index.html"
@@ -257,6 +258,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "retry_after_max": ((int, float), _non_negative),
     "respect_robots": ((bool,), None),
     "title_threshold": ((int, float), _fraction),
+    "content_threshold": ((int, float), _fraction),
     "confirm_runs": ((int,), _positive),
     "tls_warn_days": ((int,), _non_negative),
     "report": ((str,), None),
@@ -271,7 +273,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
-    "respect_robots",
+    "respect_robots", "content_threshold",
 }
 _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
 _TOP_KEYS = {"monitor", "resource", "notify"}
@@ -333,9 +335,11 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         threshold = float(v.typed(table, "title_threshold", (int, float), line, rid, _fraction))
     robots = v.typed(table, "respect_robots", (bool,), line, rid) \
         if "respect_robots" in table else None
+    content = float(v.typed(table, "content_threshold", (int, float), line, rid, _fraction)) \
+        if "content_threshold" in table else None
     return Resource(
         id=rid, name=name, url=url, expected_title=expected, keywords=keywords, tags=tags,
-        title_threshold=threshold, respect_robots=robots, line=line,
+        title_threshold=threshold, respect_robots=robots, line=line, content_threshold=content,
     )
 
 

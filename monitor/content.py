@@ -26,6 +26,9 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .extract import decode
+from .models import Content, TextDiff
+
 MAX_TEXT_CHARS = 64 * 1024  # main text kept per page (stored compressed)
 MAX_DIFF_SENTENCES = 4000  # per side: keeps difflib bounded on huge pages
 MAX_SHOWN_CHARS = 300  # one sentence in a report
@@ -72,20 +75,11 @@ class ContentChange:
         return f"{new}% of the text is new"
 
 
-@dataclass(frozen=True, slots=True)
-class TextDiff:
-    """Sentences added and removed since the snapshot (as written on the pages)."""
-
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.removed)
-
-    def head(self, count: int = 3) -> TextDiff:
-        """The first `count` of each, each cut to MAX_SHOWN_CHARS: the short diff of reports."""
-        return TextDiff(tuple(_cut(s) for s in self.added[:count]),
-                        tuple(_cut(s) for s in self.removed[:count]))
+def head(changes: TextDiff, count: int = 3) -> TextDiff:
+    """The first `count` sentences of each side, each cut to MAX_SHOWN_CHARS: the short diff
+    that reports carry."""
+    return TextDiff(tuple(_cut(s) for s in changes.added[:count]),
+                    tuple(_cut(s) for s in changes.removed[:count]))
 
 
 def _cut(sentence: str) -> str:
@@ -166,6 +160,21 @@ def compare(snapshot: Iterable[int], current: Iterable[int]) -> ContentChange:
     )
 
 
+def content_drift(snapshot: Content, current: Content, threshold: float) -> str | None:
+    """What changed beyond `threshold` since the snapshot, in words; None when nothing did,
+    or when it cannot be judged (no main text on either side, HTML became a file...)."""
+    if snapshot.body_hash == current.body_hash or snapshot.is_html != current.is_html:
+        return None
+    if not current.is_html:
+        return "the file was replaced: its content differs from the snapshot"
+    if not snapshot.fingerprint or not current.fingerprint:
+        return None  # an extractor that found no main text is no evidence of change
+    change = compare(unpack(snapshot.fingerprint), unpack(current.fingerprint))
+    if not change.changed(threshold):
+        return None
+    return f"{change.describe()} since the snapshot (threshold {threshold:.0%})"
+
+
 def sentences(text: str) -> list[str]:
     """Sentences and paragraph lines of a main text, in order, at most MAX_DIFF_SENTENCES."""
     out = [s.strip() for s in _SENTENCE_END.split(text)]
@@ -195,6 +204,22 @@ def diff(old: str, new: str) -> TextDiff:
         added=tuple(s for s in added if _key(s) not in moved),
         removed=tuple(s for s in removed if _key(s) not in moved),
     )
+
+
+def read(
+    body: bytes, content_type: str | None, *, is_html: bool, truncated: bool = False,
+    known: dict[str, bytes] | None = None,
+) -> Content:
+    """A 2xx body -> Content. HTML is reduced to its main text unless its digest is in
+    `known` ({body hash: fingerprint} of bodies seen before): an unchanged body is never
+    extracted twice. Other files get a digest only."""
+    digest = body_hash(body)
+    if not is_html:
+        return Content(digest, False)
+    if known and digest in known:
+        return Content(digest, True, known[digest])
+    text = main_text(decode(body, content_type, truncated)[0])
+    return Content(digest, True, fingerprint(text), compress(text))
 
 
 def compress(text: str) -> bytes:
