@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .extract import decode
+from .extract import decode, visible_text
 from .models import Content, TextDiff
 
 MAX_TEXT_CHARS = 64 * 1024  # main text kept per page (stored compressed)
@@ -44,9 +44,9 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|fri|sat|sun"
-_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b")
-_CALENDAR = re.compile(rf"\b(?:{_MONTHS}|{_DAYS})\b\.?")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_CALENDAR_WORDS = frozenset(f"{_MONTHS}|{_DAYS}".split("|"))
+_TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b|\w+")
+_DIGITS = str.maketrans("", "", "0123456789")
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+|\n+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -115,13 +115,21 @@ def clean(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Fold what changes without the content changing: case, Unicode forms, numbers, dates."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _NUMBER.sub("0", text)
-    return _CALENDAR.sub("0", text)
+    return " ".join(_words(text))
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
+    """Normalised words: NFKC, case-folded, every number and month or weekday name -> '0'."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return ["0" if word[0].isdigit() or word in _CALENDAR_WORDS else word
+            for word in _TOKEN.findall(text.casefold())]
+
+
+def text_key(visible: str) -> str:
+    """A digest of a page's visible text with digits and spacing removed: equal keys mean the
+    same words (only counts, dates or markup changed), so nothing needs extracting again."""
+    return "t" + body_hash(" ".join(visible.translate(_DIGITS).split()).encode())
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
@@ -132,8 +140,8 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
         return set()
     if len(words) <= size:
         return {zlib.crc32(" ".join(words).encode())}
-    return {zlib.crc32(" ".join(words[i:i + size]).encode())
-            for i in range(len(words) - size + 1)}
+    runs = zip(*(words[i:] for i in range(size)), strict=False)
+    return set(map(zlib.crc32, map(str.encode, map(" ".join, runs))))
 
 
 def fingerprint(text: str) -> bytes:
@@ -164,6 +172,8 @@ def content_drift(snapshot: Content, current: Content, threshold: float) -> str 
     """What changed beyond `threshold` since the snapshot, in words; None when nothing did,
     or when it cannot be judged (no main text on either side, HTML became a file...)."""
     if snapshot.body_hash == current.body_hash or snapshot.is_html != current.is_html:
+        return None
+    if snapshot.text_key and snapshot.text_key == current.text_key:
         return None
     if not current.is_html:
         return "the file was replaced: its content differs from the snapshot"
@@ -210,16 +220,21 @@ def read(
     body: bytes, content_type: str | None, *, is_html: bool, truncated: bool = False,
     known: dict[str, bytes] | None = None,
 ) -> Content:
-    """A 2xx body -> Content. HTML is reduced to its main text unless its digest is in
-    `known` ({body hash: fingerprint} of bodies seen before): an unchanged body is never
-    extracted twice. Other files get a digest only."""
+    """A 2xx body -> Content. HTML is reduced to its main text unless its body hash or its
+    visible-text key is in `known` ({hash or key: fingerprint} of pages read before): an
+    unchanged page is never extracted twice, and a page whose words did not change (new
+    nonces, timestamps, counters) is not extracted again either. Other files get a digest."""
     digest = body_hash(body)
     if not is_html:
         return Content(digest, False)
     if known and digest in known:
         return Content(digest, True, known[digest])
-    text = main_text(decode(body, content_type, truncated)[0])
-    return Content(digest, True, fingerprint(text), compress(text))
+    markup = decode(body, content_type, truncated)[0]
+    key = text_key(visible_text(markup))
+    if known and key in known:
+        return Content(digest, True, known[key], text_key=key)
+    text = main_text(markup)
+    return Content(digest, True, fingerprint(text), compress(text), text_key=key)
 
 
 def compress(text: str) -> bytes:

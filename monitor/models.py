@@ -155,6 +155,7 @@ class Content:
     is_html: bool
     fingerprint: bytes = b""  # packed hashes of the main text's shingles; empty for files
     text_z: bytes | None = None  # compressed main text, when it was extracted this run
+    text_key: str = ""  # digest of the visible words (content.text_key); "" when not read
 
 
 @dataclass(frozen=True, slots=True)

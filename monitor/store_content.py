@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     body_hash TEXT NOT NULL,
     is_html INTEGER NOT NULL,
     fingerprint BLOB NOT NULL,
-    text BLOB
+    text BLOB,
+    text_key TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS latest_content (
     resource_id TEXT PRIMARY KEY,
@@ -39,7 +40,8 @@ CREATE TABLE IF NOT EXISTS latest_content (
     body_hash TEXT NOT NULL,
     is_html INTEGER NOT NULL,
     fingerprint BLOB NOT NULL,
-    text BLOB
+    text BLOB,
+    text_key TEXT NOT NULL DEFAULT ''
 );
 """
 SHORT_DIFF_SENTENCES = 3  # per side, in reports
@@ -81,17 +83,17 @@ class ContentHistory:
     def content_memory(self) -> ContentMemory:
         memory = ContentMemory()
         for row in self._db.execute(
-            "SELECT resource_id, body_hash, is_html, fingerprint FROM snapshots"
+            "SELECT resource_id, body_hash, is_html, fingerprint, text_key FROM snapshots"
         ):
             rid = row["resource_id"]
             memory.snapshots[rid] = Content(row["body_hash"], bool(row["is_html"]),
-                                            bytes(row["fingerprint"]))
-            memory.known.setdefault(rid, {})[row["body_hash"]] = bytes(row["fingerprint"])
+                                            bytes(row["fingerprint"]), text_key=row["text_key"])
+            _remember(memory, rid, row)
         for row in self._db.execute(
-            "SELECT resource_id, body_hash, fingerprint FROM latest_content WHERE text IS NOT NULL"
+            "SELECT resource_id, body_hash, fingerprint, text_key FROM latest_content "
+            "WHERE text IS NOT NULL"
         ):
-            memory.known.setdefault(row["resource_id"], {})[row["body_hash"]] = \
-                bytes(row["fingerprint"])
+            _remember(memory, row["resource_id"], row)
         return memory
 
     def snapshot_times(self) -> dict[str, tuple[datetime, str]]:
@@ -159,7 +161,7 @@ class ContentHistory:
                 if result.id not in taken and result.status in _GOOD and not run.offline:
                     db.execute(
                         "INSERT INTO snapshots SELECT resource_id, checked_at, 'learned', "
-                        "body_hash, is_html, fingerprint, text FROM latest_content "
+                        "body_hash, is_html, fingerprint, text, text_key FROM latest_content "
                         "WHERE resource_id = ?", (result.id,),
                     )
         stripped = replace(run, results=tuple(_strip(r) for r in run.results))
@@ -169,22 +171,25 @@ class ContentHistory:
     def _save_latest(db: sqlite3.Connection, result: Result, page: Content,
                      run_id: int | None) -> None:
         checked = result.checked_at.isoformat()
+        same = "resource_id = ? AND (body_hash = ? OR (text_key != '' AND text_key = ?))"
+        keys = (result.id, page.body_hash, page.text_key)
         if page.text_z is None and page.is_html:
-            # Unchanged body: the text stored with it is still right; only the run moves on.
+            # Same page as read before: the text stored with it is still right.
             cursor = db.execute(
-                "UPDATE latest_content SET run_id = ?, checked_at = ? "
-                "WHERE resource_id = ? AND body_hash = ?",
-                (run_id, checked, result.id, page.body_hash),
+                f"UPDATE latest_content SET run_id = ?, checked_at = ? WHERE {same}",
+                (run_id, checked, *keys),
             )
             if cursor.rowcount:
                 return
-            row = db.execute("SELECT text FROM snapshots WHERE resource_id = ? AND body_hash = ?",
-                             (result.id, page.body_hash)).fetchone()
-            page = replace(page, text_z=bytes(row["text"]) if row and row["text"] else None)
+            row = db.execute(f"SELECT text, text_key FROM snapshots WHERE {same}",
+                             keys).fetchone()
+            if row is not None:
+                page = replace(page, text_z=bytes(row["text"]) if row["text"] else None,
+                               text_key=row["text_key"])
         db.execute(
-            "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?)",
             (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
-             page.text_z),
+             page.text_z, page.text_key),
         )
 
     def accept_content(self, ids: Iterable[str], now: datetime) -> list[str]:
@@ -194,12 +199,19 @@ class ContentHistory:
             for rid in ids:
                 cursor = db.execute(
                     "INSERT OR REPLACE INTO snapshots SELECT resource_id, ?, 'accepted', "
-                    "body_hash, is_html, fingerprint, text FROM latest_content "
+                    "body_hash, is_html, fingerprint, text, text_key FROM latest_content "
                     "WHERE resource_id = ?", (now.isoformat(), rid),
                 )
                 if cursor.rowcount:
                     taken.append(rid)
         return taken
+
+
+def _remember(memory: ContentMemory, resource_id: str, row: sqlite3.Row) -> None:
+    known = memory.known.setdefault(resource_id, {})
+    known[row["body_hash"]] = bytes(row["fingerprint"])
+    if row["text_key"]:
+        known[row["text_key"]] = bytes(row["fingerprint"])
 
 
 def _strip(result: Result) -> Result:
