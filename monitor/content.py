@@ -44,7 +44,7 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|fri|sat|sun"
-_CALENDAR_WORDS = frozenset(f"{_MONTHS}|{_DAYS}".split("|"))
+_CALENDAR_WORDS = frozenset(f"{_MONTHS}|{_DAYS}|am|pm".split("|"))
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b|\w+")
 _DIGITS = str.maketrans("", "", "0123456789")
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+|\n+")
