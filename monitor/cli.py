@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
+from .diffcmd import add_parser as add_diff_parser
 from .lock import LockedError
 from .models import Run, Status
 from .notify import notify
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("baseline", help="list the titles resources are compared against")
     common(p)
     p.set_defaults(handler=cmd_baseline)
+    add_diff_parser(sub, common)
     return parser
 
 
@@ -299,18 +301,25 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
                 continue
             titles[rid] = (result.title, known[rid].expected_title)
         store.accept(titles, datetime.now(UTC))
+        contents = store.accept_content(wanted, datetime.now(UTC))  # the page as it is now
     for rid, (title, _) in titles.items():
         print(f"{rid}: accepted {title!r}")
+    for rid in contents:
+        print(f"{rid}: accepted the current content as its snapshot")
     return EXIT_OK if len(titles) == len(wanted) else EXIT_FAIL
 
 
 def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
     with Store(database_path(config, args.db), writable=False) as store:
         stored = store.baselines()
+        snapshots = store.snapshot_times()
     for resource in config.resources:
         title, source = baseline_for(resource, stored)
         shown = repr(title) if title else "(none yet: learned on the first good check)"
-        print(f"{resource.id}\t{source}\t{shown}")
+        taken = snapshots.get(resource.id)
+        content = (f"content {taken[1]} {taken[0].strftime('%Y-%m-%d %H:%M UTC')}" if taken
+                   else "content: no snapshot yet")
+        print(f"{resource.id}\t{source}\t{shown}\t{content}")
     return EXIT_OK
 
 

@@ -59,6 +59,7 @@ class Settings:
     retry_after_max: float = 30.0
     respect_robots: bool = False
     title_threshold: float = 0.6
+    content_threshold: float = 0.4  # share of main text new or gone: content-changed
     confirm_runs: int = 2
     tls_warn_days: int = 14
     report: str = "reports/index.html"
@@ -300,6 +301,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "retry_after_max": ((int, float), _up_to(86_400, _non_negative)),
     "respect_robots": ((bool,), None),
     "title_threshold": ((int, float), _fraction),
+    "content_threshold": ((int, float), _fraction),
     "confirm_runs": ((int,), _up_to(1000, _positive)),
     "tls_warn_days": ((int,), _up_to(36_500, _non_negative)),
     "report": ((str,), _plain_text),
@@ -315,7 +317,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
-    "respect_robots", "allow_private",
+    "respect_robots", "allow_private", "content_threshold",
 }
 _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
 _TOP_KEYS = {"monitor", "resource", "notify"}
@@ -386,9 +388,12 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         if "respect_robots" in table else None
     allow_private = v.typed(table, "allow_private", (bool,), line, rid) \
         if "allow_private" in table else None
+    content = float(v.typed(table, "content_threshold", (int, float), line, rid, _fraction)) \
+        if "content_threshold" in table else None
     return Resource(
         id=rid, name=name, url=url, expected_title=expected, keywords=keywords, tags=tags,
         title_threshold=threshold, respect_robots=robots, line=line, allow_private=allow_private,
+        content_threshold=content,
     )
 
 

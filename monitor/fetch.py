@@ -26,12 +26,14 @@ from protego import Protego
 
 from . import addresses
 from .extract import extract
-from .models import Fetched, FetchError, Hop, Page
+from .models import Content, Fetched, FetchError, Hop, Page
 from .netfaults import CappedDecoder, classify_error, describe, retry_after_seconds
 from .transport import AiohttpTransport
 
 log = logging.getLogger(__name__)
 
+#: (url, 2xx body, content type, truncated, page) -> what to remember of the body
+ContentHook = Callable[[str, bytes, "str | None", bool, Page], "Content | None"]
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 KEPT_HEADERS = frozenset({
@@ -137,6 +139,7 @@ class Fetcher:
         options: FetchOptions,
         *,
         full_text: Callable[[str], bool] | None = None,
+        content: ContentHook | None = None,
         clock: Callable[[], float] = time.monotonic,
         resolver: addresses.Resolver | None = None,
     ) -> None:
@@ -160,6 +163,7 @@ class Fetcher:
             "Accept-Encoding": "gzip, deflate",
         })
         self._full_text = full_text or (lambda url: True)
+        self._content = content
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -373,6 +377,9 @@ class Fetcher:
             extract(body, content_type, truncated=truncated, full_text=self._full_text(url))
             if body else Page()
         )
+        content = None
+        if self._content is not None and body and 200 <= response.status_code < 300:
+            content = self._content(url, body, content_type, truncated, page)
         headers = tuple(
             (key.lower(), value[:500]) for key, value in response.headers.items()
             if key.lower() in KEPT_HEADERS
@@ -388,6 +395,7 @@ class Fetcher:
             bytes_read=len(body),
             truncated=truncated,
             tls_expires_at=_tls_expiry(response),
+            content=content,
         )
 
     async def _read_capped(

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .models import Fetched, FetchError, Hop, Page, Reason, Resource, Status, Verdict
+from .content import DEFAULT_THRESHOLD as DEFAULT_CONTENT_THRESHOLD
+from .content import content_drift
+from .models import Content, Fetched, FetchError, Hop, Page, Reason, Resource, Status, Verdict
 from .pagekind import (
     SAME_PAGE_SIMILARITY,
     login_redirect,
@@ -55,6 +57,8 @@ class Context:
     tls_warn_days: int = 14
     now: datetime | None = None
     catch_all: Page | None = None  # what a random (nonexistent) path on this host gets
+    snapshot: Content | None = None  # the page's content when it was curated
+    content_threshold: float = DEFAULT_CONTENT_THRESHOLD
 
 
 def _status_verdict(code: int) -> Verdict | None:
@@ -178,8 +182,8 @@ def _soft_404(page: Page, ctx: Context) -> str | None:
 
 def _drift(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict | None:
     page = fetched.page
-    if not page.is_html:
-        return None  # PDFs and other files: judged by status alone
+    if not page.is_html:  # PDFs and other files: judged by status (and a replaced file)
+        return _content_drift(fetched, ctx)
     baseline = ctx.baseline_title
     if baseline:
         current = page.title or ""
@@ -207,4 +211,11 @@ def _drift(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict | None
             "missing keyword" + ("s " if len(missing) > 1 else " ")
             + ", ".join(repr(word) for word in missing),
         )
-    return None
+    return _content_drift(fetched, ctx)
+
+
+def _content_drift(fetched: Fetched, ctx: Context) -> Verdict | None:
+    if ctx.snapshot is None or fetched.content is None:
+        return None
+    change = content_drift(ctx.snapshot, fetched.content, ctx.content_threshold)
+    return Verdict(Status.DRIFTED, Reason.CONTENT_CHANGED, change) if change else None

@@ -46,6 +46,7 @@ class Reason(StrEnum):
     # drifted
     TITLE_CHANGED = "title-changed"
     KEYWORD_MISSING = "keyword-missing"
+    CONTENT_CHANGED = "content-changed"
     # broken
     NOT_FOUND = "not-found"
     HTTP_ERROR = "http-error"
@@ -77,6 +78,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.PERMANENT_REDIRECT: "Permanently redirected: update the link",
     Reason.TITLE_CHANGED: "Page title changed since it was curated",
     Reason.KEYWORD_MISSING: "Expected keywords no longer on the page",
+    Reason.CONTENT_CHANGED: "The page's main text changed since it was curated",
     Reason.NOT_FOUND: "Page not found (404/410)",
     Reason.HTTP_ERROR: "The server refused the request (4xx)",
     Reason.DNS: "Domain name does not resolve",
@@ -129,6 +131,7 @@ class Resource:
     respect_robots: bool | None = None
     line: int | None = None
     allow_private: bool | None = None
+    content_threshold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,28 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Content:
+    """What a successful body said, in a form cheap to compare across runs (see content.py)."""
+
+    body_hash: str  # digest of the body as fetched
+    is_html: bool
+    fingerprint: bytes = b""  # packed hashes of the main text's shingles; empty for files
+    text_z: bytes | None = None  # compressed main text, when it was extracted this run
+    text_key: str = ""  # digest of the visible words (content.text_key); "" when not read
+
+
+@dataclass(frozen=True, slots=True)
+class TextDiff:
+    """Sentences added to and removed from a page's main text since its snapshot."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+@dataclass(frozen=True, slots=True)
 class Fetched:
     """Facts about one fetch: what the network said, before any judgement."""
 
@@ -179,6 +204,7 @@ class Fetched:
     elapsed_ms: float = 0.0
     attempts: int = 1
     tls_expires_at: datetime | None = None
+    content: Content | None = None  # 2xx bodies only
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup on the final response."""
@@ -223,6 +249,8 @@ class Result:
     streak: int = 1
     confirmed: bool = True
     previous_status: Status | None = None
+    content: Content | None = field(default=None, compare=False, repr=False)  # until stored
+    content_diff: TextDiff | None = None  # the first sentences added/removed (content-changed)
 
 
 @dataclass(frozen=True, slots=True)

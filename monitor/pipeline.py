@@ -61,9 +61,11 @@ def run_once(
     path = database_path(config, db)
     guard = run_lock(path) if lock and str(path) != ":memory:" else nullcontext()
     with guard, Store(path) as store:
-        run = asyncio.run(check(config, store.baselines(), on_result=on_result))
+        run = asyncio.run(check(config, store.baselines(), on_result=on_result,
+                                memory=store.content_memory()))
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs,
                                          [delivery_key(n) for n in config.notifiers])
+        run = store.record_content(run)  # snapshots, latest texts, short diffs
         learnable = {
             result.id: result.title
             for result, resource in zip(run.results, config.resources, strict=True)

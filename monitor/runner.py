@@ -26,11 +26,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Config
+from .content import read as read_content
 from .fetch import Fetcher, FetchOptions
 from .judge import Context, judge
-from .models import Fetched, Page, Reason, Resource, Result, Run, Status
+from .models import Content, Fetched, Page, Reason, Resource, Result, Run, Status
 from .netfaults import describe
 from .store import Baseline
+from .store_content import ContentMemory
 
 log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
@@ -114,7 +116,7 @@ def is_offline(results: Iterable[Result]) -> bool:
 
 async def _judge_one(
     resource: Resource, fetched: Fetched, config: Config, baselines: dict[str, Baseline],
-    probes: _Probes, now: datetime,
+    probes: _Probes, now: datetime, memory: ContentMemory,
 ) -> Result:
     settings = config.settings
     baseline, source = baseline_for(resource, baselines)
@@ -122,7 +124,9 @@ async def _judge_one(
         title_threshold=resource.title_threshold if resource.title_threshold is not None
         else settings.title_threshold,
         baseline_title=baseline, baseline_source=source, tls_warn_days=settings.tls_warn_days,
-        now=now,
+        now=now, snapshot=memory.snapshots.get(resource.id),
+        content_threshold=resource.content_threshold if resource.content_threshold is not None
+        else settings.content_threshold,
     )
     verdict = judge(resource, fetched, ctx)
     if verdict.reason is Reason.TITLE_CHANGED or (
@@ -141,6 +145,7 @@ async def _judge_one(
         final_url=fetched.final_url, redirects=fetched.redirects, title=fetched.page.title,
         expected_title=baseline, elapsed_ms=fetched.elapsed_ms, checked_at=now,
         tags=resource.tags, warnings=verdict.warnings, tls_days_left=tls_days,
+        content=fetched.content,
     )
 
 
@@ -156,6 +161,21 @@ def _unjudgeable(resource: Resource, fetched: Fetched, now: datetime, exc: Excep
     )
 
 
+def content_reader(
+    by_url: dict[str, list[Resource]], memory: ContentMemory
+) -> Callable[[str, bytes, str | None, bool, Page], Content | None]:
+    """The fetcher's hook for 2xx bodies: main text and fingerprint, reusing what is known of
+    a body seen before (so an unchanged page is never extracted again)."""
+    def read(url: str, body: bytes, content_type: str | None, truncated: bool,
+             page: Page) -> Content:
+        known: dict[str, bytes] = {}
+        for resource in by_url.get(url, ()):
+            known.update(memory.known.get(resource.id, {}))
+        return read_content(body, content_type, is_html=page.is_html, truncated=truncated,
+                            known=known)
+    return read
+
+
 def _group_by_url(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
     by_url: dict[str, list[Resource]] = defaultdict(list)
     for resource in resources:
@@ -168,13 +188,16 @@ async def _gather(
     baselines: dict[str, Baseline],
     on_result: ProgressHook | None,
     clock: Callable[[], datetime],
+    memory: ContentMemory | None = None,
 ) -> dict[str, Result]:
     """Fetch and judge every resource of `config` in this process."""
+    memory = memory or ContentMemory()
     by_url = _group_by_url(config.resources)
     results: dict[str, Result] = {}
     options = fetch_options(config)
     needs_text = {url for url, rs in by_url.items() if any(r.keywords for r in rs)}
-    async with Fetcher(options, full_text=needs_text.__contains__) as f:
+    async with Fetcher(options, full_text=needs_text.__contains__,
+                       content=content_reader(by_url, memory)) as f:
         probes = _Probes(f)
         queue = iter(interleave_by_host(by_url))
 
@@ -195,7 +218,7 @@ async def _gather(
                 for resource in by_url[url]:
                     try:
                         result = await _judge_one(resource, fetched, config, baselines, probes,
-                                                  now)
+                                                  now, memory)
                     except Exception as exc:  # nothing about one resource may end the run
                         result = _unjudgeable(resource, fetched, now, exc)
                     results[resource.id] = result
@@ -284,19 +307,20 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.kill()
 
 
-def _check_shard(config: Config, baselines: dict[str, Baseline]) -> list[Result]:
+def _check_shard(config: Config, baselines: dict[str, Baseline],
+                 memory: ContentMemory) -> list[Result]:
     """Runs in a worker process: one shard, its own event loop and client."""
-    results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC)))
+    results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC), memory))
     return list(results.values())
 
 
 async def _gather_sharded(
     config: Config, baselines: dict[str, Baseline], on_result: ProgressHook | None,
-    shards: int,
+    shards: int, memory: ContentMemory,
 ) -> dict[str, Result]:
     parts = shard_by_host(config, shards)
     if len(parts) < 2:  # one host: another process would only add its start-up
-        return await _gather(config, baselines, on_result, lambda: datetime.now(UTC))
+        return await _gather(config, baselines, on_result, lambda: datetime.now(UTC), memory)
     loop = asyncio.get_running_loop()
     # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
     # threaded process can deadlock.
@@ -310,7 +334,7 @@ async def _gather_sharded(
         futures += [
             loop.run_in_executor(pool, _check_shard, part,
                                  {r.id: baselines[r.id] for r in part.resources
-                                  if r.id in baselines})
+                                  if r.id in baselines}, _memory_for(part, memory))
             for part in parts
         ]
         for done in asyncio.as_completed(futures):
@@ -328,26 +352,35 @@ async def _gather_sharded(
     return results
 
 
+def _memory_for(config: Config, memory: ContentMemory) -> ContentMemory:
+    ids = {r.id for r in config.resources}
+    return ContentMemory({k: v for k, v in memory.snapshots.items() if k in ids},
+                         {k: v for k, v in memory.known.items() if k in ids})
+
+
 async def check(
     config: Config,
     baselines: dict[str, Baseline] | None = None,
     *,
     on_result: ProgressHook | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    memory: ContentMemory | None = None,
 ) -> Run:
-    """Fetch and judge every resource; results come back in config order."""
+    """Fetch and judge every resource; results come back in config order. `memory` is what
+    the history knows of past content (snapshots to compare with, bodies already read)."""
     baselines = baselines or {}
+    memory = memory or ContentMemory()
     started = clock()
     urls = len({resource.url for resource in config.resources})
     shards = worker_count(config, urls)
     if shards > 1:
         try:
-            results = await _gather_sharded(config, baselines, on_result, shards)
+            results = await _gather_sharded(config, baselines, on_result, shards, memory)
         except BrokenProcessPool as exc:
             log.warning("worker processes failed (%s); checking in one process", exc)
-            results = await _gather(config, baselines, on_result, clock)
+            results = await _gather(config, baselines, on_result, clock, memory)
     else:
-        results = await _gather(config, baselines, on_result, clock)
+        results = await _gather(config, baselines, on_result, clock, memory)
     ordered = tuple(results[r.id] for r in config.resources)
     offline = is_offline(ordered)
     if offline:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .models import Hop, Reason, Result, Run, Status
+from .store_content import CONTENT_SCHEMA, ContentHistory
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 1
@@ -133,7 +134,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Store:
+class Store(ContentHistory):
     """The history database. Use as a context manager, or call close().
 
     Opening checks, before anything is written: that the file is SQLite, that it is ours
@@ -220,6 +221,7 @@ class Store:
 
     def _migrate(self) -> None:
         self._db.executescript(_SCHEMA)  # idempotent; executescript commits on its own
+        self._db.executescript(CONTENT_SCHEMA)  # content snapshots: added in place
         if self._db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         with self._transaction() as db:
@@ -280,13 +282,13 @@ class Store:
         results = self._db.execute(
             "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],)
         ).fetchall()
-        return Run(
+        return self.with_content_diffs(Run(
             started_at=_dt(row["started_at"]) or datetime.min,
             finished_at=_dt(row["finished_at"]) or datetime.min,
             results=tuple(_result_from_row(r) for r in results),
             offline=bool(row["offline"]),
             run_id=row["id"],
-        )
+        ))
 
     def history(
         self, resource_ids: Iterable[str], runs: int, up_to: int | None = None

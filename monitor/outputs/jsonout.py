@@ -40,6 +40,10 @@ def result_dict(result: Result) -> dict[str, Any]:
         "streak": result.streak,
         "confirmed": result.confirmed,
         "previous_status": result.previous_status.value if result.previous_status else None,
+        # content-changed: the first sentences added to / removed from the main text
+        "content_diff": {"added": list(result.content_diff.added),
+                         "removed": list(result.content_diff.removed)}
+        if result.content_diff else None,
     }
 
 

@@ -38,6 +38,21 @@ def md_url(url: str) -> str:
     return "".join(_URL_QUOTE.get(char, char) for char in "".join(url.split()))
 
 
+def _content_diffs(view: ReportView) -> list[str]:
+    """Per content-changed link, the first sentences gone and new (escaped page text)."""
+    lines: list[str] = []
+    for item in view.attention:
+        changes = item.content_diff
+        if not changes:
+            continue
+        lines += [f"#### What changed: {md_escape(item.result.name)}", ""]
+        lines += [f"- ➖ {md_escape(s)}" for s in changes.removed]
+        lines += [f"- ➕ {md_escape(s)}" for s in changes.added]
+        lines += ["", f"All changes: `monitor diff {item.result.id}`; if the page is still "
+                      f"right: `monitor accept {item.result.id}`", ""]
+    return lines
+
+
 def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
     run = view.run
     failing = [v for v in view.attention if v.status in fail_on]
@@ -74,6 +89,7 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
                 f"{STATUS_TEXT[r.status]} | {why} | {fix} |"
             )
         lines.append("")
+        lines += _content_diffs(view)
     lines += ["<details><summary>All links</summary>", "",
               "| Link | Status | HTTP | Time |", "|---|---|---|---|"]
     for group in view.groups:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..judge import moved_to_url
-from ..models import REASON_TEXT, SEVERITY, Hop, Reason, Result, Run, Status
+from ..models import REASON_TEXT, SEVERITY, Hop, Reason, Result, Run, Status, TextDiff
 from ..store import HistoryPoint, Store
 
 # Above this many links the report shows problems in full and ok links one line each: a
@@ -62,6 +62,7 @@ class ResourceView:
     spark_max_ms: float
     spark_last_ms: float | None = None
     redirects: tuple[Hop, ...] = field(default=())
+    content_diff: TextDiff | None = None  # content-changed: first sentences added/removed
 
     @property
     def status(self) -> str:
@@ -155,6 +156,7 @@ def _resource_view(
         spark_max_ms=top,
         spark_last_ms=times[-1] if times else None,
         redirects=result.redirects,
+        content_diff=result.content_diff if result.reason is Reason.CONTENT_CHANGED else None,
     )
 
 

@@ -1,0 +1,219 @@
+"""History of what pages said: the curated snapshot and the latest main text, per resource.
+
+A mixin of `store.Store` (same database, same transactions), kept apart so the run history
+stays readable. Two tables, created on open when missing (that is the whole migration):
+
+* `snapshots`: the page as curated — taken from the first good check, replaced by
+  `monitor accept`: body digest, main-text fingerprint and the compressed main text.
+* `latest_content`: the same for the newest run that fetched the page, so `monitor diff` and
+  the reports can show what changed, and an unchanged body is never extracted again.
+
+Texts are bounded (content.MAX_TEXT_CHARS) and zlib-compressed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from . import content as text_content
+from .models import Content, Reason, Result, Run, Status, TextDiff
+
+CONTENT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    resource_id TEXT PRIMARY KEY,
+    taken_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    is_html INTEGER NOT NULL,
+    fingerprint BLOB NOT NULL,
+    text BLOB,
+    text_key TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS latest_content (
+    resource_id TEXT PRIMARY KEY,
+    run_id INTEGER,
+    checked_at TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    is_html INTEGER NOT NULL,
+    fingerprint BLOB NOT NULL,
+    text BLOB,
+    text_key TEXT NOT NULL DEFAULT ''
+);
+"""
+SHORT_DIFF_SENTENCES = 3  # per side, in reports
+_GOOD = (Status.OK, Status.MOVED)  # the page itself answered as curated
+
+
+@dataclass(frozen=True, slots=True)
+class ContentMemory:
+    """What the runner needs to know about past content (cheap: no texts)."""
+
+    snapshots: dict[str, Content] = field(default_factory=dict)  # resource id -> snapshot
+    # resource id -> {body hash: fingerprint} of bodies already extracted (snapshot, latest)
+    known: dict[str, dict[str, bytes]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TextPair:
+    """A resource's snapshot text and latest text, for `monitor diff`."""
+
+    snapshot: str
+    latest: str
+    taken_at: datetime
+    source: str
+    checked_at: datetime | None
+    is_html: bool
+    same_body: bool
+
+
+class ContentHistory:
+    """Mixed into Store: needs its connection and transaction helper."""
+
+    _db: sqlite3.Connection
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # pragma: no cover - provided by Store
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def content_memory(self) -> ContentMemory:
+        memory = ContentMemory()
+        for row in self._db.execute(
+            "SELECT resource_id, body_hash, is_html, fingerprint, text_key FROM snapshots"
+        ):
+            rid = row["resource_id"]
+            memory.snapshots[rid] = Content(row["body_hash"], bool(row["is_html"]),
+                                            bytes(row["fingerprint"]), text_key=row["text_key"])
+            _remember(memory, rid, row)
+        for row in self._db.execute(
+            "SELECT resource_id, body_hash, fingerprint, text_key FROM latest_content "
+            "WHERE text IS NOT NULL"
+        ):
+            _remember(memory, row["resource_id"], row)
+        return memory
+
+    def snapshot_times(self) -> dict[str, tuple[datetime, str]]:
+        """{resource id: (when the snapshot was taken, "learned" or "accepted")}."""
+        return {
+            row["resource_id"]: (datetime.fromisoformat(row["taken_at"]), row["source"])
+            for row in self._db.execute("SELECT resource_id, taken_at, source FROM snapshots")
+        }
+
+    def text_pair(self, resource_id: str) -> TextPair | None:
+        """The snapshot's and the latest run's main text, or None without a snapshot."""
+        row = self._db.execute(
+            "SELECT s.taken_at, s.source, s.text AS old, s.is_html, s.body_hash AS old_hash, "
+            "l.text AS new, l.checked_at, l.body_hash AS new_hash FROM snapshots s "
+            "LEFT JOIN latest_content l USING (resource_id) WHERE s.resource_id = ?",
+            (resource_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return TextPair(
+            snapshot=text_content.decompress(row["old"]),
+            latest=text_content.decompress(row["new"]),
+            taken_at=datetime.fromisoformat(row["taken_at"]), source=row["source"],
+            checked_at=datetime.fromisoformat(row["checked_at"]) if row["checked_at"] else None,
+            is_html=bool(row["is_html"]), same_body=row["old_hash"] == row["new_hash"],
+        )
+
+    def short_diffs(self, ids: Iterable[str], run_id: int | None) -> dict[str, TextDiff]:
+        """The first few added/removed sentences of each resource whose latest content is from
+        run `run_id` (older runs' texts are not kept)."""
+        found: dict[str, TextDiff] = {}
+        for rid in ids:
+            row = self._db.execute(
+                "SELECT run_id FROM latest_content WHERE resource_id = ?", (rid,)
+            ).fetchone()
+            pair = self.text_pair(rid) if row and row["run_id"] == run_id else None
+            if pair is not None and pair.is_html:
+                found[rid] = text_content.head(
+                    text_content.diff(pair.snapshot, pair.latest), SHORT_DIFF_SENTENCES)
+        return found
+
+    def with_content_diffs(self, run: Run) -> Run:
+        """`run` with the short diff filled in for its content-changed results."""
+        changed = [r.id for r in run.results if r.reason is Reason.CONTENT_CHANGED]
+        if not changed:
+            return run
+        diffs = self.short_diffs(changed, run.run_id)
+        return replace(run, results=tuple(
+            replace(r, content_diff=diffs[r.id]) if r.id in diffs else r for r in run.results
+        ))
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def record_content(self, run: Run) -> Run:
+        """Remember the content each result carried: as the latest, and as the snapshot of a
+        resource that has none yet and checked ok. Returns `run` without the (bulky)
+        contents and with the short diffs of content-changed results."""
+        taken = set(self.snapshot_times())
+        with self._transaction() as db:
+            for result in run.results:
+                page = result.content
+                if page is None:
+                    continue
+                self._save_latest(db, result, page, run.run_id)
+                if result.id not in taken and result.status in _GOOD and not run.offline:
+                    db.execute(
+                        "INSERT INTO snapshots SELECT resource_id, checked_at, 'learned', "
+                        "body_hash, is_html, fingerprint, text, text_key FROM latest_content "
+                        "WHERE resource_id = ?", (result.id,),
+                    )
+        stripped = replace(run, results=tuple(_strip(r) for r in run.results))
+        return self.with_content_diffs(stripped)
+
+    @staticmethod
+    def _save_latest(db: sqlite3.Connection, result: Result, page: Content,
+                     run_id: int | None) -> None:
+        checked = result.checked_at.isoformat()
+        same = "resource_id = ? AND (body_hash = ? OR (text_key != '' AND text_key = ?))"
+        keys = (result.id, page.body_hash, page.text_key)
+        if page.text_z is None and page.is_html:
+            # Same page as read before: the text stored with it is still right.
+            cursor = db.execute(
+                f"UPDATE latest_content SET run_id = ?, checked_at = ? WHERE {same}",
+                (run_id, checked, *keys),
+            )
+            if cursor.rowcount:
+                return
+            row = db.execute(f"SELECT text, text_key FROM snapshots WHERE {same}",
+                             keys).fetchone()
+            if row is not None:
+                page = replace(page, text_z=bytes(row["text"]) if row["text"] else None,
+                               text_key=row["text_key"])
+        db.execute(
+            "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?)",
+            (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
+             page.text_z, page.text_key),
+        )
+
+    def accept_content(self, ids: Iterable[str], now: datetime) -> list[str]:
+        """Take each resource's latest content as its new snapshot; returns those taken."""
+        taken: list[str] = []
+        with self._transaction() as db:
+            for rid in ids:
+                cursor = db.execute(
+                    "INSERT OR REPLACE INTO snapshots SELECT resource_id, ?, 'accepted', "
+                    "body_hash, is_html, fingerprint, text, text_key FROM latest_content "
+                    "WHERE resource_id = ?", (now.isoformat(), rid),
+                )
+                if cursor.rowcount:
+                    taken.append(rid)
+        return taken
+
+
+def _remember(memory: ContentMemory, resource_id: str, row: sqlite3.Row) -> None:
+    known = memory.known.setdefault(resource_id, {})
+    known[row["body_hash"]] = bytes(row["fingerprint"])
+    if row["text_key"]:
+        known[row["text_key"]] = bytes(row["fingerprint"])
+
+
+def _strip(result: Result) -> Result:
+    return replace(result, content=None) if result.content is not None else result
+
