@@ -27,7 +27,7 @@ def test_raw_deflate_without_zlib_header_is_accepted() -> None:
 
 
 def test_unknown_encodings_are_not_decoded() -> None:
-    assert CappedDecoder("br", 10).supported is False
+    assert CappedDecoder("compress", 10).supported is False
     assert CappedDecoder(None, 10).feed(b"abcdef", 3) == b"abc"
 
 
