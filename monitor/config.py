@@ -326,7 +326,7 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         )
     seen[rid] = line or 0
     url = v.typed(table, "url", (str,), line, rid, _http_url).strip()
-    name = v.typed(table, "name", (str,), line, rid, non_empty_text) \
+    name = v.typed(table, "name", (str,), line, rid, plain_text) \
         if "name" in table else rid
     expected = None
     if "expected_title" in table:

@@ -22,7 +22,7 @@ from .models import FetchError
 _NAME_NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 _CONNECTION_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH,
                       errno.ENETUNREACH, errno.ETIMEDOUT}
-_DIGITS = re.compile(r"[0-9]{1,12}")  # ASCII only: "²" and "①" pass str.isdigit()
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: "²" and "①" pass str.isdigit()
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
