@@ -251,7 +251,7 @@ class Fetcher:
             await asyncio.sleep(wait)
         return replace(result, attempts=attempt, elapsed_ms=round(spent, 1))
 
-    async def _attempt(self, url: str, *, head: bool = False, allow_private: bool = True
+    async def _attempt(self, url: str, *, head: bool = False, allow_private: bool = False
                        ) -> Fetched:
         trail = _Trail(budget=self.options.timeout)
         try:
