@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import ssl
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import has_control_characters, url_problem
+from .fieldchecks import ca_bundle_problem, header_value, non_empty_text, plain_text, up_to
 from .models import Resource, Status
 
 DEFAULT_USER_AGENT = (
@@ -204,33 +204,6 @@ def _non_negative(value: Any) -> str | None:
     return None if value >= 0 else "must not be negative"
 
 
-def _up_to(limit: float, check: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-    """`check`, and at most `limit`: larger values overflow timers, dates or C integers
-    later, in the middle of a run."""
-    def bounded(value: Any) -> str | None:
-        return check(value) or (None if value <= limit else f"must be at most {limit:,}")
-    return bounded
-
-
-def _plain_text(value: Any) -> str | None:
-    """Strings that end up in reports, paths or XML: no control characters."""
-    if has_control_characters(value):
-        return "must not contain control characters"
-    return None
-
-
-def _non_empty_text(value: Any) -> str | None:
-    return "must not be empty" if not value.strip() else _plain_text(value)
-
-
-def _header_value(value: Any) -> str | None:
-    if not value.strip():
-        return "must not be empty"
-    if not (value.isascii() and value.isprintable()):
-        return "must be printable ASCII (it is sent as an HTTP header)"
-    return None
-
-
 def _fraction(value: Any) -> str | None:
     return None if 0 <= value <= 1 else "must be between 0 and 1"
 
@@ -245,19 +218,6 @@ def _string_list(value: Any) -> str | None:
 
 def _http_url(value: Any) -> str | None:
     return url_problem(value)
-
-
-def _ca_bundle_problem(path: Path) -> str | None:
-    """The CA file must load now, as the fetcher will load it at the start of every run."""
-    try:
-        ssl.create_default_context(cafile=str(path))
-    except FileNotFoundError:
-        return f"file not found: {path}"
-    except (ssl.SSLError, ValueError):  # SSLError is an OSError: test it first
-        return f"{path} holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----')"
-    except OSError as exc:
-        return f"cannot read {path}: {exc.strerror or exc}"
-    return None
 
 
 def _check_interval(value: Any) -> str | None:
@@ -289,30 +249,30 @@ def _check_fail_on(value: Any) -> str | None:
 
 
 _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] | None]] = {
-    "timeout": ((int, float), _up_to(86_400, _positive)),
-    "concurrency": ((int,), _up_to(100_000, _positive)),
-    "per_host": ((int,), _up_to(10_000, _positive)),
-    "retries": ((int,), _up_to(100, _non_negative)),
-    "user_agent": ((str,), _header_value),
-    "database": ((str,), _plain_text),
-    "max_bytes": ((int,), _up_to(2**30, _positive)),
-    "max_redirects": ((int,), _up_to(1000, _non_negative)),
-    "host_delay": ((int, float), _up_to(86_400, _non_negative)),
-    "retry_after_max": ((int, float), _up_to(86_400, _non_negative)),
+    "timeout": ((int, float), up_to(86_400, _positive)),
+    "concurrency": ((int,), up_to(100_000, _positive)),
+    "per_host": ((int,), up_to(10_000, _positive)),
+    "retries": ((int,), up_to(100, _non_negative)),
+    "user_agent": ((str,), header_value),
+    "database": ((str,), plain_text),
+    "max_bytes": ((int,), up_to(2**30, _positive)),
+    "max_redirects": ((int,), up_to(1000, _non_negative)),
+    "host_delay": ((int, float), up_to(86_400, _non_negative)),
+    "retry_after_max": ((int, float), up_to(86_400, _non_negative)),
     "respect_robots": ((bool,), None),
     "title_threshold": ((int, float), _fraction),
     "content_threshold": ((int, float), _fraction),
-    "confirm_runs": ((int,), _up_to(1000, _positive)),
-    "tls_warn_days": ((int,), _up_to(36_500, _non_negative)),
-    "report": ((str,), _plain_text),
-    "title": ((str,), _non_empty_text),
-    "history_runs": ((int,), _up_to(100_000, _positive)),
-    "retention_days": ((int,), _up_to(36_500, _positive)),
+    "confirm_runs": ((int,), up_to(1000, _positive)),
+    "tls_warn_days": ((int,), up_to(36_500, _non_negative)),
+    "report": ((str,), plain_text),
+    "title": ((str,), non_empty_text),
+    "history_runs": ((int,), up_to(100_000, _positive)),
+    "retention_days": ((int,), up_to(36_500, _positive)),
     "fail_on": ((list,), _check_fail_on),
     "schedule": ((str,), _check_schedule),
     "interval": ((str,), _check_interval),
-    "ca_bundle": ((str,), _plain_text),
-    "workers": ((int,), _up_to(256, _non_negative)),
+    "ca_bundle": ((str,), plain_text),
+    "workers": ((int,), up_to(256, _non_negative)),
     "allow_private": ((bool,), None),
 }
 _RESOURCE_KEYS = {
@@ -339,7 +299,7 @@ def _settings(v: _Validator, table: Any) -> Settings:
         values[key] = value
     if "ca_bundle" in values:
         bundle = Path(values["ca_bundle"]).expanduser()
-        problem = _ca_bundle_problem(bundle if bundle.is_absolute() else v.path.parent / bundle)
+        problem = ca_bundle_problem(bundle if bundle.is_absolute() else v.path.parent / bundle)
         if problem:
             raise v.fail(v.where.key("ca_bundle", line), f"'ca_bundle' {problem}")
     if "schedule" in values and "interval" in values:
@@ -368,13 +328,13 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         )
     seen[rid] = line or 0
     url = v.typed(table, "url", (str,), line, rid, _http_url).strip()
-    name = v.typed(table, "name", (str,), line, rid, _non_empty_text) \
+    name = v.typed(table, "name", (str,), line, rid, plain_text) \
         if "name" in table else rid
     expected = None
     if "expected_title" in table:
         expected = v.typed(
             table, "expected_title", (str,), line, rid,
-            lambda s: _plain_text(s) if s.strip() else
+            lambda s: plain_text(s) if s.strip() else
             "must not be empty (leave it out instead)",
         )
     keywords = tuple(v.typed(table, "keywords", (list,), line, rid, _string_list)) \

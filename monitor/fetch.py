@@ -25,9 +25,10 @@ import httpx
 from protego import Protego
 
 from . import addresses
+from .decoding import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from .extract import extract
 from .models import Content, Fetched, FetchError, Hop, Page
-from .netfaults import CappedDecoder, classify_error, describe, retry_after_seconds
+from .netfaults import classify_error, describe, retry_after_seconds
 from .transport import AiohttpTransport
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ class Fetcher:
         self._headers = httpx.Headers({
             "User-Agent": options.user_agent,
             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            "Accept-Encoding": "gzip, deflate",
+            "Accept-Encoding": ACCEPT_ENCODING,
         })
         self._full_text = full_text or (lambda url: True)
         self._content = content
@@ -259,7 +260,7 @@ class Fetcher:
             await asyncio.sleep(wait)
         return replace(result, attempts=attempt, elapsed_ms=round(spent, 1))
 
-    async def _attempt(self, url: str, *, head: bool = False, allow_private: bool = True
+    async def _attempt(self, url: str, *, head: bool = False, allow_private: bool = False
                        ) -> Fetched:
         trail = _Trail(budget=self.options.timeout)
         try:
@@ -372,7 +373,13 @@ class Fetcher:
         if response.request.method == "HEAD":
             body, truncated = b"", False
         else:
-            body, truncated = await self._read_capped(response)
+            try:
+                body, truncated = await self._read_capped(response)
+            except DecodeError as exc:
+                if response.is_success:  # never call a page ok on content we did not read
+                    raise _Failed(FetchError.PROTOCOL, f"{exc}: page content not checked"
+                                  ) from None
+                body, truncated = b"", False  # an error status is judged by its code alone
         page = (
             extract(body, content_type, truncated=truncated, full_text=self._full_text(url))
             if body else Page()
@@ -404,8 +411,6 @@ class Fetcher:
         """Read and decode at most `max_bytes` of body; stop the transfer there."""
         limit = limit or self.options.max_bytes
         decoder = CappedDecoder(response.headers.get("content-encoding"), limit)
-        if not decoder.supported:
-            return b"", False
         chunks: list[bytes] = []
         size = 0
         async for raw in response.aiter_raw():

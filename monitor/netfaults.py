@@ -1,5 +1,6 @@
-"""Turning the network's raw material into facts: bounded decompression of bodies and the
-classification of transport exceptions. Pure functions and a small stateful decoder; no I/O."""
+"""Turning the network's raw material into facts: the classification of transport exceptions
+and strict parsing of the headers we act on (bounded decompression lives in `decoding`).
+Pure functions; no I/O."""
 
 from __future__ import annotations
 
@@ -9,47 +10,19 @@ import re
 import socket
 import ssl
 import time
-import zlib
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 import httpx
 
+from .decoding import CappedDecoder as CappedDecoder  # re-exported: its old home
+from .decoding import DecodeError
 from .models import FetchError
 
 _NAME_NOT_FOUND = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 _CONNECTION_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH,
                       errno.ENETUNREACH, errno.ETIMEDOUT}
-
-
-class CappedDecoder:
-    """Content-Encoding decoder that never produces more than `limit` bytes (bomb-proof)."""
-
-    def __init__(self, encoding: str | None, limit: int) -> None:
-        encoding = (encoding or "identity").strip().lower()
-        self.limit = limit
-        self._zlib: zlib._Decompress | None = None
-        if encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif encoding == "deflate":
-            self._zlib = zlib.decompressobj()
-        self._deflate_raw_fallback = encoding == "deflate"
-        self.supported = encoding in ("identity", "gzip", "x-gzip", "deflate", "")
-
-    def feed(self, raw: bytes, room: int) -> bytes:
-        if self._zlib is None:
-            return raw[:room]
-        try:
-            return self._zlib.decompress(raw, room)
-        except zlib.error:
-            if self._deflate_raw_fallback:  # some servers send raw deflate without a header
-                self._deflate_raw_fallback = False
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self._zlib.decompress(raw, room)
-            raise
-
-
-_DIGITS = re.compile(r"[0-9]{1,12}")  # ASCII only: "²" and "①" pass str.isdigit()
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: "²" and "①" pass str.isdigit()
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -124,6 +97,8 @@ def classify_error(exc: BaseException) -> tuple[FetchError, str]:
         if isinstance(item, OSError) and item.errno in _CONNECTION_ERRNOS:
             return FetchError.CONNECT, os.strerror(item.errno).lower()
     exc = _leaf(exc)
+    if isinstance(exc, DecodeError):
+        return FetchError.PROTOCOL, f"{exc}: page content not checked"
     if isinstance(exc, httpx.ConnectError | httpx.NetworkError):
         return FetchError.CONNECT, describe(exc).partition(": ")[2]
     return FetchError.PROTOCOL, describe(exc)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from monitor import runner
 from monitor.fetch import Fetcher, FetchOptions
 from monitor.models import FetchError
 
@@ -109,6 +110,9 @@ JUNK: dict[str, bytes] = {
     # bodies (a HEAD-first path gets a body it did not ask for)
     "/binary.pdf": _response(b"HTTP/1.1 200 OK", b"Content-Type: application/pdf",
                              body=bytes(range(256)) * 4),
+    # robots.txt itself (every resource here asks for it first)
+    "/robots.txt": _response(b"HTTP/1.1 200 OK", b"Content-Encoding: br",
+                             body=b"User-agent: *\nDisallow: /"),
     "/nul-title": _response(b"HTTP/1.1 200 OK", b"Content-Type: text/html",
                             body=b"<title>\x00\x01\x1b[31m\xff</title>"),
 }
@@ -142,6 +146,25 @@ def test_junk_on_every_fetch_path_never_ends_the_run(
     assert results["retry-sup2-503"]["reason"] == "server-error"
     assert results["retry-sup2-429"]["reason"] == "rate-limited"
     assert results["retry-circled"]["reason"] == "server-error"
+
+
+def test_an_error_while_judging_one_resource_is_its_result_not_the_runs(
+    web: Any, run_check: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = runner.judge
+
+    def judge(resource: Any, fetched: Any, ctx: Any) -> Any:
+        if resource.id == "bad":
+            raise ExceptionGroup("judging", [KeyError("no\nsuch")])
+        return real(resource, fetched, ctx)
+
+    monkeypatch.setattr(runner, "judge", judge)
+    run = run_check([{"id": "bad", "url": web.url("/ok")},
+                     {"id": "good", "url": web.url("/ok?again")}])
+    bad = run.result("bad")
+    assert (bad["status"], bad["reason"]) == ("down", "protocol")
+    assert bad["detail"] == "unexpected error while judging: KeyError: 'no\\nsuch'"
+    assert run.result("good")["status"] == "ok"
 
 
 def test_robots_on_a_host_the_client_cannot_parse_is_a_fact_not_a_crash() -> None:
