@@ -21,7 +21,14 @@ from .lock import LockedError
 from .models import Run
 from .notify import notify
 from .pipeline import database_path, run_once
-from .publish import OutputError, Targets, check_targets, publish, report_path
+from .publish import (
+    OutputError,
+    Targets,
+    check_targets,
+    publish,
+    report_path,
+    silence_stdout,
+)
 from .runner import baseline_for
 from .schedule import Watcher, serve
 from .store import Store, StoreError
@@ -268,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_STORE
     except OutputError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except BrokenPipeError:  # the summary's reader went away (`monitor check | head -1`)
+        silence_stdout()
+        print("monitor: error: standard output: the reader went away", file=sys.stderr)
         return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
