@@ -25,7 +25,14 @@ from .lock import LockedError
 from .models import Run, Status
 from .notify import notify
 from .pipeline import Outcome, database_path, run_once
-from .publish import OutputError, Targets, check_targets, publish, report_path
+from .publish import (
+    OutputError,
+    Targets,
+    check_targets,
+    publish,
+    report_path,
+    silence_stdout,
+)
 from .runner import baseline_for
 from .schedule import Watcher, serve
 from .shard import ShardError, merge, parse_shard, select, shard_database, tag
@@ -348,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("monitor: terminated; history keeps only completed runs", file=sys.stderr)
         return 128 + signal.SIGTERM
+    except BrokenPipeError:  # the summary's reader went away (`monitor check | head -1`)
+        silence_stdout()
+        print("monitor: error: standard output: the reader went away", file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
         return 130

@@ -217,6 +217,8 @@ class Terminal:
             yield advance
 
     def summary(self, outcome: Outcome, fail_on: Sequence[str]) -> None:
+        if self.mode is Mode.QUIET:
+            return
         outcome = replace(outcome, run=display_run(outcome.run))  # page text is never markup
         if self.mode is Mode.PLAIN and (self.verbose or has_news(outcome, fail_on)):
             self.stream.write(render_plain(outcome, fail_on, self.verbose))

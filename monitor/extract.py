@@ -15,15 +15,20 @@ every page (keywords, soft-404, parking and challenge pages).
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 
 import lxml.html
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, UnicodeDammit
+from bs4 import BeautifulSoup, UnicodeDammit
 from bs4.element import Tag
 from lxml import etree
 
 from .models import SHORT_PAGE_CHARS, Page
+
+# Undecodable bytes are what hostile pages send; the U+FFFD in the text already says so. bs4
+# logs a warning for each such page, which cron would mail on every run: keep it to errors.
+logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 500
@@ -194,9 +199,9 @@ def extract(
     """
     if not body or not is_html(content_type, body):
         return Page(is_html=False)
-    markup, charset = decode(body, content_type, truncated)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+    with warnings.catch_warnings():  # a library's opinion of a page is not our output
+        warnings.simplefilter("ignore")
+        markup, charset = decode(body, content_type, truncated)
         title = _title(markup)
     doc = _parse(markup)
     if doc is None:

@@ -77,7 +77,10 @@ def run_once(
         try:
             if after is not None:
                 after(run, store)
-        finally:
+        except Exception:  # not on Ctrl-C: that stops at once
             if deliver is not None:
                 deliver(outcome, store)
+            raise
+        if deliver is not None:
+            deliver(outcome, store)
     return outcome

@@ -66,7 +66,7 @@ def check_targets(targets: Targets) -> None:
                               f"{folder} is not a writable folder")
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """After EPIPE, point stdout at /dev/null so the interpreter's final flush is quiet."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
@@ -82,7 +82,7 @@ def _emit(target: str, text: str | Iterable[str]) -> None:
             write_atomic(Path(target), text)
     except BrokenPipeError:
         if target == "-":
-            _silence_stdout()
+            silence_stdout()
         raise OutputError(f"{'standard output' if target == '-' else target}: "
                           "the reader went away before the output was complete") from None
     except OSError as exc:

@@ -32,12 +32,15 @@ SECRET_PARAMS = frozenset({
     "id_token", "sessionid", "private_token", "x_amz_signature", "x_goog_signature",
 })
 _SECRET_SUFFIXES = ("_token", "_key", "_secret", "_password", "_signature", "_sig")
+# Words in a query that might name a secret parameter (a superset of _is_secret's, so that
+# most URLs are passed without being parsed).
+_SECRET_WORDS = ("token", "key", "secret", "pass", "pwd", "sig", "auth", "session")
 _URL_IN_TEXT = re.compile(r"""https?://[^\s<>"'`]+""", re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:
     """Control characters and bidi overrides -> U+FFFD; everything else as it was."""
-    return _UNSAFE.sub(REPLACEMENT, text) if _UNSAFE.search(text) else text
+    return text if _safe_chars(text) else _UNSAFE.sub(REPLACEMENT, text)
 
 
 def clean_optional(text: str | None) -> str | None:
@@ -94,21 +97,54 @@ def display_url(url: str) -> str:
     return redact_url(clean_text(url))
 
 
+def _safe_chars(text: str) -> bool:
+    return text.isprintable() or not _UNSAFE.search(text)  # isprintable: the fast common case
+
+
+def _maybe_secret(text: str) -> bool:
+    lower = text.lower()
+    return any(word in lower for word in _SECRET_WORDS)
+
+
+def _url_is_clean(url: str) -> bool:
+    """Cheap test that `display_url` would change nothing (the common case, by far)."""
+    if "@" in url or not _safe_chars(url):
+        return False
+    query = url.find("?")
+    return query == -1 or not _maybe_secret(url[query:])
+
+
+def _text_is_clean(text: str) -> bool:
+    if not _safe_chars(text):
+        return False
+    return "://" not in text or not ("@" in text or _maybe_secret(text))
+
+
 def display_result(result: Result) -> Result:
     """The result with every string a reader sees made safe (see the module docstring)."""
-    fields = {
-        "name": clean_text(result.name),
-        "url": display_url(result.url),
-        "detail": display_text(result.detail),
-        "final_url": display_url(result.final_url),
-        "title": clean_optional(result.title),
-        "expected_title": clean_optional(result.expected_title),
-        "warnings": tuple(display_text(w) for w in result.warnings),
-        "tags": tuple(clean_text(t) for t in result.tags),
-        "redirects": tuple(Hop(display_url(h.url), h.status, display_url(h.target))
-                           for h in result.redirects),
-    }
-    changed = {k: v for k, v in fields.items() if v != getattr(result, k)}
+    blob = "".join((result.url, result.final_url, result.name, result.title or "",
+                    result.expected_title or "", result.detail, *result.warnings, *result.tags,
+                    *(h.url + h.target for h in result.redirects)))
+    if blob.isprintable() and "@" not in blob and not _maybe_secret(blob):
+        return result  # nearly every result: one C-speed pass, nothing to change
+    changed: dict[str, object] = {}
+    for name in ("url", "final_url"):
+        value = getattr(result, name)
+        if not _url_is_clean(value):
+            changed[name] = display_url(value)
+    for name in ("name", "title", "expected_title"):
+        value = getattr(result, name)
+        if value and not _safe_chars(value):
+            changed[name] = clean_text(value)
+    if not _text_is_clean(result.detail):
+        changed["detail"] = display_text(result.detail)
+    if not all(_text_is_clean(w) for w in result.warnings):
+        changed["warnings"] = tuple(display_text(w) for w in result.warnings)
+    if not all(_safe_chars(t) for t in result.tags):
+        changed["tags"] = tuple(clean_text(t) for t in result.tags)
+    if not all(_url_is_clean(h.url) and _url_is_clean(h.target) for h in result.redirects):
+        changed["redirects"] = tuple(Hop(display_url(h.url), h.status, display_url(h.target))
+                                     for h in result.redirects)
     return replace(result, **changed) if changed else result  # type: ignore[arg-type]
 
 

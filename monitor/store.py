@@ -14,14 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from . import dbcheck
 from .models import Hop, Reason, Result, Run, Status
 from .store_content import CONTENT_SCHEMA, ContentHistory
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 1
-#: `PRAGMA application_id` of our databases ("LMON"): a SQLite file without it that is not
-#: empty and not a history of ours from before the id existed belongs to someone else.
-APPLICATION_ID = 0x4C4D4F4E
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -89,10 +87,6 @@ class StoreError(Exception):
     """The history database cannot be used (not SQLite, newer schema, unwritable)."""
 
 
-class _Probed(Exception):
-    """Rolls back the write probe."""
-
-
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """A title the page is compared against when resources.toml gives none (or after accept)."""
@@ -155,48 +149,23 @@ class Store(ContentHistory):
             raise StoreError(f"{path}: cannot create its folder: {exc.strerror}") from None
         try:
             self._db.row_factory = sqlite3.Row
-            self._check_identity()
+            for check in (dbcheck.foreign, dbcheck.damaged):
+                problem = check(self._db)
+                if problem:
+                    raise StoreError(f"{path}: {problem}")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-            if writable:
-                self._probe_write()
+            problem = dbcheck.unwritable(self._db) if writable else None
+            if problem:
+                raise StoreError(f"{path}: {problem}")
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"{path}: cannot use as history database: {exc}") from None
         except StoreError:
             self._db.close()
             raise
-
-    def _check_identity(self) -> None:
-        """Refuse (without writing a byte) a database that is not ours or is damaged."""
-        app_id = self._db.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in self._db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        legacy = app_id == 0 and {"meta", "runs", "results", "state"} <= tables
-        if app_id != APPLICATION_ID and not legacy and (app_id != 0 or tables):
-            raise StoreError(
-                f"{self.path}: not a monitor history database (another application's "
-                "SQLite file?); not touching it. Point --db or 'database' elsewhere")
-        problems = [row[0] for row in self._db.execute("PRAGMA quick_check(3)")]
-        if problems != ["ok"]:
-            found = " ".join("; ".join(problems).split())  # one line
-            raise StoreError(f"{self.path}: the history database is damaged ({found}); "
-                             "restore a backup or move it away")
-
-    def _probe_write(self) -> None:
-        """A read-only file (or folder, for the journal) fails here, before any fetching,
-        instead of when the run is recorded."""
-        try:
-            with self._transaction() as db:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('opened', 'rw')")
-                raise _Probed  # roll back: the write was only a test
-        except _Probed:
-            pass
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: cannot write to the history database ({exc}); "
-                             "check the permissions of the file and its folder") from None
 
     def __enter__(self) -> Store:
         return self
@@ -222,8 +191,7 @@ class Store(ContentHistory):
     def _migrate(self) -> None:
         self._db.executescript(_SCHEMA)  # idempotent; executescript commits on its own
         self._db.executescript(CONTENT_SCHEMA)  # content snapshots: added in place
-        if self._db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        dbcheck.set_application_id(self._db)
         with self._transaction() as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is None:

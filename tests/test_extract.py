@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
+from pathlib import Path
+
+import pytest
+from helpers_modes import run_monitor, write_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.extract import extract
 from monitor.judge import Context, judge
 from monitor.models import Fetched, Hop, Page, Resource, Status
+
+from loopback import LoopbackWeb
 
 
 def test_title_whitespace_and_entities_are_normalised() -> None:
@@ -93,3 +101,24 @@ def test_judge_always_returns_exactly_one_status(
 def test_title_in_a_comment_is_skipped() -> None:
     body = b"<html><head><!-- <title>Old</title> --><title>New &amp; Real</title></head>"
     assert extract(body, "text/html").title == "New & Real"
+
+
+INVALID_BYTES = (b"<html><head><title>Caf\xe9 \xff\xfe</title></head>"
+                 b"<body>ok \x81\x8d</body></html>")
+
+
+def test_bytes_invalid_in_the_charset_are_replaced_without_a_library_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = extract(INVALID_BYTES, "text/html; charset=utf-8")
+    assert page.title == "Caf\ufffd \ufffd\ufffd"
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_cron_stays_silent_on_a_page_with_undecodable_bytes(
+        web: LoopbackWeb, tmp_path: Path) -> None:
+    url = web.set_page("/undecodable", INVALID_BYTES)
+    write_config(tmp_path / "resources.toml", [("odd", url)])
+    done = run_monitor("check", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers_modes import history, monitor_cmd, run_monitor, wait_for, write_config
+from helpers_modes import history, monitor_cmd, run_monitor, write_config
 
 from monitor.cli import EXIT_LOCKED
 from monitor.lock import LockedError, lock_path, run_lock
 from monitor.store import StoreError
 
-from loopback import LoopbackWeb
+from loopback import LoopbackWeb, article
 
 
 def test_lock_file_sits_beside_the_database() -> None:
@@ -57,23 +59,64 @@ def test_check_exits_3_quickly_while_another_process_holds_the_lock(
     assert history(tmp_path / "history.sqlite3", "SELECT COUNT(*) FROM runs") in ([], [(0,)])
 
 
-def test_two_real_overlapping_runs_one_refused_one_recorded(
-        web: LoopbackWeb, tmp_path: Path) -> None:
-    write_config(tmp_path / "resources.toml", [("slow", web.url("/slow?delay=1.5"))])
-    lock = tmp_path / "history.sqlite3.lock"
-    first = subprocess.Popen(monitor_cmd("check"), cwd=tmp_path, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    try:
-        assert wait_for(lambda: lock.exists() and "pid=" in lock.read_text(), timeout=10)
-        second = run_monitor("check", cwd=tmp_path)
-        assert second.returncode == 3, second.stderr
-        assert f"pid {first.pid}" in second.stderr
-        assert first.wait(timeout=20) == 0
-    finally:
-        first.kill()
-        first.wait()
-    assert history(tmp_path / "history.sqlite3", "SELECT COUNT(*) FROM runs") == [(1,)]
-    assert run_monitor("check", cwd=tmp_path).returncode == 0  # the lock was released
+class HeldPage:
+    """A page on 127.0.0.1 that answers only when told: `arrived` is set when a request is
+    waiting, the response goes out on `release`. Runs overlap by construction, not timing."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        page = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = 404, article("Not Found").encode()
+                if self.path == "/held":
+                    page.arrived.set()
+                    page.release.wait(timeout=60)
+                    status, body = 200, article().encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/held"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> HeldPage:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_two_real_overlapping_runs_one_refused_one_recorded(tmp_path: Path) -> None:
+    with HeldPage() as held:
+        write_config(tmp_path / "resources.toml", [("held", held.url)])
+        first = subprocess.Popen(monitor_cmd("check"), cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        try:
+            # The first run is inside its fetch, so it holds the lock, until we release it.
+            assert held.arrived.wait(timeout=30)
+            second = run_monitor("check", cwd=tmp_path)
+            assert second.returncode == 3, second.stderr
+            assert f"pid {first.pid}" in second.stderr
+            held.release.set()
+            assert first.wait(timeout=30) == 0
+        finally:
+            first.kill()
+            first.wait()
+        assert history(tmp_path / "history.sqlite3", "SELECT COUNT(*) FROM runs") == [(1,)]
+        assert run_monitor("check", cwd=tmp_path).returncode == 0  # the lock was released
 
 
 def test_a_lock_file_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:

@@ -149,3 +149,18 @@ def test_json_document_is_still_written_atomically(
     capsys.readouterr()
     assert json.loads(out.read_text())["summary"]["ok"] == 1
     assert [p.name for p in out.parent.iterdir()] == ["out.json"]
+
+
+def test_the_summary_into_a_closed_pipe_is_one_line_and_exit_5(
+        web: LoopbackWeb, tmp_path: Path) -> None:
+    write_config(tmp_path / "resources.toml", [{"id": "a", "url": web.url("/status/404")}])
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(monitor_cmd("check", "--no-report"), cwd=tmp_path,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    finally:
+        os.close(write_end)
+    assert done.returncode == EXIT_OUTPUT, done.stderr
+    assert done.stderr.count("\n") == 1 and "standard output" in done.stderr

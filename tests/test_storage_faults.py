@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from monitor.cli import EXIT_STORE, main
+from monitor.dbcheck import APPLICATION_ID
 from monitor.lock import LockedError, run_lock
-from monitor.store import APPLICATION_ID, Store, StoreError
+from monitor.store import Store, StoreError
 
 from conftest import write_config
 from loopback import LoopbackWeb
