@@ -15,6 +15,8 @@ from pathlib import Path
 from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
+from .curate import CurateError
+from .curate import commands as curate_commands
 from .lock import LockedError
 from .models import Run
 from .notify import notify
@@ -120,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("baseline", help="list the titles resources are compared against")
     common(p)
     p.set_defaults(handler=cmd_baseline)
+    curate_commands.register(sub, common)  # fix, add, import, mute, unmute
     return parser
 
 
@@ -240,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return int(args.handler(args, config))
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, CurateError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LockedError as exc:

@@ -7,7 +7,7 @@ tested on its own and results can be rendered by any output format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -123,6 +123,8 @@ class Resource:
     title_threshold: float | None = None
     respect_robots: bool | None = None
     line: int | None = None
+    muted_until: date | None = None  # a known problem: out of exit code and mail until then
+    mute_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,7 @@ class Fetched:
     elapsed_ms: float = 0.0
     attempts: int = 1
     tls_expires_at: datetime | None = None
+    body: bytes = b""  # the (capped) body, only when the Fetcher was asked to keep it
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup on the final response."""
@@ -206,6 +209,12 @@ class Result:
     streak: int = 1
     confirmed: bool = True
     previous_status: Status | None = None
+    muted_until: date | None = None  # set while a mute is in force (see monitor/mute.py)
+    mute_note: str | None = None
+
+    @property
+    def muted(self) -> bool:
+        return self.muted_until is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ def run_once(
     with guard, Store(path) as store:
         run = asyncio.run(check(config, store.baselines(), on_result=on_result))
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
+        if config.digest is not None and run.run_id is not None:
+            store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
         learnable = {
             result.id: result.title
             for result, resource in zip(run.results, config.resources, strict=True)

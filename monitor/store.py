@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from . import store_curate
 from .models import Hop, Reason, Result, Run, Status
+from .store_curate import MuteRecord
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 1
@@ -153,6 +155,7 @@ class Store:
                 raise StoreError(
                     f"{self.path}: written by a newer version (schema {row['value']})"
                 )
+        self._db.executescript(store_curate.SCHEMA)  # new tables only: no version change
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -296,6 +299,28 @@ class Store:
                 ],
             )
         return replace(stored, run_id=run_id), changes
+
+    # -- curating (monitor fix, mute) -----------------------------------------------------------
+
+    def note_config(self, run_id: int, digest: str) -> None:
+        """Remember the resources.toml (by digest) that run `run_id` checked."""
+        with self._transaction() as db:
+            store_curate.note_config(db, run_id, digest)
+
+    def config_digest(self, run_id: int) -> str | None:
+        return store_curate.config_digest(self._db, run_id)
+
+    def mutes(self) -> dict[str, MuteRecord]:
+        return store_curate.mutes(self._db)
+
+    def save_mutes(self, records: list[MuteRecord]) -> None:
+        if records:
+            with self._transaction() as db:
+                store_curate.save_mutes(db, records)
+
+    def forget_mute(self, resource_id: str) -> None:
+        with self._transaction() as db:
+            store_curate.forget_mute(db, resource_id)
 
     def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
         """Record {resource id: title} of first successful checks that have no baseline yet."""

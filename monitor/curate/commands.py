@@ -1,0 +1,57 @@
+"""The curating subcommands' arguments and handlers; cli.py only registers them here.
+
+Handlers take (args, config) like cli.py's and return an exit code; CurateError becomes one
+line and exit code 2 at the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import Config
+from ..pipeline import database_path
+from ..store import Store
+from . import fix
+from .listfile import CurateError, ListFile
+
+AddCommon = Callable[[argparse.ArgumentParser], None]
+
+
+def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+             common: AddCommon) -> None:
+    p = sub.add_parser("fix", help="rewrite the url of confirmed moved links (shows a diff)")
+    common(p)
+    p.add_argument("--id", nargs="+", dest="ids", metavar="ID", help="only these resources")
+    p.add_argument("--apply", "--yes", action="store_true",
+                   help="write the change (default: only show the diff)")
+    p.set_defaults(handler=cmd_fix)
+
+
+def _history(config: Config, db: Path | None) -> Path:
+    path = database_path(config, db)
+    if not path.exists():
+        raise CurateError(f"no run in the history yet ({path} does not exist): "
+                          "run `monitor check` first")
+    return path
+
+
+def cmd_fix(args: argparse.Namespace, config: Config) -> int:
+    known = {resource.id for resource in config.resources}
+    unknown = [rid for rid in args.ids or () if rid not in known]
+    if unknown:
+        raise CurateError(f"unknown resource id(s): {', '.join(unknown)}")
+    listfile = ListFile(args.config)
+    with Store(_history(config, args.db)) as store:
+        run = store.load_run()
+        if run is None or run.run_id is None:
+            raise CurateError("no run in the history yet: run `monitor check` first")
+        fix.check_based_on(listfile, run, store.config_digest(run.run_id))
+        fixes, skips = fix.plan(config, run, store.states(),
+                                set(args.ids) if args.ids else None)
+    fix.apply_fixes(listfile, fixes)
+    if args.apply and fixes:
+        listfile.save()
+    fix.report(fixes, skips, listfile, applied=args.apply)
+    return 0
