@@ -14,6 +14,7 @@ from ..config import Config
 from ..pipeline import database_path
 from ..store import Store
 from . import fix
+from .add import add
 from .listfile import CurateError, ListFile
 
 AddCommon = Callable[[argparse.ArgumentParser], None]
@@ -27,6 +28,17 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--apply", "--yes", action="store_true",
                    help="write the change (default: only show the diff)")
     p.set_defaults(handler=cmd_fix)
+
+    p = sub.add_parser("add", help="check a page once and append it as a [[resource]]")
+    common(p)
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--id", dest="rid", metavar="ID", help="the id (default: derived from the URL)")
+    p.add_argument("--name", help="the name shown in reports (default: the page's title)")
+    p.add_argument("--tags", metavar="A,B", help="comma-separated tags (default: the site)")
+    p.add_argument("--keyword", action="append", default=[], metavar="WORD",
+                   help="a word the page must contain (repeatable)")
+    p.add_argument("--dry-run", action="store_true", help="print the block, write nothing")
+    p.set_defaults(handler=cmd_add)
 
 
 def _history(config: Config, db: Path | None) -> Path:
@@ -55,3 +67,8 @@ def cmd_fix(args: argparse.Namespace, config: Config) -> int:
         listfile.save()
     fix.report(fixes, skips, listfile, applied=args.apply)
     return 0
+
+
+def cmd_add(args: argparse.Namespace, config: Config) -> int:
+    return add(config, ListFile(args.config), args.url, rid=args.rid, name=args.name,
+               tags=args.tags, keywords=tuple(args.keyword), dry_run=args.dry_run)
