@@ -15,6 +15,7 @@ from ..pipeline import database_path
 from ..store import Store
 from . import fix
 from .add import add
+from .importer import import_links
 from .listfile import CurateError, ListFile
 
 AddCommon = Callable[[argparse.ArgumentParser], None]
@@ -39,6 +40,18 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                    help="a word the page must contain (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="print the block, write nothing")
     p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("import", help="append the outbound links of an article (HTML or "
+                                      "Markdown file, or URL) as resources")
+    common(p)
+    p.add_argument("source", metavar="SOURCE", help="a .html/.md file or an http(s) URL")
+    p.add_argument("--selector", metavar="CSS",
+                   help="only links inside the article body, e.g. 'article .entry-content'")
+    p.add_argument("--base", metavar="URL",
+                   help="the article's own URL, for a saved file without <link rel=canonical>")
+    p.add_argument("--tags", metavar="A,B", help="tags added after each link's site")
+    p.add_argument("--dry-run", action="store_true", help="print the blocks, write nothing")
+    p.set_defaults(handler=cmd_import)
 
 
 def _history(config: Config, db: Path | None) -> Path:
@@ -72,3 +85,8 @@ def cmd_fix(args: argparse.Namespace, config: Config) -> int:
 def cmd_add(args: argparse.Namespace, config: Config) -> int:
     return add(config, ListFile(args.config), args.url, rid=args.rid, name=args.name,
                tags=args.tags, keywords=tuple(args.keyword), dry_run=args.dry_run)
+
+
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    return import_links(config, ListFile(args.config), args.source, selector=args.selector,
+                        base=args.base, tags=args.tags, dry_run=args.dry_run)
