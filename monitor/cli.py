@@ -19,6 +19,7 @@ from .curate import CurateError
 from .curate import commands as curate_commands
 from .lock import LockedError
 from .models import Run
+from .mute import settle_with_store
 from .notify import notify
 from .pipeline import database_path, run_once
 from .publish import Targets, publish, report_path
@@ -127,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
-    return [r.id for r in run.results if r.status.value in fail_on]
+    return [r.id for r in run.results if r.status.value in fail_on and not r.muted]
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -183,7 +184,8 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(f"no run in the history yet ({db} does not exist): "
                          "run `monitor check` first")
     with Store(db) as store:
-        run = _latest_run(store)
+        run = settle_with_store(config.resources, _latest_run(store), store,
+                                datetime.now(UTC), save=False).run
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
     if targets.report and "-" not in (targets.report, targets.markdown, targets.junit):

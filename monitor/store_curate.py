@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS mutes (
     resource_id TEXT PRIMARY KEY,
     until TEXT NOT NULL,
     status TEXT NOT NULL,
-    recorded_at TEXT NOT NULL
+    recorded_at TEXT NOT NULL,
+    lapsed INTEGER NOT NULL DEFAULT 0
 );
 """
 
@@ -36,6 +37,7 @@ class MuteRecord:
     until: date
     status: Status
     recorded_at: datetime
+    lapsed: bool = False  # the status changed while muted: over until a new mute
 
 
 def note_config(db: sqlite3.Connection, run_id: int, digest: str) -> None:
@@ -48,19 +50,20 @@ def config_digest(db: sqlite3.Connection, run_id: int) -> str | None:
 
 
 def mutes(db: sqlite3.Connection) -> dict[str, MuteRecord]:
-    rows = db.execute("SELECT resource_id, until, status, recorded_at FROM mutes").fetchall()
+    rows = db.execute(
+        "SELECT resource_id, until, status, recorded_at, lapsed FROM mutes").fetchall()
     return {
         row[0]: MuteRecord(row[0], date.fromisoformat(row[1]), Status(row[2]),
-                           datetime.fromisoformat(row[3]))
+                           datetime.fromisoformat(row[3]), bool(row[4]))
         for row in rows
     }
 
 
 def save_mutes(db: sqlite3.Connection, records: list[MuteRecord]) -> None:
     db.executemany(
-        "INSERT OR REPLACE INTO mutes VALUES (?, ?, ?, ?)",
-        [(r.resource_id, r.until.isoformat(), r.status.value, r.recorded_at.isoformat())
-         for r in records],
+        "INSERT OR REPLACE INTO mutes VALUES (?, ?, ?, ?, ?)",
+        [(r.resource_id, r.until.isoformat(), r.status.value, r.recorded_at.isoformat(),
+          int(r.lapsed)) for r in records],
     )
 
 

@@ -17,6 +17,7 @@ from . import fix
 from .add import add
 from .importer import import_links
 from .listfile import CurateError, ListFile
+from .muting import mute, unmute
 
 AddCommon = Callable[[argparse.ArgumentParser], None]
 
@@ -52,6 +53,20 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--tags", metavar="A,B", help="tags added after each link's site")
     p.add_argument("--dry-run", action="store_true", help="print the blocks, write nothing")
     p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("mute", help="acknowledge a known problem until a date: out of the "
+                                    "exit code, cron mail and notifications")
+    common(p)
+    p.add_argument("rid", metavar="ID")
+    p.add_argument("--until", required=True, metavar="DATE",
+                   help="last day muted: 2026-12-31, or 30d / 6w from today")
+    p.add_argument("--note", metavar="TEXT", help="why; shown in every report")
+    p.set_defaults(handler=cmd_mute)
+
+    p = sub.add_parser("unmute", help="end a mute now")
+    common(p)
+    p.add_argument("rid", metavar="ID")
+    p.set_defaults(handler=cmd_unmute)
 
 
 def _history(config: Config, db: Path | None) -> Path:
@@ -90,3 +105,11 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     return import_links(config, ListFile(args.config), args.source, selector=args.selector,
                         base=args.base, tags=args.tags, dry_run=args.dry_run)
+
+
+def cmd_mute(args: argparse.Namespace, config: Config) -> int:
+    return mute(config, args.config, args.db, args.rid, args.until, args.note)
+
+
+def cmd_unmute(args: argparse.Namespace, config: Config) -> int:
+    return unmute(config, args.config, args.db, args.rid)
