@@ -76,6 +76,9 @@ def test_mute_silences_exit_code_and_cron_until_the_status_changes(
     assert 'class="s-broken-edge muted"' in html
     assert "Muted until 2099-12-31: site is being rebuilt" in html
     assert "Nothing new: 1 known problem muted" in html
+    assert check(path, "--no-report", "-v")[0] == 0  # verbose cron output still shows it
+    assert "~ dead: broken (not-found) HTTP 404 (muted until 2099-12-31: site is being " \
+        "rebuilt)" in capsys.readouterr().out
 
     web.set_page("/dead", "down", status=503)  # the status moves on: the mute lapses
     code, doc = check(path, "--no-report")
