@@ -20,9 +20,12 @@ from pathlib import Path
 from . import __version__
 from .config import Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
+from .curate import CurateError
+from .curate import commands as curate_commands
 from .diffcmd import add_parser as add_diff_parser
 from .lock import LockedError
 from .models import Run, Status
+from .mute import settle_with_store
 from .notify import notify
 from .pipeline import Outcome, database_path, run_once
 from .publish import (
@@ -169,11 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(handler=cmd_baseline)
     add_diff_parser(sub, common)
+    curate_commands.register(sub, common)  # fix, add, import, mute, unmute
     return parser
 
 
 def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
-    return [r.id for r in run.results if r.status.value in fail_on]
+    return [r.id for r in run.results if r.status.value in fail_on and not r.muted]
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -264,7 +268,8 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(f"no run in the history yet ({db} does not exist): "
                          "run `monitor check` first")
     with Store(db, writable=False) as store:
-        run = _latest_run(store)
+        run = settle_with_store(config.resources, _latest_run(store), store,
+                                datetime.now(UTC), save=False).run
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
     if targets.report and "-" not in (targets.report, targets.markdown, targets.junit):
@@ -340,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return int(args.handler(args, config))
-    except (ConfigError, UsageError, ShardError) as exc:
+    except (ConfigError, UsageError, ShardError, CurateError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LockedError as exc:

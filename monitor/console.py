@@ -29,6 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import SEVERITY, Result, Run, Status
+from .mute import mute_label
 from .pipeline import Outcome
 from .runner import ProgressHook
 from .safetext import display_run, display_text
@@ -89,7 +90,7 @@ def has_news(outcome: Outcome, fail_on: Sequence[str]) -> bool:
     run = outcome.run
     return bool(
         run.offline or outcome.changes
-        or any(r.status.value in fail_on and r.confirmed for r in run.results)
+        or any(r.status.value in fail_on and r.confirmed and not r.muted for r in run.results)
     )
 
 
@@ -140,8 +141,10 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     if shown:
         lines.append("Resources:" if verbose else "Problems now:")
         for result in shown:
-            marker = "!" if result.status.value in fail_on else "-"
+            marker = "~" if result.muted else "!" if result.status.value in fail_on else "-"
             detail = f" {result.detail}" if result.detail else ""
+            if result.muted:
+                detail += f" ({mute_label(result.muted_until, result.mute_note)})"
             lines.append(f"  {marker} {result.id}: {result.status.value} "
                          f"({result.reason.value}){detail} [{_confirmation(result)}]")
     return "\n".join(lines) + "\n"
@@ -160,13 +163,17 @@ def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     )
     for result in rows:
         style = STYLES[result.status]
-        status = Text(result.status.value, style=style)
-        if result.status.value in fail_on:
+        status = Text(result.status.value, style="dim" if result.muted else style)
+        if result.muted:
+            status.append(" muted", style="dim")
+        elif result.status.value in fail_on:
             status.append(" !", style=style)
         table.add_row(
             page_text(result.id), status, result.reason.value,
             str(result.http_status) if result.http_status is not None else "-",
-            f"{result.elapsed_ms:.0f}", _since(result), page_text(result.detail),
+            f"{result.elapsed_ms:.0f}", _since(result),
+            page_text(f"{result.detail} ({mute_label(result.muted_until, result.mute_note)})"
+                      if result.muted else result.detail),
         )
     notes = ["! = a status in --fail-on"] if any(r.status.value in fail_on for r in rows) else []
     hidden = len(run.results) - len(rows)

@@ -141,6 +141,7 @@ class Fetcher:
         *,
         full_text: Callable[[str], bool] | None = None,
         content: ContentHook | None = None,
+        keep_body: bool = False,
         clock: Callable[[], float] = time.monotonic,
         resolver: addresses.Resolver | None = None,
     ) -> None:
@@ -165,6 +166,7 @@ class Fetcher:
         })
         self._full_text = full_text or (lambda url: True)
         self._content = content
+        self._keep_body = keep_body  # for callers that parse bodies (sources, archive)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -403,6 +405,7 @@ class Fetcher:
             truncated=truncated,
             tls_expires_at=_tls_expiry(response),
             content=content,
+            body=body if self._keep_body else b"",
         )
 
     async def _read_capped(

@@ -7,7 +7,7 @@ tested on its own and results can be rendered by any output format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -132,6 +132,8 @@ class Resource:
     line: int | None = None
     allow_private: bool | None = None
     content_threshold: float | None = None
+    muted_until: date | None = None  # a known problem: out of exit code and mail until then
+    mute_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,7 @@ class Fetched:
     attempts: int = 1
     tls_expires_at: datetime | None = None
     content: Content | None = None  # 2xx bodies only
+    body: bytes = b""  # the (capped) body, only when the Fetcher was asked to keep it
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup on the final response."""
@@ -251,6 +254,12 @@ class Result:
     previous_status: Status | None = None
     content: Content | None = field(default=None, compare=False, repr=False)  # until stored
     content_diff: TextDiff | None = None  # the first sentences added/removed (content-changed)
+    muted_until: date | None = None  # set while a mute is in force (see monitor/mute.py)
+    mute_note: str | None = None
+
+    @property
+    def muted(self) -> bool:
+        return self.muted_until is not None
 
 
 @dataclass(frozen=True, slots=True)

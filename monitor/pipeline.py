@@ -15,6 +15,7 @@ from pathlib import Path
 from .config import Config, Notifier
 from .lock import run_lock
 from .models import Run, Status
+from .mute import settle_with_store, unmuted_changes
 from .runner import ProgressHook, check
 from .store import Store
 from .streak import Change
@@ -66,6 +67,10 @@ def run_once(
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs,
                                          [delivery_key(n) for n in config.notifiers])
         run = store.record_content(run)  # snapshots, latest texts, short diffs
+        if config.digest is not None and run.run_id is not None:
+            store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
+        run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
+        changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
         learnable = {
             result.id: result.title
             for result, resource in zip(run.results, config.resources, strict=True)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import dbcheck
+from . import dbcheck, store_curate
 from .models import Hop, Reason, Result, Run, Status
 from .store_content import CONTENT_SCHEMA, ContentHistory
+from .store_curate import MuteRecord
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 1
@@ -200,6 +201,7 @@ class Store(ContentHistory):
                 raise StoreError(
                     f"{self.path}: written by a newer version (schema {row['value']})"
                 )
+        self._db.executescript(store_curate.SCHEMA)  # new tables only: no version change
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -362,6 +364,32 @@ class Store(ContentHistory):
                   _ts(c.since), target) for c in changes for target in set(notify_targets)],
             )
         return replace(stored, run_id=run_id), changes
+
+    # -- curating (monitor fix, mute) -----------------------------------------------------------
+
+    def note_config(self, run_id: int, digest: str) -> None:
+        """Remember the resources.toml (by digest) that run `run_id` checked."""
+        with self._transaction() as db:
+            store_curate.note_config(db, run_id, digest)
+
+    def config_digest(self, run_id: int) -> str | None:
+        return store_curate.config_digest(self._db, run_id)
+
+    def mutes(self) -> dict[str, MuteRecord]:
+        return store_curate.mutes(self._db)
+
+    def save_mutes(self, records: list[MuteRecord]) -> None:
+        if records:
+            with self._transaction() as db:
+                store_curate.save_mutes(db, records)
+
+    def forget_mute(self, resource_id: str) -> None:
+        with self._transaction() as db:
+            store_curate.forget_mute(db, resource_id)
+
+    def drop_notices(self, run_id: int, resource_ids: list[str]) -> None:
+        with self._transaction() as db:
+            store_curate.drop_notices(db, run_id, resource_ids)
 
     def pending_notices(self) -> list[Notice]:
         """Queued changes not yet delivered, oldest first, with the result that confirmed them."""

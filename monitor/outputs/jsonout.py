@@ -44,6 +44,9 @@ def result_dict(result: Result) -> dict[str, Any]:
         "content_diff": {"added": list(result.content_diff.added),
                          "removed": list(result.content_diff.removed)}
         if result.content_diff else None,
+        "muted": result.muted,
+        "muted_until": result.muted_until.isoformat() if result.muted_until else None,
+        "mute_note": result.mute_note,
     }
 
 
