@@ -15,6 +15,7 @@ every page (keywords, soft-404, parking and challenge pages).
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import warnings
@@ -101,6 +102,20 @@ def _trim_partial(body: bytes) -> bytes:
     return body
 
 
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _codec(name: str | None) -> str | None:
+    """Python's codec for a declared charset, or None when unknown (or not a text codec)."""
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
 def decode(
     body: bytes, content_type: str | None, truncated: bool = False
 ) -> tuple[str, str | None]:
@@ -108,6 +123,11 @@ def decode(
     if truncated:
         body = _trim_partial(body)
     declared = header_charset(content_type)
+    codec = _codec(declared)
+    if codec and not body.startswith(_BOMS):
+        # As browsers do: the header's charset wins (a BOM aside) and bad bytes become U+FFFD.
+        # Guessing instead would depend on which detector happens to be installed.
+        return body.decode(codec, "replace"), declared
     known = [declared] if declared else []
     dammit = UnicodeDammit(body, known_definite_encodings=known, is_html=True)
     if dammit.unicode_markup is None:  # pragma: no cover - cp1252 fallback always decodes
