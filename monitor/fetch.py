@@ -143,6 +143,7 @@ class Fetcher:
         options: FetchOptions,
         *,
         full_text: Callable[[str], bool] | None = None,
+        keep_body: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options
@@ -166,6 +167,7 @@ class Fetcher:
             },
         )
         self._full_text = full_text or (lambda url: True)
+        self._keep_body = keep_body  # for callers that parse bodies (sources, archive)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -355,6 +357,7 @@ class Fetcher:
             bytes_read=len(body),
             truncated=truncated,
             tls_expires_at=_tls_expiry(response),
+            body=body if self._keep_body else b"",
         )
 
     async def _read_capped(

@@ -8,13 +8,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .archive import find_snapshots
 from .config import Config
 from .lock import run_lock
-from .models import Run, Status
-from .runner import ProgressHook, check
+from .models import Run, Snapshot, SourceReport, Status
+from .runner import ProgressHook, check, fetch_options
+from .sources import read_sources
 from .store import Store
 from .streak import Change
 
@@ -50,6 +52,7 @@ def run_once(
     guard = run_lock(path) if lock and str(path) != ":memory:" else nullcontext()
     with guard, Store(path) as store:
         run = asyncio.run(check(config, store.baselines(), on_result=on_result))
+        run = follow_up(config, run, store)
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
         learnable = {
             result.id: result.title
@@ -61,3 +64,31 @@ def run_once(
         if after is not None:
             after(run, store)
     return Outcome(run, tuple(changes), tuple(learned))
+
+
+def follow_up(config: Config, run: Run, store: Store) -> Run:
+    """After the links are judged: read the source articles and look up archived copies of
+    broken links, together (one bounded request per broken link, cached per URL and day)."""
+    broken = [r.url for r in run.results if r.status is Status.BROKEN] \
+        if config.settings.archive and not run.offline else []
+    if not broken and not config.sources:
+        return run
+    day = run.finished_at.date().isoformat()
+    cached = store.cached_snapshots(broken, day)
+    options = fetch_options(config)
+
+    async def both() -> tuple[dict[str, Snapshot | None], tuple[SourceReport, ...]]:
+        return await asyncio.gather(
+            find_snapshots(config, options, [url for url in broken if url not in cached]),
+            read_sources(config, options),
+        )
+
+    fresh, sources = asyncio.run(both())
+    if fresh:
+        store.cache_snapshots(fresh, day)
+    snapshots = {**cached, **fresh}
+    results = tuple(
+        replace(r, archived=snapshots.get(r.url)) if r.status is Status.BROKEN else r
+        for r in run.results
+    )
+    return replace(run, results=results, sources=sources)

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .models import Hop, Reason, Result, Run, Status
+from . import store_links
+from .models import Hop, Reason, Result, Run, Snapshot, Status
 from .streak import Change, State, advance, is_notable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sources and archived copies (store_links.SCHEMA)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -153,6 +154,10 @@ class Store:
                 raise StoreError(
                     f"{self.path}: written by a newer version (schema {row['value']})"
                 )
+            elif int(row["value"]) < SCHEMA_VERSION:  # 1 -> 2: new tables only
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'",
+                           (str(SCHEMA_VERSION),))
+        self._db.executescript(store_links.SCHEMA)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -195,12 +200,17 @@ class Store:
         results = self._db.execute(
             "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],)
         ).fetchall()
+        archived = store_links.load_archived(self._db, row["id"])
         return Run(
             started_at=_dt(row["started_at"]) or datetime.min,
             finished_at=_dt(row["finished_at"]) or datetime.min,
-            results=tuple(_result_from_row(r) for r in results),
+            results=tuple(
+                replace(result, archived=archived.get(result.id)) if result.id in archived
+                else result for result in map(_result_from_row, results)
+            ),
             offline=bool(row["offline"]),
             run_id=row["id"],
+            sources=store_links.load_sources(self._db, row["id"]),
         )
 
     def history(
@@ -295,7 +305,17 @@ class Store:
                     for rid, s in new_states.items()
                 ],
             )
+            assert run_id is not None
+            stored = store_links.record(db, run_id, stored, confirm_runs)
         return replace(stored, run_id=run_id), changes
+
+    def cached_snapshots(self, urls: Iterable[str], day: str) -> dict[str, Snapshot | None]:
+        """Archive answers already fetched on `day` (YYYY-MM-DD) for these URLs."""
+        return store_links.cached_snapshots(self._db, urls, day)
+
+    def cache_snapshots(self, answers: dict[str, Snapshot | None], day: str) -> None:
+        with self._transaction() as db:
+            store_links.cache_snapshots(db, answers, day)
 
     def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
         """Record {resource id: title} of first successful checks that have no baseline yet."""
