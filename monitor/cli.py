@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .config import Config, ConfigError, load_config, parse_fail_on
+from .config import NOTIFY_ON, Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
 from .lock import LockedError
 from .models import Run
@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print nothing (errors and failed notifications still go to stderr)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every result, even when all is well and stdout is not a terminal")
+    p.add_argument("--notify-on", choices=NOTIFY_ON, metavar="WHEN",
+                   help="cron output: 'problems' (every run while a link is failing, the "
+                        "default) or 'change' (only when a confirmed status changes)")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("watch", help="run checks on the schedule in resources.toml (daemon)")
@@ -133,7 +136,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     stdout_is_data = _stdout_documents(args) > 0  # stdout carries a document
     targets = _targets(args, config)
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
-                                  stdout_is_data=stdout_is_data)
+                                  stdout_is_data=stdout_is_data,
+                                  notify_on=args.notify_on or config.settings.notify_on)
     with terminal.progress(len(config.resources)) as on_result:
         outcome = run_once(
             config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,

@@ -9,9 +9,11 @@ exception that ends the run.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from .config import Config
 from .fetch import Fetcher, FetchOptions
+from .links import extract_links, sniff_kind
 from .models import Fetched, FetchError, Link, Source, SourceReport, Status
 
 _DOWN_ERRORS = frozenset({FetchError.TIMEOUT, FetchError.CONNECT, FetchError.TLS,
@@ -33,25 +35,30 @@ def fetch_status(fetched: Fetched) -> tuple[Status, str]:
     return Status.OK, ""
 
 
-def read_report(source: Source, fetched: Fetched) -> SourceReport:
-    """A source's report from its fetch: status, and the links found (pure)."""
-    from .links import LinkError, source_links
-
-    status, detail = fetch_status(fetched)
-    base = SourceReport(id=source.id, name=source.name, url=source.url, status=status,
-                        detail=detail, http_status=fetched.http_status)
-    if status is not Status.OK:
-        return base
+def _text(fetched: Fetched) -> str:
     try:
-        found = source_links(fetched.body, fetched.final_url, fetched.content_type,
-                             source.selector)
-    except LinkError as exc:
-        return SourceReport(id=source.id, name=source.name, url=source.url,
-                            status=Status.BROKEN, detail=str(exc),
-                            http_status=fetched.http_status)
-    links = tuple(Link(url, text) for url, text in found)
-    return SourceReport(id=source.id, name=source.name, url=source.url, status=Status.OK,
-                        http_status=fetched.http_status, links=len(links), found=links)
+        return fetched.body.decode(fetched.page.charset or "utf-8", "replace")
+    except LookupError:  # an unknown charset name
+        return fetched.body.decode("utf-8", "replace")
+
+
+def read_report(source: Source, fetched: Fetched) -> SourceReport:
+    """A source's report from its fetch: status, and the outbound links found (pure)."""
+    status, detail = fetch_status(fetched)
+    if status is Status.OK:
+        text = _text(fetched)
+        kind = sniff_kind(source.url, fetched.content_type, text)
+        found = extract_links(text, kind=kind, base_url=fetched.final_url,
+                              selector=source.selector)
+        if source.selector and not found.links and not found.skipped:
+            status, detail = Status.BROKEN, (
+                f"no links inside selector {source.selector!r}: the article's layout changed?")
+    report = SourceReport(id=source.id, name=source.name, url=source.url, status=status,
+                          detail=detail, http_status=fetched.http_status)
+    if status is not Status.OK:
+        return report
+    links = tuple(Link(link.url, link.text) for link in found.links)
+    return replace(report, links=len(links), found=links)
 
 
 async def read_sources(config: Config, options: FetchOptions) -> tuple[SourceReport, ...]:
