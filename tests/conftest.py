@@ -15,7 +15,6 @@ from monitor.cli import main
 
 from loopback import LoopbackWeb
 
-
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
