@@ -409,7 +409,9 @@ def _source(parent: _Validator, table: Any, index: int, seen: dict[str, int]) ->
     line = v.where.table("source", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"source #{index + 1} must be a table")
-    label = table.get("id") if isinstance(table.get("id"), str) else f"#{index + 1}"
+    given, url = table.get("id"), table.get("url")
+    label = given if isinstance(given, str) else \
+        source_id_for(url) if isinstance(url, str) and not _http_url(url) else f"#{index + 1}"
     v.check_keys(table, _SOURCE_KEYS, line, "[[source]]", label)
     if "url" not in table:
         raise v.fail(line, "missing required key 'url'", label)
