@@ -292,7 +292,7 @@ def test_selector_limits_the_links_to_the_article_body(
                       f'[[source]]\nid = "page"\nurl = "{site["article"]}"\n\n'
                       f'[[source]]\nid = "wrong"\nurl = "{site["article"]}"\n'
                       f'selector = "main.entry"\n')
-    _, doc, _, _, printed = curator.check()
+    _, doc, _, _, _ = curator.check()
     body, page, wrong = doc["sources"]
     assert (body["status"], body["links"]) == ("ok", 1)
     assert (page["status"], page["links"]) == ("ok", 2)  # the ad counts without a selector
