@@ -13,7 +13,8 @@ import pytest
 from monitor.cli import main
 from monitor.config import ConfigError, parse_config
 from monitor.linkdiff import LinkState, normalise_url, observe
-from monitor.models import Link
+from monitor.models import Fetched, FetchError, Link, Status
+from monitor.sources import fetch_status
 
 from conftest import write_config
 from loopback import LoopbackWeb
@@ -299,3 +300,20 @@ def test_selector_limits_the_links_to_the_article_body(
     assert wrong["status"] == "broken" and "no links inside selector 'main.entry'" in \
         wrong["detail"]
     assert web.hits["/article"] == 3  # each source fetched once
+
+
+@pytest.mark.parametrize(("fetched", "expected"), [
+    (Fetched("u", "u", http_status=200), (Status.OK, "")),
+    (Fetched("u", "u", http_status=404), (Status.BROKEN, "HTTP 404")),
+    (Fetched("u", "u", http_status=410), (Status.BROKEN, "HTTP 410")),
+    (Fetched("u", "u", http_status=503), (Status.DOWN, "HTTP 503")),
+    (Fetched("u", "u", http_status=403), (Status.BLOCKED, "HTTP 403: the site refused us")),
+    (Fetched("u", "u", http_status=429), (Status.BLOCKED, "HTTP 429: the site refused us")),
+    (Fetched("u", "u", error=FetchError.TIMEOUT, error_detail="no answer"),
+     (Status.DOWN, "no answer")),
+    (Fetched("u", "u", error=FetchError.DNS, error_detail="no such name"),
+     (Status.BROKEN, "no such name")),
+    (Fetched("u", "u", error=FetchError.REDIRECT_LOOP), (Status.BROKEN, "redirect-loop")),
+])
+def test_whether_a_source_could_be_read(fetched: Fetched, expected: tuple[Status, str]) -> None:
+    assert fetch_status(fetched) == expected
