@@ -24,6 +24,10 @@ from .models import Snapshot
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_BYTES = 64 * 1024  # the answer is a few hundred bytes of JSON
+# All lookups of a run share a budget of this many lookup timeouts, however many links broke:
+# a list that rots all at once (or a slow archive) costs a run seconds, not minutes; links
+# not looked up yet are asked about on later runs (answers are cached per day).
+BUDGET_TIMEOUTS = 3
 
 
 def lookup_url(endpoint: str, url: str) -> str:
@@ -64,13 +68,16 @@ def archive_options(config: Config, base: FetchOptions) -> FetchOptions:
 
 
 async def find_snapshots(
-    config: Config, base: FetchOptions, urls: Iterable[str]
+    config: Config, base: FetchOptions, urls: Iterable[str], *, budget: float | None = None,
 ) -> dict[str, Snapshot | None]:
     """Look each URL up once, concurrently; answers (snapshot or none) by URL. URLs whose
-    lookup failed are missing from the answer (and logged)."""
+    lookup failed, or was still waiting when the `budget` (default: BUDGET_TIMEOUTS lookup
+    timeouts) ran out, are missing from the answer (and logged): the next run asks again."""
     wanted = sorted(set(urls))
     if not wanted:
         return {}
+    if budget is None:
+        budget = BUDGET_TIMEOUTS * config.settings.archive_timeout
     endpoint = config.settings.archive_endpoint
     found: dict[str, Snapshot | None] = {}
     failed: list[str] = []
@@ -86,7 +93,14 @@ async def find_snapshots(
             except ValueError as exc:
                 failed.append(f"{url}: {exc}")
 
-        await asyncio.gather(*(one(url) for url in wanted))
+        tasks = [asyncio.ensure_future(one(url)) for url in wanted]
+        _, pending = await asyncio.wait(tasks, timeout=budget)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    if pending:
+        log.info("archive lookups out of time: %d of %d link(s) left for a later run",
+                 len(pending), len(wanted))
     if failed:
         # Info, not a warning: cron mails stderr, and a slow archive is not the curator's news.
         log.info("archive lookup failed for %d link(s), e.g. %s", len(failed), failed[0])

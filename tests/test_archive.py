@@ -3,7 +3,9 @@ loopback web (the endpoint is a loopback route; archive.org is never reached).""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from monitor.archive import lookup_url, parse_availability
+from monitor.archive import find_snapshots, lookup_url, parse_availability
 from monitor.cli import main
+from monitor.config import load_config
 from monitor.models import Snapshot
+from monitor.runner import fetch_options
 
 from conftest import write_config
 from loopback import LoopbackWeb
@@ -159,3 +163,17 @@ def test_old_history_database_is_migrated(tmp_path: Path, web: LoopbackWeb,
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT value FROM meta").fetchone() == ("2",)
 
+
+
+def test_lookups_share_one_budget_per_run(
+    web: LoopbackWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A silent archive and long per-lookup timeouts: the run's budget ends the wait."""
+    config = load_config(write_config(
+        tmp_path / "r.toml", [{"id": "a", "url": web.url("/ok")}], archive=True,
+        archive_endpoint=web.raw_url("silent", "/avail"), archive_timeout=60))
+    urls = [web.url(f"/gone/{n}") for n in range(6)]
+    with caplog.at_level(logging.INFO, logger="monitor.archive"):
+        found = asyncio.run(find_snapshots(config, fetch_options(config), urls, budget=0.2))
+    assert found == {}
+    assert "archive lookups out of time: 6 of 6 link(s) left for a later run" in caplog.text
