@@ -71,17 +71,21 @@ def observe(
     now: datetime,
     confirm_runs: int,
     curated: Mapping[str, str],
+    *,
+    baseline: bool | None = None,
 ) -> Observation:
     """Advance every link's state by one successful read that found `found`.
 
     `curated` maps normalised URLs (a resource's url and where it now lands) to resource ids:
     a curated link that leaves the article is reported as `unlinked` for as long as it stays
     away (it is a standing problem of the list), other links as `removed` until confirmed.
+    `baseline` (default: when nothing is known) takes the links as they are, reporting nothing.
     """
     current: dict[str, Link] = {}
     for item in found:
         current.setdefault(normalise_url(item.url), item)
-    baseline = not known
+    if baseline is None:
+        baseline = not known
     states: dict[str, LinkState] = {}
     added: list[LinkChange] = []
     removed: list[LinkChange] = []

@@ -181,6 +181,7 @@ class SourceReport:
     removed: tuple[LinkChange, ...] = ()
     unlinked: tuple[LinkChange, ...] = ()  # curated resources the article no longer links to
     found: tuple[Link, ...] = ()  # this run's links; used to record the run, never stored
+    selector: str | None = None  # as configured: a new selector starts a new baseline
     since: datetime | None = None
     streak: int = 1
     confirmed: bool = True

@@ -54,7 +54,8 @@ def read_report(source: Source, fetched: Fetched) -> SourceReport:
             status, detail = Status.BROKEN, (
                 f"no links inside selector {source.selector!r}: the article's layout changed?")
     report = SourceReport(id=source.id, name=source.name, url=source.url, status=status,
-                          detail=detail, http_status=fetched.http_status)
+                          detail=detail, http_status=fetched.http_status,
+                          selector=source.selector)
     if status is not Status.OK:
         return report
     links = tuple(Link(link.url, link.text) for link in found.links)

@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS source_state (
     since TEXT NOT NULL,
     streak INTEGER NOT NULL,
     confirmed_status TEXT,
-    confirmed_since TEXT
+    confirmed_since TEXT,
+    read_as TEXT,
+    first_read TEXT
 );
 CREATE TABLE IF NOT EXISTS source_reports (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -144,13 +146,19 @@ def load_sources(db: sqlite3.Connection, run_id: int) -> tuple[SourceReport, ...
     return tuple(_report_from(row[0], row[1]) for row in rows)
 
 
-def _source_state(db: sqlite3.Connection, source_id: str) -> State | None:
-    row = db.execute("SELECT status, since, streak, confirmed_status, confirmed_since "
-                     "FROM source_state WHERE source_id = ?", (source_id,)).fetchone()
+def _source_state(
+    db: sqlite3.Connection, source_id: str
+) -> tuple[State | None, str | None, str | None]:
+    """The article's status streak, what it was read as (URL and selector) and when it was
+    first read successfully that way."""
+    row = db.execute("SELECT status, since, streak, confirmed_status, confirmed_since, "
+                     "read_as, first_read FROM source_state WHERE source_id = ?",
+                     (source_id,)).fetchone()
     if row is None:
-        return None
-    return State(Status(row[0]), datetime.fromisoformat(row[1]), row[2],
-                 Status(row[3]) if row[3] else None, _dt(row[4]))
+        return None, None, None
+    state = State(Status(row[0]), datetime.fromisoformat(row[1]), row[2],
+                  Status(row[3]) if row[3] else None, _dt(row[4]))
+    return state, row[5], row[6]
 
 
 def _link_states(db: sqlite3.Connection, source_id: str) -> dict[str, LinkState]:
@@ -176,19 +184,26 @@ def _record_source(
     db: sqlite3.Connection, report: SourceReport, curated: dict[str, str], now: datetime,
     confirm_runs: int,
 ) -> SourceReport:
-    previous = _source_state(db, report.id)
+    previous, read_as, first_read = _source_state(db, report.id)
     state, changed = advance(previous, report.status, now, confirm_runs)
     news = changed and is_notable(previous.confirmed_status if previous else None, report.status)
-    db.execute("INSERT OR REPLACE INTO source_state VALUES (?,?,?,?,?,?)", (
+    # Another URL or selector is another set of links: start again from a new baseline.
+    reading = f"{report.url}\n{report.selector or ''}"
+    fresh = first_read is None or read_as != reading
+    if report.status is Status.OK and fresh:
+        first_read = now.isoformat()
+    db.execute("INSERT OR REPLACE INTO source_state VALUES (?,?,?,?,?,?,?,?)", (
         report.id, state.status.value, state.since.isoformat(), state.streak,
         state.confirmed_status.value if state.confirmed_status else None,
         state.confirmed_since.isoformat() if state.confirmed_since else None,
+        reading if report.status is Status.OK else read_as, first_read,
     ))
     report = replace(report, since=state.since, streak=state.streak,
                      confirmed=state.confirmed_status == report.status, news=news)
     if report.status is not Status.OK:
         return report  # an unreadable article says nothing about its links
-    seen = observe(_link_states(db, report.id), report.found, now, confirm_runs, curated)
+    known = {} if fresh else _link_states(db, report.id)
+    seen = observe(known, report.found, now, confirm_runs, curated, baseline=fresh)
     db.execute("DELETE FROM source_links WHERE source_id = ?", (report.id,))
     db.executemany("INSERT INTO source_links VALUES (?,?,?,?,?,?,?,?)", [
         (report.id, s.url, s.href, s.text, int(s.present), s.since.isoformat(), s.streak,

@@ -317,3 +317,27 @@ def test_selector_limits_the_links_to_the_article_body(
 ])
 def test_whether_a_source_could_be_read(fetched: Fetched, expected: tuple[Status, str]) -> None:
     assert fetch_status(fetched) == expected
+
+
+def test_no_baseline_when_history_lost_its_links() -> None:
+    """An article read before whose every link went (and was forgotten) is no new baseline:
+    links that come back are additions."""
+    seen = observe({}, [A], T0, 1, {}, baseline=False)
+    assert [(c.url, c.confirmed, c.news) for c in seen.added] == [(A.url, True, True)]
+
+
+def test_a_new_selector_starts_a_new_baseline(
+    web: LoopbackWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str], site: dict[str, str]
+) -> None:
+    web.set_page("/article", article_html(
+        (site["a"], "Stretches"), outside='<a href="https://ads.example/buy">Buy now</a>'))
+    curator = Curator(web, tmp_path, capsys, [{"id": "a", "url": site["a"]}],
+                      f'[[source]]\nid = "art"\nurl = "{site["article"]}"\n')
+    assert curator.check()[1]["sources"][0]["links"] == 2
+    text = curator.config.read_text()
+    curator.config.write_text(text + 'selector = "article"\n')
+    _, doc, _, _, printed = curator.check()
+    source = doc["sources"][0]
+    assert (source["links"], source["removed"], printed) == (1, [], "")
+    web.set_page("/article", article_html((site["a"], "Stretches"), ("https://c.example/", "C")))
+    assert [c["url"] for c in curator.check()[1]["sources"][0]["added"]] == ["https://c.example/"]
