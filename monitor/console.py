@@ -80,7 +80,7 @@ def has_news(outcome: Outcome, fail_on: Sequence[str], notify_on: str = "problem
     `confirm_runs` times is a possible blip: it changes the exit code but does not make cron
     send mail (yet). With "change", a link that stays broken is mailed once, not every run."""
     run = outcome.run
-    if run.offline or outcome.changes or any(map(source_news, run.sources)):
+    if run.offline or outcome.changes or any(s.has_news for s in run.sources):
         return True
     if notify_on == "change":
         return False
@@ -88,11 +88,6 @@ def has_news(outcome: Outcome, fail_on: Sequence[str], notify_on: str = "problem
         (s.status is not Status.OK and s.confirmed) or any(c.confirmed for c in s.unlinked)
         for s in run.sources
     )
-
-
-def source_news(source: SourceReport) -> bool:
-    """A change about a source article confirmed in this run (said once, like a change)."""
-    return source.news or any(c.news for c in (*source.added, *source.removed, *source.unlinked))
 
 
 def _plain_sources(sources: Sequence[SourceReport], verbose: bool) -> list[str]:

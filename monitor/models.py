@@ -191,6 +191,11 @@ class SourceReport:
     def needs_attention(self) -> bool:
         return self.status is not Status.OK or bool(self.added or self.removed or self.unlinked)
 
+    @property
+    def has_news(self) -> bool:
+        """A change about this article confirmed in this very run (said once, like a change)."""
+        return self.news or any(c.news for c in (*self.added, *self.removed, *self.unlinked))
+
 
 @dataclass(frozen=True, slots=True)
 class Hop:

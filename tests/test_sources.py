@@ -13,7 +13,9 @@ import pytest
 from monitor.cli import main
 from monitor.config import ConfigError, parse_config
 from monitor.linkdiff import LinkState, normalise_url, observe
-from monitor.models import Fetched, FetchError, Link, Status
+from monitor.models import Fetched, FetchError, Link, LinkChange, Run, SourceReport, Status
+from monitor.pipeline import Outcome
+from monitor.schedule import run_line
 from monitor.sources import fetch_status
 
 from conftest import write_config
@@ -341,3 +343,13 @@ def test_a_new_selector_starts_a_new_baseline(
     assert (source["links"], source["removed"], printed) == (1, [], "")
     web.set_page("/article", article_html((site["a"], "Stretches"), ("https://c.example/", "C")))
     assert [c["url"] for c in curator.check()[1]["sources"][0]["added"]] == ["https://c.example/"]
+
+
+def test_daemon_log_line_mentions_confirmed_source_changes() -> None:
+    change = LinkChange("https://c.example/", "C", T0, 2, True, news=True)
+    pending = LinkChange("https://d.example/", "D", T0, 1, False)
+    quiet = SourceReport("quiet", "Quiet", "https://q.example/", Status.OK, added=(pending,))
+    busy = SourceReport("art", "Art", "https://a.example/", Status.OK, added=(change, pending))
+    line = run_line(Outcome(Run(T0, T0, (), run_id=3, sources=(quiet, busy)), (), ()), 1.0)
+    assert line.endswith("; no confirmed changes; source art: ok, +1 added, -0 removed, "
+                         "0 curated link(s) no longer linked")
