@@ -15,8 +15,11 @@ from pathlib import Path
 from . import __version__
 from .config import NOTIFY_ON, Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
+from .curate import CurateError
+from .curate import commands as curate_commands
 from .lock import LockedError
 from .models import Run
+from .mute import settle_with_store
 from .notify import notify
 from .pipeline import database_path, run_once
 from .publish import Targets, publish, report_path
@@ -123,11 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("baseline", help="list the titles resources are compared against")
     common(p)
     p.set_defaults(handler=cmd_baseline)
+    curate_commands.register(sub, common)  # fix, add, import, mute, unmute
     return parser
 
 
 def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
-    return [r.id for r in run.results if r.status.value in fail_on]
+    return [r.id for r in run.results if r.status.value in fail_on and not r.muted]
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -184,7 +188,8 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(f"no run in the history yet ({db} does not exist): "
                          "run `monitor check` first")
     with Store(db) as store:
-        run = _latest_run(store)
+        run = settle_with_store(config.resources, _latest_run(store), store,
+                                datetime.now(UTC), save=False).run
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
     if targets.report and "-" not in (targets.report, targets.markdown, targets.junit):
@@ -244,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return int(args.handler(args, config))
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, CurateError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LockedError as exc:

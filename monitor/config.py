@@ -7,10 +7,12 @@ URLs are errors) and points at the file, line and resource so the curator can fi
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,6 +85,7 @@ class Config:
     path: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     sources: tuple[Source, ...] = ()
+    digest: str | None = None  # of the file's bytes: `monitor fix` knows what a run was based on
 
     def resolve(self, relative: str) -> Path:
         """Paths in the file are relative to the file's own folder, not the cwd."""
@@ -283,7 +286,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
-    "respect_robots",
+    "respect_robots", "muted_until", "mute_note",
 }
 _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
 _SOURCE_KEYS = {"id", "name", "url", "selector"}
@@ -346,10 +349,45 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         threshold = float(v.typed(table, "title_threshold", (int, float), line, rid, _fraction))
     robots = v.typed(table, "respect_robots", (bool,), line, rid) \
         if "respect_robots" in table else None
+    muted_until, mute_note = _mute(v, table, line, rid)
     return Resource(
         id=rid, name=name, url=url, expected_title=expected, keywords=keywords, tags=tags,
         title_threshold=threshold, respect_robots=robots, line=line,
+        muted_until=muted_until, mute_note=mute_note,
     )
+
+
+def parse_date(value: object) -> date | None:
+    """A TOML date (2026-12-31) or the same as a string; None when it is neither."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _mute(v: _Validator, table: dict[str, Any], line: int | None, rid: str
+          ) -> tuple[date | None, str | None]:
+    until = None
+    if "muted_until" in table:
+        until = parse_date(table["muted_until"])
+        if until is None:
+            raise v.fail(v.where.key("muted_until", line),
+                         "'muted_until' must be a date such as 2026-12-31", rid)
+    note = None
+    if "mute_note" in table:
+        note = v.typed(table, "mute_note", (str,), line, rid)
+        if until is None:
+            raise v.fail(v.where.key("mute_note", line),
+                         "'mute_note' without 'muted_until'", rid)
+    return until, note
+
+
+def file_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _notifier(v: _Validator, table: Any, index: int) -> Notifier:
@@ -477,4 +515,4 @@ def load_config(path: str | Path) -> Config:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return parse_config(text, path)
+    return replace(parse_config(text, path), digest=file_digest(raw))

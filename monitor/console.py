@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import SEVERITY, Result, Run, SourceReport, Status
+from .mute import mute_label
 from .pipeline import Outcome
 from .runner import ProgressHook
 
@@ -84,7 +85,8 @@ def has_news(outcome: Outcome, fail_on: Sequence[str], notify_on: str = "problem
         return True
     if notify_on == "change":
         return False
-    return any(r.status.value in fail_on and r.confirmed for r in run.results) or any(
+    return any(r.status.value in fail_on and r.confirmed and not r.muted
+               for r in run.results) or any(
         (s.status is not Status.OK and s.confirmed) or any(c.confirmed for c in s.unlinked)
         for s in run.sources
     )
@@ -156,8 +158,10 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     if shown:
         lines.append("Resources:" if verbose else "Problems now:")
         for result in shown:
-            marker = "!" if result.status.value in fail_on else "-"
+            marker = "~" if result.muted else "!" if result.status.value in fail_on else "-"
             detail = f" {result.detail}" if result.detail else ""
+            if result.muted:
+                detail += f" ({mute_label(result.muted_until, result.mute_note)})"
             lines.append(f"  {marker} {result.id}: {result.status.value} "
                          f"({result.reason.value}){detail} [{_confirmation(result)}]")
     lines += _plain_sources(run.sources, verbose)
@@ -177,13 +181,17 @@ def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     )
     for result in rows:
         style = STYLES[result.status]
-        status = Text(result.status.value, style=style)
-        if result.status.value in fail_on:
+        status = Text(result.status.value, style="dim" if result.muted else style)
+        if result.muted:
+            status.append(" muted", style="dim")
+        elif result.status.value in fail_on:
             status.append(" !", style=style)
         table.add_row(
             result.id, status, result.reason.value,
             str(result.http_status) if result.http_status is not None else "-",
-            f"{result.elapsed_ms:.0f}", _since(result), result.detail,
+            f"{result.elapsed_ms:.0f}", _since(result),
+            f"{result.detail} ({mute_label(result.muted_until, result.mute_note)})"
+            if result.muted else result.detail,
         )
     notes = ["! = a status in --fail-on"] if any(r.status.value in fail_on for r in rows) else []
     hidden = len(run.results) - len(rows)

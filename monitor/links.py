@@ -267,7 +267,8 @@ def extract_links(
         try:
             roots: list[Tag] = list(soup.select(selector))
         except Exception as exc:  # soupsieve's SelectorSyntaxError and friends
-            raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ValueError(f"invalid CSS selector {selector!r}: {first_line}") from None
     else:
         roots = [soup]
     links: list[Link] = []

@@ -7,7 +7,7 @@ tested on its own and results can be rendered by any output format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -123,6 +123,8 @@ class Resource:
     title_threshold: float | None = None
     respect_robots: bool | None = None
     line: int | None = None
+    muted_until: date | None = None  # a known problem: out of exit code and mail until then
+    mute_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +282,12 @@ class Result:
     confirmed: bool = True
     previous_status: Status | None = None
     archived: Snapshot | None = None  # for broken links: the newest archived copy
+    muted_until: date | None = None  # set while a mute is in force (see monitor/mute.py)
+    mute_note: str | None = None
+
+    @property
+    def muted(self) -> bool:
+        return self.muted_until is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from .archive import find_snapshots
 from .config import Config
 from .lock import run_lock
 from .models import Run, Snapshot, SourceReport, Status
+from .mute import settle_with_store, unmuted_changes
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
 from .store import Store
@@ -54,6 +55,10 @@ def run_once(
         run = asyncio.run(check(config, store.baselines(), on_result=on_result))
         run = follow_up(config, run, store)
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
+        if config.digest is not None and run.run_id is not None:
+            store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
+        run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
+        changes = unmuted_changes(changes, run)  # a muted link mails nobody
         learnable = {
             result.id: result.title
             for result, resource in zip(run.results, config.resources, strict=True)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import store_links
+from . import store_curate, store_links
 from .models import Hop, Reason, Result, Run, Snapshot, Status
+from .store_curate import MuteRecord
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 2  # 2: sources and archived copies (store_links.SCHEMA)
@@ -158,6 +159,7 @@ class Store:
                 db.execute("UPDATE meta SET value = ? WHERE key = 'schema'",
                            (str(SCHEMA_VERSION),))
         self._db.executescript(store_links.SCHEMA)
+        self._db.executescript(store_curate.SCHEMA)  # new tables only
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -316,6 +318,28 @@ class Store:
     def cache_snapshots(self, answers: dict[str, Snapshot | None], day: str) -> None:
         with self._transaction() as db:
             store_links.cache_snapshots(db, answers, day)
+
+    # -- curating (monitor fix, mute) -----------------------------------------------------------
+
+    def note_config(self, run_id: int, digest: str) -> None:
+        """Remember the resources.toml (by digest) that run `run_id` checked."""
+        with self._transaction() as db:
+            store_curate.note_config(db, run_id, digest)
+
+    def config_digest(self, run_id: int) -> str | None:
+        return store_curate.config_digest(self._db, run_id)
+
+    def mutes(self) -> dict[str, MuteRecord]:
+        return store_curate.mutes(self._db)
+
+    def save_mutes(self, records: list[MuteRecord]) -> None:
+        if records:
+            with self._transaction() as db:
+                store_curate.save_mutes(db, records)
+
+    def forget_mute(self, resource_id: str) -> None:
+        with self._transaction() as db:
+            store_curate.forget_mute(db, resource_id)
 
     def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
         """Record {resource id: title} of first successful checks that have no baseline yet."""

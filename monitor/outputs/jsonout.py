@@ -40,6 +40,9 @@ def result_dict(result: Result) -> dict[str, Any]:
         "streak": result.streak,
         "confirmed": result.confirmed,
         "previous_status": result.previous_status.value if result.previous_status else None,
+        "muted": result.muted,
+        "muted_until": result.muted_until.isoformat() if result.muted_until else None,
+        "mute_note": result.mute_note,
         "archived": snapshot_dict(result.archived),
     }
 

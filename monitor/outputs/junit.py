@@ -17,12 +17,13 @@ def _clean(text: str) -> str:
 
 
 def render_junit(run: Run, fail_on: Sequence[str], suite: str = "link-health") -> str:
-    failures = [r for r in run.results if r.status.value in fail_on]
+    failures = [r for r in run.results if r.status.value in fail_on and not r.muted]
+    skipped = [r for r in run.results if r.status.value in fail_on and r.muted]
     root = ET.Element("testsuites", name=suite, tests=str(len(run.results)),
                       failures=str(len(failures)), errors="0")
     testsuite = ET.SubElement(
         root, "testsuite", name=suite, tests=str(len(run.results)),
-        failures=str(len(failures)), errors="0", skipped="0",
+        failures=str(len(failures)), errors="0", skipped=str(len(skipped)),
         time=f"{(run.finished_at - run.started_at).total_seconds():.3f}",
         timestamp=run.started_at.strftime("%Y-%m-%dT%H:%M:%S"),
     )
@@ -34,7 +35,12 @@ def render_junit(run: Run, fail_on: Sequence[str], suite: str = "link-health") -
         )
         text = (f"{result.url}\nstatus: {result.status.value} ({result.reason.value})\n"
                 f"{result.detail}\nfinal URL: {result.final_url}\ntitle: {result.title or ''}")
-        if result.status.value in fail_on:
+        if result.status.value in fail_on and result.muted:
+            ET.SubElement(case, "skipped", message=_clean(
+                f"{result.status.value}, muted until {result.muted_until}"
+                + (f": {result.mute_note}" if result.mute_note else "")))
+            ET.SubElement(case, "system-out").text = _clean(text)
+        elif result.status.value in fail_on:
             failure = ET.SubElement(
                 case, "failure", type=result.reason.value,
                 message=_clean(f"{result.status.value}: {REASON_TEXT[result.reason]}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..models import LinkChange, SourceReport, Status
+from ..mute import mute_label
 from .view import STATUS_TEXT, ReportView
 
 _ICON = {
@@ -33,7 +34,7 @@ def md_url(url: str) -> str:
 
 def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
     run = view.run
-    failing = [v for v in view.attention if v.status in fail_on]
+    failing = [v for v in view.attention if v.status in fail_on and not v.result.muted]
     verdict = (f"❌ {len(failing)} failing" if failing
                else "⚠️ needs attention" if view.attention else "✅ all links healthy")
     counts = " · ".join(f"{_ICON[Status(s)]} {label}: **{n}**" for s, label, n in view.counts if n)
@@ -65,6 +66,8 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             # The Fix cell already says where it moved / what the title is now.
             shown = r.detail if r.detail and not fix else ""
             why = md_escape(f"{item.reason_text}. {shown}" if shown else item.reason_text)
+            if r.muted:  # a known problem: said first, so it reads as acknowledged
+                why = f"🔇 *{md_escape(mute_label(r.muted_until, r.mute_note))}*. {why}"
             lines.append(
                 f"| {_ICON[r.status]} | [{md_escape(r.name)}](<{md_url(r.url)}>) | "
                 f"{STATUS_TEXT[r.status]} | {why} | {fix} |"
@@ -76,8 +79,9 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
     for group in view.groups:
         for item in group.resources:
             r = item.result
+            muted = " 🔇 muted" if r.muted else ""
             lines.append(f"| [{md_escape(r.name)}](<{md_url(r.url)}>) | {_ICON[r.status]} "
-                         f"{r.status.value} ({r.reason.value}) | {r.http_status or '—'} | "
+                         f"{r.status.value} ({r.reason.value}){muted} | {r.http_status or '—'} | "
                          f"{r.elapsed_ms:.0f} ms |")
     lines += ["", "</details>", ""]
     return "\n".join(lines)

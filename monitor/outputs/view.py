@@ -90,7 +90,7 @@ class ReportView:
 
     @property
     def problems(self) -> int:
-        return len(self.attention)
+        return sum(1 for item in self.attention if not item.result.muted)
 
 
 def title_diff(old: str | None, new: str | None) -> tuple[Segment, ...]:
@@ -182,7 +182,7 @@ def build_view(
     ]
     attention = sorted(
         (v for v in views if v.result.status in ATTENTION),
-        key=lambda v: (SEVERITY[v.result.status], v.result.name.lower()),
+        key=lambda v: (v.result.muted, SEVERITY[v.result.status], v.result.name.lower()),
     )
     grouped: dict[str, list[ResourceView]] = defaultdict(list)
     for view in views:

@@ -1,0 +1,158 @@
+"""resources.toml as an editable document: the one place that writes the curated list.
+
+tomlkit keeps the file's own text for everything we do not touch, so an edit changes only
+the lines it must (tests compare bytes). Edits are checked with `config.parse_config` before
+anything is written, and the write refuses when the file changed on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.items import AoT, String, StringType, Table
+
+from ..config import ConfigError, file_digest, parse_config
+
+
+class CurateError(Exception):
+    """A curating command cannot go on; the message is one line for the curator."""
+
+
+class ListFile:
+    """One resources.toml, read once, edited in memory, written back atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.original = path.read_bytes()
+        except FileNotFoundError:
+            raise CurateError(f"{path}: file not found") from None
+        except OSError as exc:
+            raise CurateError(f"{path}: cannot read: {exc.strerror}") from None
+        try:
+            self._text = self.original.decode("utf-8")
+            self.doc = tomlkit.parse(self._text)
+        except (UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as exc:
+            raise CurateError(f"{path}: cannot parse: {exc}") from None
+
+    @property
+    def digest(self) -> str:
+        return file_digest(self.original)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _resources(self) -> AoT:
+        tables = self.doc.get("resource")
+        if not isinstance(tables, AoT):
+            raise CurateError(f"{self.path}: no [[resource]] list to edit")
+        return tables
+
+    def tables(self) -> Iterator[Table]:
+        yield from self._resources()
+
+    def resource(self, rid: str) -> Table:
+        for table in self.tables():
+            if table.get("id") == rid:
+                return table
+        raise CurateError(f"{self.path}: no resource with id {rid!r}")
+
+    def ids(self) -> set[str]:
+        return {str(table.get("id")) for table in self.tables()}
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def set_url(self, rid: str, url: str) -> None:
+        """Replace a resource's url, keeping its quoting (basic or literal) and any comment."""
+        table = self.resource(rid)
+        old = table.get("url")
+        literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+        table["url"] = tomlkit.string(url, literal=literal and "'" not in url)
+
+    def set_keys(self, rid: str, values: Mapping[str, Any]) -> None:
+        """Set keys of a resource: in place when present, else after its last key (before any
+        comment or blank line that introduces the next section)."""
+        table = self.resource(rid)
+        container: Container = table.value
+        for key, value in values.items():
+            if key in table:
+                table[key] = value
+                continue
+            last = [k.key for k, _ in container.body if k is not None][-1]
+            container._insert_after(last, key, value)
+
+    def remove_keys(self, rid: str, keys: list[str]) -> list[str]:
+        table = self.resource(rid)
+        removed = [key for key in keys if key in table]
+        for key in removed:
+            del table[key]
+        return removed
+
+    def append_resource(self, values: Mapping[str, Any], comment: str | None = None) -> None:
+        """Add a [[resource]] block after the last one, separated by a blank line."""
+        tables = self._resources()
+        last = tables[-1]
+        if not last.as_string().endswith("\n\n"):
+            last.add(tomlkit.nl())
+        table = tomlkit.table()
+        if comment:
+            table.add(tomlkit.comment(" ".join(comment.split())))
+        for key, value in values.items():
+            table.add(key, value)
+        tables.append(table)
+        if list(self.doc.keys())[-1] != "resource":  # another table follows: keep a gap
+            table.add(tomlkit.nl())
+
+    # -- output -----------------------------------------------------------------------------
+
+    def text(self) -> str:
+        return self.doc.as_string()
+
+    def changed(self) -> bool:
+        return self.text() != self._text
+
+    def diff(self) -> str:
+        name = str(self.path)
+        return "".join(difflib.unified_diff(
+            self._text.splitlines(keepends=True), self.text().splitlines(keepends=True),
+            fromfile=f"a/{name}", tofile=f"b/{name}",
+        ))
+
+    def save(self) -> None:
+        """Validate, then replace the file atomically; refuse if it changed since read."""
+        text = self.text()
+        try:
+            parse_config(text, self.path)
+        except ConfigError as exc:  # a bug of ours, or a value the curator passed
+            raise CurateError(f"not written, the result would be invalid: {exc}") from None
+        try:
+            current = self.path.read_bytes()
+        except OSError as exc:
+            raise CurateError(f"{self.path}: cannot read: {exc.strerror}") from None
+        if current != self.original:
+            raise CurateError(f"{self.path} changed while we were editing it; nothing written")
+        folder = self.path.resolve().parent
+        try:
+            mode = self.path.stat().st_mode & 0o7777
+            handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.",
+                                            suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(text.encode("utf-8"))
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.chmod(temp, mode)
+                os.replace(temp, self.path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise CurateError(f"{self.path}: cannot write: {exc.strerror}") from None
+        self.original = text.encode("utf-8")
+        self._text = text
