@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from monitor.cli import main
-from monitor.config import ConfigError, parse_config
+from monitor.config import ConfigError, load_config, parse_config
 from monitor.linkdiff import LinkState, normalise_url, observe
 from monitor.models import Fetched, FetchError, Link, LinkChange, Run, SourceReport, Status
 from monitor.pipeline import Outcome
 from monitor.schedule import run_line
-from monitor.sources import fetch_status
+from monitor.sources import fetch_status, read_report
 
 from conftest import write_config
 from loopback import LoopbackWeb
@@ -353,3 +353,24 @@ def test_daemon_log_line_mentions_confirmed_source_changes() -> None:
     line = run_line(Outcome(Run(T0, T0, (), run_id=3, sources=(quiet, busy)), (), ()), 1.0)
     assert line.endswith("; no confirmed changes; source art: ok, +1 added, -0 removed, "
                          "0 curated link(s) no longer linked")
+
+
+@pytest.mark.parametrize("name", ["lss-article.html", "lss-article.md"])
+def test_the_shipped_list_watches_its_saved_article(name: str) -> None:
+    """The shipped resources.toml's [[source]], read from the saved copy of the article: every
+    curated link is in it; an edit that drops one makes that resource 'no longer linked'."""
+    root = Path(__file__).parent.parent
+    config = load_config(root / "resources.toml")
+    (source,) = config.sources
+    body = (Path(__file__).parent / "fixtures" / name).read_bytes()
+    kind = "text/html" if name.endswith(".html") else "text/markdown"
+    report = read_report(source, Fetched(source.url, source.url, http_status=200,
+                                         content_type=kind, body=body))
+    curated = {normalise_url(r.url): r.id for r in config.resources}
+    assert report.status is Status.OK
+    assert {normalise_url(link.url) for link in report.found} == set(curated)
+    baseline = observe({}, report.found, T0, 1, curated)
+    dropped = report.found[0]
+    later = observe(baseline.states, report.found[1:], T0 + timedelta(days=1), 1, curated)
+    assert [(c.resource_id, c.confirmed) for c in later.unlinked] == [
+        (curated[normalise_url(dropped.url)], True)]
