@@ -227,7 +227,8 @@ def test_source_changes_are_confirmed_and_shown_everywhere(
     (source,) = doc["sources"]
     assert (source["id"], source["status"], source["links"]) == ("article", "ok", 3)
     assert source["added"] == source["removed"] == source["unlinked"] == []
-    assert "No change in its links since the last run." in html
+    assert "no change in its links since the last run" in html and 'id="src-article"' in html
+    assert "Nothing needs attention" in html
 
     # The article drops B (a curated link) and "Cycling", and adds a new recommendation.
     web.set_page("/article", article_html((site["a"], "Stretches"),
@@ -252,6 +253,7 @@ def test_source_changes_are_confirmed_and_shown_everywhere(
     assert "### Source articles" in md and "[Guide](<https://new.example/guide>)" in md
     assert "Curated links the article no longer links to" in md
     assert 'id="src-article"' in html and "Links added to the article" in html
+    assert "Nothing needs attention" not in html
     assert 'href="https://new.example/guide"' in html and "Links removed from the article" in html
 
     # Next run: the additions and removals were reported; the unlinked resource remains.
