@@ -205,7 +205,8 @@ def _latest_run(store: Store) -> Run:
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
-    print(f"{args.config}: OK, {len(config.resources)} resources")
+    sources = f", {len(config.sources)} source(s)" if config.sources else ""
+    print(f"{args.config}: OK, {len(config.resources)} resources{sources}")
     return EXIT_OK
 
 
