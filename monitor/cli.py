@@ -1,12 +1,15 @@
 """Command line: subcommands, exit codes, and where outputs go.
 
-Exit codes: 0 all good; 1 a result's status is in --fail-on; 2 usage or config error;
-3 another run holds the lock; 4 the history database cannot be used.
+Exit codes: 0 all good; 1 a result's status is in --fail-on (accept: a resource was not
+accepted); 2 usage or config error; 3 another run holds the lock; 4 the history database cannot
+be used; 5 an output (report, JSON, Markdown, JUnit, stdout) cannot be written (the run itself
+is recorded).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -18,16 +21,18 @@ from .console import Terminal, configure_logging
 from .curate import CurateError
 from .curate import commands as curate_commands
 from .lock import LockedError
-from .models import Run
+from .models import Run, Status
 from .mute import settle_with_store
 from .notify import notify
 from .pipeline import database_path, run_once
-from .publish import Targets, publish, report_path
+from .publish import OutputError, Targets, check_targets, publish, report_path
 from .runner import baseline_for
 from .schedule import Watcher, serve
 from .store import Store, StoreError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
+#: `monitor accept` takes only these without --force: anything else is not the curated page.
+ACCEPTABLE = frozenset({Status.OK, Status.DRIFTED})
 
 
 class UsageError(Exception):
@@ -121,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="resource ids to accept")
     p.add_argument("--all", action="store_true", help="accept every resource's current title")
+    p.add_argument("--force", action="store_true",
+                   help="accept even results that are not ok or drifted (error, parked, "
+                        "challenge or sign-in pages)")
     p.set_defaults(handler=cmd_accept)
 
     p = sub.add_parser("baseline", help="list the titles resources are compared against")
@@ -139,25 +147,40 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
     stdout_is_data = _stdout_documents(args) > 0  # stdout carries a document
     targets = _targets(args, config)
+    check_targets(targets)  # an output that cannot be written is known before fetching
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=stdout_is_data,
                                   notify_on=args.notify_on or config.settings.notify_on)
+    unwritten: list[OutputError] = []
+
+    def write_outputs(run: Run, store: Store) -> None:
+        try:
+            publish(run, config, store, targets, fail_on)
+        except OutputError as exc:  # the run is recorded: still summarise and notify
+            unwritten.append(exc)
+
     with terminal.progress(len(config.resources)) as on_result:
         outcome = run_once(
             config, db=args.db, confirm_runs=confirm_runs, on_result=on_result,
-            after=lambda run, store: publish(run, config, store, targets, fail_on),
+            after=write_outputs,
+            # logs its own failures and keeps what it could not send for the next run
+            deliver=lambda outcome, store: notify(config, outcome, store=store),
         )
     run = outcome.run
     terminal.summary(outcome, fail_on)
-    notify(config, outcome)  # logs its own failures; never changes the exit code
+    if unwritten:
+        raise unwritten[0]
     return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
 
 
 def after_watch_run(config: Config, run: Run, store: Store) -> None:
     """The daemon's step after each stored run, under its lock: render the HTML report.
     Exceptions are logged by the daemon."""
-    publish(run, config, store, Targets(report=report_path(config, None)),
-            config.settings.fail_on)
+    try:
+        publish(run, config, store, Targets(report=report_path(config, None)),
+                config.settings.fail_on)
+    except OutputError as exc:
+        logging.getLogger("monitor.watch").error("report not written: %s", exc)
 
 
 def cmd_watch(args: argparse.Namespace, config: Config) -> int:
@@ -187,7 +210,7 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
     if not db.exists():  # opening it would create an empty database
         raise UsageError(f"no run in the history yet ({db} does not exist): "
                          "run `monitor check` first")
-    with Store(db) as store:
+    with Store(db, writable=False) as store:
         run = settle_with_store(config.resources, _latest_run(store), store,
                                 datetime.now(UTC), save=False).run
         targets = _targets(args, config)
@@ -226,15 +249,21 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
             if result is None or not result.title:
                 print(f"{rid}: no title in the latest run, not accepted", file=sys.stderr)
                 continue
+            if result.status not in ACCEPTABLE and not args.force:
+                print(f"{rid}: not accepted: the latest check found {result.status.value} "
+                      f"({result.reason.value}: {result.detail}), not the page itself; "
+                      "fix the link, or use --force to take this title anyway",
+                      file=sys.stderr)
+                continue
             titles[rid] = (result.title, known[rid].expected_title)
         store.accept(titles, datetime.now(UTC))
     for rid, (title, _) in titles.items():
         print(f"{rid}: accepted {title!r}")
-    return EXIT_OK if titles else EXIT_FAIL
+    return EXIT_OK if len(titles) == len(wanted) else EXIT_FAIL
 
 
 def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
-    with Store(database_path(config, args.db)) as store:
+    with Store(database_path(config, args.db), writable=False) as store:
         stored = store.baselines()
     for resource in config.resources:
         title, source = baseline_for(resource, stored)
@@ -259,6 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_STORE
+    except OutputError as exc:
+        print(f"monitor: error: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("monitor: interrupted; history keeps only completed runs", file=sys.stderr)
         return 130

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
+import ssl
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
@@ -17,13 +19,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .addresses import has_control_characters, url_problem
 from .models import Resource, Source, Status
 
 DEFAULT_USER_AGENT = (
     "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-INTERVAL_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+INTERVAL_PATTERN = re.compile(r"^\s*([0-9]{1,12}(?:\.[0-9]{1,9})?)\s*(s|m|h|d)?\s*$")
+MAX_INTERVAL_DAYS = 366
 ARCHIVE_ENDPOINT = "https://archive.org/wayback/available"
 NOTIFY_ON = ("problems", "change")
 
@@ -71,6 +75,7 @@ class Settings:
     interval: str | None = None
     ca_bundle: str | None = None
     workers: int = 0  # processes for big runs; 0 = one per core (max 4) from 2,000 URLs up
+    allow_private: bool = False  # follow redirects from public pages into private addresses
     archive: bool = True  # look up archived copies of broken links
     archive_endpoint: str = ARCHIVE_ENDPOINT
     archive_timeout: float = 5.0
@@ -103,6 +108,8 @@ def parse_interval(text: str) -> float:
     seconds = number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
     if seconds <= 0:
         raise ValueError(f"invalid interval {text!r}: must be positive")
+    if seconds > MAX_INTERVAL_DAYS * 86400:
+        raise ValueError(f"invalid interval {text!r}: at most {MAX_INTERVAL_DAYS} days")
     return seconds
 
 
@@ -196,11 +203,42 @@ class _Validator:
 
 
 def _positive(value: Any) -> str | None:
+    if not math.isfinite(value):
+        return "must be a finite number"
     return None if value > 0 else "must be greater than 0"
 
 
 def _non_negative(value: Any) -> str | None:
+    if not math.isfinite(value):
+        return "must be a finite number"
     return None if value >= 0 else "must not be negative"
+
+
+def _up_to(limit: float, check: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    """`check`, and at most `limit`: larger values overflow timers, dates or C integers
+    later, in the middle of a run."""
+    def bounded(value: Any) -> str | None:
+        return check(value) or (None if value <= limit else f"must be at most {limit:,}")
+    return bounded
+
+
+def _plain_text(value: Any) -> str | None:
+    """Strings that end up in reports, paths or XML: no control characters."""
+    if has_control_characters(value):
+        return "must not contain control characters"
+    return None
+
+
+def _non_empty_text(value: Any) -> str | None:
+    return "must not be empty" if not value.strip() else _plain_text(value)
+
+
+def _header_value(value: Any) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    if not (value.isascii() and value.isprintable()):
+        return "must be printable ASCII (it is sent as an HTTP header)"
+    return None
 
 
 def _fraction(value: Any) -> str | None:
@@ -208,23 +246,27 @@ def _fraction(value: Any) -> str | None:
 
 
 def _string_list(value: Any) -> str | None:
-    if all(isinstance(item, str) and item.strip() for item in value):
-        return None
-    return "must be a list of non-empty strings"
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        return "must be a list of non-empty strings"
+    if any(has_control_characters(item) for item in value):
+        return "must not contain control characters"
+    return None
 
 
 def _http_url(value: Any) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https"):
-        return f"must be an http:// or https:// URL, got {value!r}"
-    if not parts.hostname:
-        return f"has no host name: {value!r}"
+    return url_problem(value)
+
+
+def _ca_bundle_problem(path: Path) -> str | None:
+    """The CA file must load now, as the fetcher will load it at the start of every run."""
     try:
-        _ = parts.port
-    except ValueError:
-        return f"has an invalid port: {value!r}"
-    if any(ch.isspace() for ch in value):
-        return f"must not contain spaces: {value!r}"
+        ssl.create_default_context(cafile=str(path))
+    except FileNotFoundError:
+        return f"file not found: {path}"
+    except (ssl.SSLError, ValueError):  # SSLError is an OSError: test it first
+        return f"{path} holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----')"
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror or exc}"
     return None
 
 
@@ -247,6 +289,8 @@ def _check_schedule(value: Any) -> str | None:
 
 
 def _check_fail_on(value: Any) -> str | None:
+    if not all(isinstance(item, str) for item in value):
+        return "must be a list of status names"
     try:
         parse_fail_on(value)
     except ValueError as exc:
@@ -255,29 +299,30 @@ def _check_fail_on(value: Any) -> str | None:
 
 
 _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] | None]] = {
-    "timeout": ((int, float), _positive),
-    "concurrency": ((int,), _positive),
-    "per_host": ((int,), _positive),
-    "retries": ((int,), _non_negative),
-    "user_agent": ((str,), lambda v: None if v.strip() else "must not be empty"),
-    "database": ((str,), None),
-    "max_bytes": ((int,), _positive),
-    "max_redirects": ((int,), _non_negative),
-    "host_delay": ((int, float), _non_negative),
-    "retry_after_max": ((int, float), _non_negative),
+    "timeout": ((int, float), _up_to(86_400, _positive)),
+    "concurrency": ((int,), _up_to(100_000, _positive)),
+    "per_host": ((int,), _up_to(10_000, _positive)),
+    "retries": ((int,), _up_to(100, _non_negative)),
+    "user_agent": ((str,), _header_value),
+    "database": ((str,), _plain_text),
+    "max_bytes": ((int,), _up_to(2**30, _positive)),
+    "max_redirects": ((int,), _up_to(1000, _non_negative)),
+    "host_delay": ((int, float), _up_to(86_400, _non_negative)),
+    "retry_after_max": ((int, float), _up_to(86_400, _non_negative)),
     "respect_robots": ((bool,), None),
     "title_threshold": ((int, float), _fraction),
-    "confirm_runs": ((int,), _positive),
-    "tls_warn_days": ((int,), _non_negative),
-    "report": ((str,), None),
-    "title": ((str,), lambda v: None if v.strip() else "must not be empty"),
-    "history_runs": ((int,), _positive),
-    "retention_days": ((int,), _positive),
+    "confirm_runs": ((int,), _up_to(1000, _positive)),
+    "tls_warn_days": ((int,), _up_to(36_500, _non_negative)),
+    "report": ((str,), _plain_text),
+    "title": ((str,), _non_empty_text),
+    "history_runs": ((int,), _up_to(100_000, _positive)),
+    "retention_days": ((int,), _up_to(36_500, _positive)),
     "fail_on": ((list,), _check_fail_on),
     "schedule": ((str,), _check_schedule),
     "interval": ((str,), _check_interval),
-    "ca_bundle": ((str,), None),
-    "workers": ((int,), _non_negative),
+    "ca_bundle": ((str,), _plain_text),
+    "workers": ((int,), _up_to(256, _non_negative)),
+    "allow_private": ((bool,), None),
     "archive": ((bool,), None),
     "archive_endpoint": ((str,), _http_url),
     "archive_timeout": ((int, float), _positive),
@@ -286,7 +331,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
-    "respect_robots", "muted_until", "mute_note",
+    "respect_robots", "allow_private", "muted_until", "mute_note",
 }
 _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
 _SOURCE_KEYS = {"id", "name", "url", "selector"}
@@ -307,6 +352,11 @@ def _settings(v: _Validator, table: Any) -> Settings:
         elif kinds == (int, float):
             value = float(value)
         values[key] = value
+    if "ca_bundle" in values:
+        bundle = Path(values["ca_bundle"]).expanduser()
+        problem = _ca_bundle_problem(bundle if bundle.is_absolute() else v.path.parent / bundle)
+        if problem:
+            raise v.fail(v.where.key("ca_bundle", line), f"'ca_bundle' {problem}")
     if "schedule" in values and "interval" in values:
         raise v.fail(v.where.key("interval", line), "set either 'schedule' or 'interval', not both")
     assert {f.name for f in fields(Settings)} >= set(values)
@@ -333,12 +383,14 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         )
     seen[rid] = line or 0
     url = v.typed(table, "url", (str,), line, rid, _http_url).strip()
-    name = v.typed(table, "name", (str,), line, rid) if "name" in table else rid
+    name = v.typed(table, "name", (str,), line, rid, _non_empty_text) \
+        if "name" in table else rid
     expected = None
     if "expected_title" in table:
         expected = v.typed(
             table, "expected_title", (str,), line, rid,
-            lambda s: None if s.strip() else "must not be empty (leave it out instead)",
+            lambda s: _plain_text(s) if s.strip() else
+            "must not be empty (leave it out instead)",
         )
     keywords = tuple(v.typed(table, "keywords", (list,), line, rid, _string_list)) \
         if "keywords" in table else ()
@@ -349,10 +401,12 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
         threshold = float(v.typed(table, "title_threshold", (int, float), line, rid, _fraction))
     robots = v.typed(table, "respect_robots", (bool,), line, rid) \
         if "respect_robots" in table else None
+    allow_private = v.typed(table, "allow_private", (bool,), line, rid) \
+        if "allow_private" in table else None
     muted_until, mute_note = _mute(v, table, line, rid)
     return Resource(
         id=rid, name=name, url=url, expected_title=expected, keywords=keywords, tags=tags,
-        title_threshold=threshold, respect_robots=robots, line=line,
+        title_threshold=threshold, respect_robots=robots, line=line, allow_private=allow_private,
         muted_until=muted_until, mute_note=mute_note,
     )
 
@@ -476,6 +530,7 @@ def _source(parent: _Validator, table: Any, index: int, seen: dict[str, int]) ->
 
 def parse_config(text: str, path: Path) -> Config:
     """Validate TOML text; `path` is used in messages and to resolve relative paths."""
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark, as some editors write
     v = _Validator(path, text)
     try:
         data = tomllib.loads(text)

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from enum import Enum
 from typing import TextIO
@@ -31,6 +32,7 @@ from .models import SEVERITY, Result, Run, SourceReport, Status
 from .mute import mute_label
 from .pipeline import Outcome
 from .runner import ProgressHook
+from .safetext import display_run, display_text
 
 OFFLINE_MESSAGE = (
     "this machine looks offline: every resource failed at the network level, "
@@ -57,6 +59,12 @@ def choose_mode(*, quiet: bool, stdout_is_data: bool, tty: bool) -> Mode:
     if quiet or stdout_is_data:
         return Mode.QUIET
     return Mode.RICH if tty else Mode.PLAIN
+
+
+def page_text(text: str | None, style: str = "") -> Text:
+    """A string we did not write (page titles, details, URLs, ids) as rich Text: never read
+    as markup, control characters and escape sequences neutralised, credentials masked."""
+    return Text(display_text(text or ""), style=style)
 
 
 def _when(value: datetime | None) -> str:
@@ -187,11 +195,11 @@ def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
         elif result.status.value in fail_on:
             status.append(" !", style=style)
         table.add_row(
-            result.id, status, result.reason.value,
+            page_text(result.id), status, result.reason.value,
             str(result.http_status) if result.http_status is not None else "-",
             f"{result.elapsed_ms:.0f}", _since(result),
-            f"{result.detail} ({mute_label(result.muted_until, result.mute_note)})"
-            if result.muted else result.detail,
+            page_text(f"{result.detail} ({mute_label(result.muted_until, result.mute_note)})"
+                      if result.muted else result.detail),
         )
     notes = ["! = a status in --fail-on"] if any(r.status.value in fail_on for r in rows) else []
     hidden = len(run.results) - len(rows)
@@ -234,7 +242,7 @@ class Terminal:
             return
         columns = (
             SpinnerColumn(), TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim"),
+            TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim", markup=False),
         )
         with Progress(*columns, console=self.console, transient=True) as bar:
             task = bar.add_task("check", total=total, last="")
@@ -245,8 +253,8 @@ class Terminal:
             yield advance
 
     def summary(self, outcome: Outcome, fail_on: Sequence[str]) -> None:
-        if self.mode is Mode.PLAIN and (
-                self.verbose or has_news(outcome, fail_on, self.notify_on)):
+        outcome = replace(outcome, run=display_run(outcome.run))  # page text is never markup
+        if self.mode is Mode.PLAIN and (self.verbose or has_news(outcome, fail_on, self.notify_on)):
             self.stream.write(render_plain(outcome, fail_on, self.verbose))
             self.stream.flush()
         elif self.mode is Mode.RICH:
@@ -264,7 +272,7 @@ class Terminal:
             line.append(change.new.value, style=STYLES[change.new])
             line.append(f" (since {_when(change.since)})")
             if result is not None:
-                line.append(f"  {result.url}", style="dim")
+                line.append_text(page_text(f"  {result.url}", style="dim"))
             self.console.print(line)
         for text in _plain_sources(run.sources, self.verbose):
             self.console.print(Text(text))  # article text: never markup

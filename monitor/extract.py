@@ -1,5 +1,9 @@
 """Bytes -> Page: title, visible text and charset. Pure; the only module that parses HTML.
 
+Besides the title and text, the extractor records the few structural facts the judge needs
+(headings, password fields, form and link counts, the text outside the site's chrome, vendor
+markers), so judging stays a pure function over data.
+
 Pages come from hostile servers: wrong or missing charsets, invalid bytes, markup inside titles,
 truncated bodies. Nothing here raises on bad input; the worst case is a Page with no title.
 
@@ -29,6 +33,29 @@ _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 _TITLE_ELEMENT = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+#: The site's chrome: what `Page.content_text` leaves out. Forms stay (ASP.NET pages wrap
+#: the whole body in one).
+_CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
+_PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password'])")
+MAX_HEADINGS = 3
+MAX_HEADING_CHARS = 200
+MAX_MARK_SCAN = 200_000
+#: (vendor, lower-case markers in the markup). Bot walls first, then parking landers and
+#: hosting placeholders. Markers are the vendors' own script, element and cookie names.
+VENDOR_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cloudflare-challenge", ("cf-chl", "cf_chl_", "/cdn-cgi/challenge-platform/h/")),
+    ("incapsula", ("_incapsula_resource", "incapsula incident id")),
+    ("perimeterx", ("px-captcha", "_pxcaptcha", "perimeterx")),
+    ("datadome", ("captcha-delivery.com", "datadome")),
+    ("sucuri", ("sucuri website firewall", "sucuri.net/privacy-policy", "cloudproxy")),
+    ("ddos-guard", ("ddos-guard",)),
+    ("radware", ("perfdrive.com", "shieldsquare")),
+    ("akamai", ("errors.edgesuite.net",)),
+    ("aws-waf", ("awswaf", "aws-waf-token")),
+    ("parking-lander", ("window.lander_system", "/adsense/domains/caf.js", "caf.js",
+                        "data-adblockkey", "window.park", "parking-lander", "sedoparking",
+                        "parkingcrew", "bodis.com", "above.com/marketplace")),
+)
 
 
 def collapse(text: str) -> str:
@@ -103,19 +130,57 @@ def _title(markup: str) -> str | None:
     return None
 
 
-def visible_text(markup: str, limit: int = MAX_TEXT_CHARS) -> str:
-    """The text a reader sees (no scripts, styles, templates or head), whitespace collapsed,
-    at most `limit` characters."""
+def _parse(markup: str) -> lxml.html.HtmlElement | None:
+    # A space before every tag keeps the texts of adjacent elements apart in minified markup
+    # ("<h1>404</h1><p>Sorry" reads "404 Sorry", not "404Sorry"); str.replace costs ~nothing.
+    markup = _XML_DECLARATION.sub("", markup, count=1).replace("<", " <")
     try:
-        doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+        return lxml.html.document_fromstring(markup)
     except (ValueError, etree.ParserError):
-        return ""
-    etree.strip_elements(doc, *_INVISIBLE, with_tail=False)
-    etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+        return None
+
+
+def _text_of(doc: lxml.html.HtmlElement, limit: int) -> str:
     raw = etree.tostring(doc, method="text", encoding="unicode", with_tail=False)
     # Folding whitespace costs per word: fold only a prefix big enough for `limit` characters
     # unless the caller needs the whole text.
     return collapse(raw[: limit * 2])[:limit]
+
+
+def _strip_invisible(doc: lxml.html.HtmlElement) -> None:
+    etree.strip_elements(doc, *_INVISIBLE, with_tail=False)
+    etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+
+
+def visible_text(markup: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """The text a reader sees (no scripts, styles, templates or head), whitespace collapsed,
+    at most `limit` characters."""
+    doc = _parse(markup)
+    if doc is None:
+        return ""
+    _strip_invisible(doc)
+    return _text_of(doc, limit)
+
+
+def _headings(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
+    found = []
+    for element in doc.iter("h1", "h2"):
+        text = collapse(element.text_content())[:MAX_HEADING_CHARS]
+        if text:
+            found.append(text)
+            if len(found) == MAX_HEADINGS:
+                break
+    return tuple(found)
+
+
+def vendor_marks(markup: str) -> tuple[str, ...]:
+    """Names of the bot-protection and parking vendors whose markers are in the markup.
+
+    Only worth asking of short pages: protected and monetised sites carry some of these
+    markers on their ordinary pages too, so they mean something only where content is thin.
+    """
+    low = markup[:MAX_MARK_SCAN].lower()
+    return tuple(name for name, needles in VENDOR_MARKS if any(n in low for n in needles))
 
 
 def extract(
@@ -133,5 +198,18 @@ def extract(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         title = _title(markup)
-    text = visible_text(markup, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1)
-    return Page(title=title, text=text, is_html=True, charset=charset)
+    doc = _parse(markup)
+    if doc is None:
+        return Page(title=title, is_html=True, charset=charset)
+    _strip_invisible(doc)
+    text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1)
+    passwords = int(doc.xpath(_PASSWORD_COUNT))
+    forms = int(doc.xpath("count(//form)"))
+    links = int(doc.xpath("count(//a[@href])"))
+    headings = _headings(doc)
+    etree.strip_elements(doc, *_CHROME, with_tail=False)
+    content = _text_of(doc, SHORT_PAGE_CHARS + 1)
+    marks = vendor_marks(markup) if len(content) <= SHORT_PAGE_CHARS else ()
+    return Page(title=title, text=text, is_html=True, charset=charset, content_text=content,
+                headings=headings, password_fields=passwords, forms=forms, links=links,
+                marks=marks)

@@ -10,6 +10,7 @@ Failures of the outside world come back as data (`Fetched.error`), never as exce
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import ssl
 import time
@@ -18,16 +19,18 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
 
+from . import addresses
 from .extract import extract
 from .models import Fetched, FetchError, Hop, Page
-from .netfaults import CappedDecoder, classify_error
+from .netfaults import CappedDecoder, classify_error, describe, retry_after_seconds
 from .transport import PerHostTransport
+
+log = logging.getLogger(__name__)
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
@@ -50,21 +53,7 @@ class FetchOptions:
     retry_after_max: float = 30.0
     backoff: float = 0.5
     ca_bundle: str | None = None
-
-
-def _retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+    allow_private: bool = False  # follow redirects from public hosts into private addresses
 
 
 def _tls_expiry(response: httpx.Response) -> datetime | None:
@@ -80,6 +69,10 @@ def _tls_expiry(response: httpx.Response) -> datetime | None:
     if not cert or "notAfter" not in cert:
         return None
     return datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
+
+
+def _host_port(url: httpx.URL) -> tuple[str, int]:
+    return url.raw_host.decode("ascii"), url.port or (443 if url.scheme == "https" else 80)
 
 
 @dataclass(slots=True)
@@ -105,11 +98,13 @@ def resolve_location(current: httpx.URL, location: str) -> httpx.URL | None:
     """An http(s) URL for a Location header value, relative ones resolved; None if unusable."""
     try:
         target = current.join(location.strip())
-    except (httpx.InvalidURL, ValueError):
+        if target.scheme not in ("http", "https") or not target.host:
+            return None
+        if target.port is not None and not 0 < target.port < 65536:
+            return None
+        return target.copy_with(fragment=None)
+    except (httpx.InvalidURL, ValueError):  # .host decodes IDNA and may raise too
         return None
-    if target.scheme not in ("http", "https") or not target.host:
-        return None
-    return target.copy_with(fragment=None)
 
 
 _BAD_LOCATION = "monitor.bad_location"
@@ -145,8 +140,10 @@ class Fetcher:
         full_text: Callable[[str], bool] | None = None,
         keep_body: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        resolver: addresses.Resolver | None = None,
     ) -> None:
         self.options = options
+        self._guard = addresses.AddressGuard(resolver)
         self._clock = clock
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -176,12 +173,14 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        self._guard.close()
         await self._client.aclose()
 
     @asynccontextmanager
     async def _host_slot(self, url: httpx.URL) -> AsyncIterator[None]:
         """Per-host concurrency plus a minimum gap between request starts to one host."""
-        host = f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+        name, port = _host_port(url)
+        host = f"{name}:{port}"
         semaphore = self._hosts.get(host)
         if semaphore is None:
             semaphore = self._hosts[host] = asyncio.Semaphore(self.options.per_host)
@@ -204,8 +203,22 @@ class Fetcher:
                 del self._host_waiters[host]
                 self._hosts.pop(host, None)
 
-    async def fetch(self, url: str, *, respect_robots: bool = False) -> Fetched:
-        """Fetch with retries for transient failures; never raises for network problems."""
+    async def fetch(
+        self, url: str, *, respect_robots: bool = False, allow_private: bool | None = None,
+    ) -> Fetched:
+        """Fetch with retries for transient failures; never raises: nothing about one URL
+        may end a run, so even our own unexpected errors become that URL's `protocol` fact."""
+        allow = self.options.allow_private if allow_private is None else allow_private
+        try:
+            target = addresses.ascii_url(url)
+            result = await self._fetch(target, respect_robots, allow)
+        except Exception as exc:
+            log.warning("unexpected error while fetching %s: %s", url, describe(exc))
+            return Fetched(url=url, final_url=url, error=FetchError.PROTOCOL,
+                           error_detail=f"unexpected error while fetching: {describe(exc)}")
+        return result if target == url else replace(result, url=url)
+
+    async def _fetch(self, url: str, respect_robots: bool, allow_private: bool) -> Fetched:
         options = self.options
         if respect_robots and not await self._robots_allow(url):
             return Fetched(url=url, final_url=url, error=FetchError.ROBOTS,
@@ -215,12 +228,12 @@ class Fetcher:
         while True:
             attempt += 1
             head = _head_first(url)
-            result = await self._attempt(url, head=head)
+            result = await self._attempt(url, head=head, allow_private=allow_private)
             if head and (result.error is not None or (result.http_status or 0) >= 400):
                 # Many servers mishandle HEAD (405, 501, 404, a dropped connection): ask again
                 # with GET before believing it.
                 spent += result.elapsed_ms
-                result = await self._attempt(url, head=False)
+                result = await self._attempt(url, head=False, allow_private=allow_private)
             spent += result.elapsed_ms
             transient = result.error in (FetchError.TIMEOUT, FetchError.CONNECT) or (
                 result.http_status in TRANSIENT_STATUSES or result.http_status == 429
@@ -229,7 +242,7 @@ class Fetcher:
                 break
             wait = options.backoff * (2 ** (attempt - 1)) * (1 + random.random() / 4)
             if result.http_status in (429, 503):
-                after = _retry_after_seconds(result.header("retry-after"))
+                after = retry_after_seconds(result.header("retry-after"))
                 if after is not None:
                     if after > options.retry_after_max:
                         break  # the site asks for more patience than we have: report now
@@ -239,10 +252,11 @@ class Fetcher:
             await asyncio.sleep(wait)
         return replace(result, attempts=attempt, elapsed_ms=round(spent, 1))
 
-    async def _attempt(self, url: str, *, head: bool = False) -> Fetched:
+    async def _attempt(self, url: str, *, head: bool = False, allow_private: bool = True
+                       ) -> Fetched:
         trail = _Trail(budget=self.options.timeout)
         try:
-            return await self._follow(url, trail, head)
+            return await self._follow(url, trail, head, allow_private)
         except _Failed as failure:
             kind, detail = failure.kind, failure.detail
         except TimeoutError:
@@ -252,7 +266,7 @@ class Fetcher:
             kind, detail = classify_error(exc)
         except Exception as exc:  # one hostile URL must never end the whole run
             kind = FetchError.PROTOCOL
-            detail = f"unexpected {type(exc).__name__} while fetching: {str(exc)[:200]}"
+            detail = f"unexpected error while fetching: {describe(exc)}"
         hops = trail.hops
         return Fetched(
             url=url, final_url=(hops[-1].target or hops[-1].url) if hops else url,
@@ -260,13 +274,16 @@ class Fetcher:
             elapsed_ms=round(trail.spent * 1000, 1),
         )
 
-    async def _follow(self, url: str, trail: _Trail, head: bool) -> Fetched:
+    async def _follow(self, url: str, trail: _Trail, head: bool, allow_private: bool
+                      ) -> Fetched:
         """Follow redirects by hand. Only time on the network counts against the deadline;
         waiting for a free slot (politeness) does not."""
         seen = {url}
-        current = httpx.URL(url)
+        current = first = httpx.URL(url)
         hops = trail.hops
         while True:
+            if hops and not allow_private:
+                await self._vet_hop(first, current, trail)
             # Slots are taken per hop and released before the next, so a redirect to another
             # host never waits while holding a slot (no cross-host deadlock).
             final: Fetched | None = None
@@ -300,6 +317,19 @@ class Fetcher:
                               f"more than {self.options.max_redirects} redirects")
             seen.add(str(target))
             current = target
+
+    async def _vet_hop(self, first: httpx.URL, hop: httpx.URL, trail: _Trail) -> None:
+        """SSRF guard, after DNS resolution, before a redirect hop's request."""
+        began = self._clock()
+        try:
+            async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
+                address = await self._guard.blocked_hop(_host_port(first), _host_port(hop))
+        finally:
+            trail.spent += self._clock() - began
+        if address is not None:
+            raise _Failed(FetchError.PRIVATE_ADDRESS,
+                          f"redirect to {hop.raw_host.decode('ascii')} ({address}), a private "
+                          f"address: not followed (allow_private = true allows it)")
 
     async def _robots_allow(self, url: str) -> bool:
         """robots.txt, fetched once per origin per run; unreachable or 4xx means allowed."""

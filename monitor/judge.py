@@ -4,10 +4,12 @@ The order of the rules matters and is the policy:
 1. transport failures (DNS, TLS, timeouts, redirect problems);
 2. bot challenges, whatever their status code (a challenge is never "drifted" or "broken");
 3. HTTP status classes (404/410, other 4xx, 401/403/429, 5xx);
-4. a 200 that is not the page any more: homepage redirect, parked domain, soft-404;
-5. drift: title changed beyond the threshold, keywords missing;
-6. a permanent redirect of the curated URL (works, but the link should be updated);
-7. ok.
+4. sign-in walls: a redirect to a login page, or a sign-in form where content was;
+5. a 200 that is not the page any more: homepage redirect, parked domain or suspended
+   hosting, soft-404 (by its wording, or by matching the site's page for a nonexistent URL);
+6. drift: title changed beyond the threshold or to another topic, keywords missing;
+7. a permanent redirect of the curated URL (works, but the link should be updated);
+8. ok.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .models import Fetched, FetchError, Hop, Reason, Resource, Status, Verdict
-from .signals import (
+from .models import Fetched, FetchError, Hop, Page, Reason, Resource, Status, Verdict
+from .pagekind import (
+    SAME_PAGE_SIMILARITY,
+    login_redirect,
     looks_challenge,
+    looks_login,
     looks_parked,
     looks_soft_404,
-    missing_keywords,
-    normalise_title,
-    title_similarity,
+    same_page,
 )
+from .signals import missing_keywords, replaced_words, title_similarity
 
 _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
     FetchError.DNS: (Status.BROKEN, Reason.DNS),
@@ -36,6 +40,7 @@ _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
     FetchError.TLS: (Status.DOWN, Reason.TLS),
     FetchError.PROTOCOL: (Status.DOWN, Reason.PROTOCOL),
     FetchError.ROBOTS: (Status.BLOCKED, Reason.ROBOTS),
+    FetchError.PRIVATE_ADDRESS: (Status.BLOCKED, Reason.PRIVATE_ADDRESS),
 }
 PERMANENT = frozenset({301, 308})
 
@@ -49,7 +54,7 @@ class Context:
     baseline_source: str = "expected_title"
     tls_warn_days: int = 14
     now: datetime | None = None
-    catch_all_title: str | None = None  # the title a random path on this host gets
+    catch_all: Page | None = None  # what a random (nonexistent) path on this host gets
 
 
 def _status_verdict(code: int) -> Verdict | None:
@@ -125,21 +130,25 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     code = fetched.http_status or 0
     page = fetched.page
     headers = dict(fetched.headers)
-    challenge = looks_challenge(page.title, page.text, headers, code)
+    challenge = looks_challenge(page, headers, code) if page.is_html else None
     if challenge:
         return Verdict(Status.BLOCKED, Reason.CHALLENGE, challenge)
     by_status = _status_verdict(code)
     if by_status is not None:
         return by_status
+    login = login_redirect(fetched.url, fetched.redirects, fetched.final_url) or (
+        looks_login(page) if page.is_html else None)
+    if login:
+        return Verdict(Status.BLOCKED, Reason.LOGIN, login)
 
     home = _homepage_redirect(fetched)
     if home:
         return Verdict(Status.BROKEN, Reason.HOMEPAGE_REDIRECT, home)
-    parked = looks_parked(page.title, page.text) if page.is_html else None
+    parked = looks_parked(page, fetched.final_url) if page.is_html else None
     if parked:
         return Verdict(Status.BROKEN, Reason.PARKED, parked)
     if page.is_html:
-        soft = _soft_404(page.title, page.text, ctx)
+        soft = _soft_404(page, ctx)
         if soft:
             return Verdict(Status.BROKEN, Reason.SOFT_404, soft)
 
@@ -154,17 +163,17 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
 
 
-def _soft_404(title: str | None, text: str, ctx: Context) -> str | None:
+def _soft_404(page: Page, ctx: Context) -> str | None:
     baseline = ctx.baseline_title
-    if title and baseline and title_similarity(baseline, title) >= ctx.title_threshold:
+    if page.title and baseline and \
+            title_similarity(baseline, page.title) >= ctx.title_threshold:
         return None  # the curated page itself may be about errors; it has not changed
-    if (
-        title and ctx.catch_all_title
-        and normalise_title(title) == normalise_title(ctx.catch_all_title)
-        and not (baseline and normalise_title(baseline) == normalise_title(title))
-    ):
-        return f"same title as this site's page for a nonexistent URL ({title!r})"
-    return looks_soft_404(title, text)
+    if ctx.catch_all is not None:
+        score = same_page(page, ctx.catch_all)
+        if score is not None and score >= SAME_PAGE_SIMILARITY:
+            return (f"same content as this site's answer for a nonexistent URL "
+                    f"(similarity {score:.2f})")
+    return looks_soft_404(page)
 
 
 def _drift(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict | None:
@@ -175,13 +184,21 @@ def _drift(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict | None
     if baseline:
         current = page.title or ""
         score = title_similarity(baseline, current)
+        what = "expected" if ctx.baseline_source == "expected_title" else "baseline"
         if score < ctx.title_threshold:
             shown = repr(page.title) if page.title else "no title"
-            what = "expected" if ctx.baseline_source == "expected_title" else "baseline"
             return Verdict(
                 Status.DRIFTED, Reason.TITLE_CHANGED,
                 f"{what} {baseline!r}, now {shown} (similarity {score:.2f} < "
                 f"{ctx.title_threshold:.2f})",
+            )
+        swapped = replaced_words(baseline, current)
+        if swapped:
+            gone, new = swapped
+            return Verdict(
+                Status.DRIFTED, Reason.TITLE_CHANGED,
+                f"{what} {baseline!r}, now {current!r}: another topic "
+                f"({', '.join(gone)} → {', '.join(new)})",
             )
     missing = missing_keywords(resource.keywords, page.text)
     if missing:

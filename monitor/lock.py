@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,7 +43,10 @@ def run_lock(database: Path) -> Iterator[Path]:
     """Hold `<database>.lock` for the duration of the block, or raise LockedError at once.
 
     StoreError if the lock file cannot be created (the database folder is not writable).
+    The database path is resolved first: one database reached through a symlink or another
+    relative name takes the same lock.
     """
+    database = Path(os.path.realpath(database))
     path = lock_path(database)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,14 +62,18 @@ def run_lock(database: Path) -> Iterator[Path]:
                 f"not starting a second one (lock file: {path})"
             ) from None
         started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"pid={os.getpid()} started={started}\n".encode(), 0)
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"pid={os.getpid()} started={started}\n".encode(), 0)
+        except OSError:
+            pass  # disk full: the lock holds anyway; the pid only makes messages helpful
         try:
             yield path
         finally:
             # Truncate before unlocking; the file itself stays (deleting a flock'ed file
             # lets a third process lock an orphaned inode while a second waits on the new one).
-            os.ftruncate(handle, 0)
+            with suppress(OSError):
+                os.ftruncate(handle, 0)
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)

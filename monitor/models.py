@@ -67,6 +67,8 @@ class Reason(StrEnum):
     RATE_LIMITED = "rate-limited"
     CHALLENGE = "challenge"
     ROBOTS = "robots-disallowed"
+    PRIVATE_ADDRESS = "private-address"
+    LOGIN = "login"
 
 
 #: Plain-language wording of each reason, for people reading reports.
@@ -82,7 +84,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.TOO_MANY_REDIRECTS: "Too many redirects",
     Reason.BAD_REDIRECT: "Redirect without a usable Location",
     Reason.SOFT_404: "Answers 200 but shows an error page",
-    Reason.PARKED: "Domain is parked or for sale",
+    Reason.PARKED: "Domain parked or for sale, or hosting suspended/expired",
     Reason.HOMEPAGE_REDIRECT: "Deep link now lands on the home page",
     Reason.TIMEOUT: "No answer within the deadline",
     Reason.CONNECT: "Could not connect",
@@ -93,6 +95,8 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.RATE_LIMITED: "Rate limited (429)",
     Reason.CHALLENGE: "Bot challenge page: cannot judge",
     Reason.ROBOTS: "robots.txt forbids checking this URL",
+    Reason.PRIVATE_ADDRESS: "Redirects into a private network: not followed",
+    Reason.LOGIN: "Sign-in wall: no longer readable without an account",
 }
 
 
@@ -108,6 +112,7 @@ class FetchError(StrEnum):
     TOO_MANY_REDIRECTS = "too-many-redirects"
     BAD_REDIRECT = "bad-redirect"
     ROBOTS = "robots-disallowed"
+    PRIVATE_ADDRESS = "private-address"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +128,7 @@ class Resource:
     title_threshold: float | None = None
     respect_robots: bool | None = None
     line: int | None = None
+    allow_private: bool | None = None
     muted_until: date | None = None  # a known problem: out of exit code and mail until then
     mute_note: str | None = None
 
@@ -216,6 +222,17 @@ class Page:
     text: str = ""
     is_html: bool = False
     charset: str | None = None
+    #: Visible text outside links, navigation, headers, footers and asides: the page's own
+    #: content without the site's chrome (bounded like `text`). Soft-404s and the catch-all
+    #: probe compare this, so a menu shared by every page of a site does not count.
+    content_text: str = ""
+    headings: tuple[str, ...] = ()  # the first few <h1>/<h2> texts, short
+    password_fields: int = 0  # <input type=password> outside scripts and templates
+    forms: int = 0
+    links: int = 0  # <a href> elements
+    #: Vendor markers found in the markup of a short page (bot-protection and parking
+    #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see extract.VENDOR_MARKS.
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,21 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from .config import Config, Notifier
+from .models import Result, Run
 from .outputs.jsonout import result_dict, run_header, utc_iso
-from .pipeline import Outcome
+from .pipeline import Outcome, delivery_key
+from .safetext import display_result
+from .store import Store
+from .streak import Change
 
 log = logging.getLogger("monitor.notify")
 APPRISE_HINT = "pip install 'curated-link-monitor[apprise]'"
@@ -27,13 +33,13 @@ APPRISE_HINT = "pip install 'curated-link-monitor[apprise]'"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-def build_payload(outcome: Outcome) -> dict[str, Any]:
-    """The webhook body: one entry per confirmed change, plus the run's summary."""
-    by_id = {result.id: result for result in outcome.run.results}
+Pending = Sequence[tuple[Change, Result | None]]  # a change and the result that confirmed it
+
+
+def _payload(pending: Pending, run: Run) -> dict[str, Any]:
     changes = []
-    for change in outcome.changes:
-        result = by_id.get(change.resource_id)
-        full = result_dict(result) if result is not None else {}
+    for change, result in pending:
+        full = result_dict(display_result(result)) if result is not None else {}
         changes.append({
             "id": change.resource_id,
             "name": full.get("name", change.resource_id),
@@ -45,15 +51,21 @@ def build_payload(outcome: Outcome) -> dict[str, Any]:
             "detail": full.get("detail", ""),
             "final_url": full.get("final_url"),
         })
-    return {"event": "status-change", "changes": changes, "run": run_header(outcome.run)}
+    return {"event": "status-change", "changes": changes, "run": run_header(run)}
 
 
-def describe(outcome: Outcome) -> tuple[str, str]:
+def build_payload(outcome: Outcome) -> dict[str, Any]:
+    """The webhook body: one entry per confirmed change, plus the run's summary."""
+    by_id = {result.id: result for result in outcome.run.results}
+    return _payload([(c, by_id.get(c.resource_id)) for c in outcome.changes], outcome.run)
+
+
+def describe_payload(payload: dict[str, Any]) -> tuple[str, str]:
     """A title and a plain-text body, for people (Apprise targets: mail, chat)."""
-    count = len(outcome.changes)
+    count = len(payload["changes"])
     title = f"monitor: {count} link{'s' if count != 1 else ''} changed status"
     lines = []
-    for entry in build_payload(outcome)["changes"]:
+    for entry in payload["changes"]:
         old = entry["old"] or "new"
         lines.append(f"{entry['name']}: {old} -> {entry['new']} ({entry['reason']})")
         if entry["detail"]:
@@ -62,9 +74,16 @@ def describe(outcome: Outcome) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
+def describe(outcome: Outcome) -> tuple[str, str]:
+    return describe_payload(build_payload(outcome))
+
+
 def redact(url: str) -> str:
     """scheme://host only: webhook URLs often carry their token in the path or query."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed '[': say nothing about it
+        return "(malformed url)"
     try:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
@@ -117,7 +136,7 @@ def send_webhook(
     return False
 
 
-def send_apprise(urls: str, outcome: Outcome, notifier: Notifier) -> bool:
+def send_apprise(urls: str, payload: dict[str, Any], notifier: Notifier) -> bool:
     try:
         import apprise  # optional extra, imported only when configured
     except ImportError:
@@ -129,11 +148,27 @@ def send_apprise(urls: str, outcome: Outcome, notifier: Notifier) -> bool:
     if not any(added):
         log.warning("%s: no valid Apprise URL in its url/url_env", _where(notifier))
         return False
-    title, body = describe(outcome)
+    title, body = describe_payload(payload)
     if not sender.notify(title=title, body=body):
         log.warning("%s: Apprise reported a delivery failure", _where(notifier))
         return False
     return True
+
+
+def _queued(config: Config, outcome: Outcome, store: Store | None
+            ) -> dict[str, list[tuple[int | None, Change, Result | None]]]:
+    """Per delivery key: what to send. With a store, every undelivered change in its outbox
+    (this run's and earlier ones that could not be announced); without, this run's."""
+    queued: dict[str, list[tuple[int | None, Change, Result | None]]] = defaultdict(list)
+    if store is None:
+        by_id = {result.id: result for result in outcome.run.results}
+        for notifier in config.notifiers:
+            queued[delivery_key(notifier)] = [
+                (None, c, by_id.get(c.resource_id)) for c in outcome.changes]
+    else:
+        for notice in store.pending_notices():
+            queued[notice.target].append((notice.id, notice.change, notice.result))
+    return queued
 
 
 def notify(
@@ -143,33 +178,55 @@ def notify(
     env: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    store: Store | None = None,
 ) -> int:
     """Send confirmed changes to every [[notify]] target; returns how many succeeded.
 
+    With `store`, what is sent is the target's queue in the history (see Store.record_run)
+    and what was delivered is marked so; what was not stays queued for the next run.
     Never raises for delivery problems: they are logged (stderr) and the run goes on.
     """
-    if not outcome.changes or not config.notifiers:
+    if not config.notifiers:
         return 0
+    if store is None and not outcome.changes:
+        return 0
+    queued = _queued(config, outcome, store)
     env = os.environ if env is None else env
-    payload = build_payload(outcome)
     delivered = 0
     for notifier in config.notifiers:
-        url = resolve_url(notifier, env)
-        if url is None:
-            log.warning("%s: skipped: environment variable %s is not set",
-                        _where(notifier), notifier.url_env)
+        items = queued.get(delivery_key(notifier))
+        if not items:
             continue
-        try:
-            if notifier.type == "apprise":
-                ok = send_apprise(url, outcome, notifier)
-            else:
-                ok = send_webhook(url, payload, notifier, transport=transport, sleep=sleep,
-                                  user_agent=config.settings.user_agent)
-        except Exception as exc:  # a notifier must never take the run down with it
-            message = str(exc).replace(url, redact(url))
-            log.warning("%s: failed: %s: %s", _where(notifier), type(exc).__name__, message)
-            ok = False
-        delivered += ok
-        if ok:
-            log.info("%s: sent %d change(s)", _where(notifier), len(outcome.changes))
+        payload = _payload([(change, result) for _, change, result in items], outcome.run)
+        if _send(config, notifier, payload, env, transport, sleep):
+            delivered += 1
+            log.info("%s: sent %d change(s)", _where(notifier), len(items))
+            if store is not None:
+                store.mark_delivered([i for i, _, _ in items if i is not None],
+                                     datetime.now(UTC))
+        elif store is not None:
+            log.warning("%s: %d change(s) kept to send again after the next run",
+                        _where(notifier), len(items))
     return delivered
+
+
+def _send(config: Config, notifier: Notifier, payload: dict[str, Any],
+          env: Mapping[str, str], transport: httpx.BaseTransport | None,
+          sleep: Callable[[float], None]) -> bool:
+    url = resolve_url(notifier, env)
+    if url is None:
+        log.warning("%s: skipped: environment variable %s is not set",
+                    _where(notifier), notifier.url_env)
+        return False
+    try:
+        if notifier.type == "apprise":
+            return send_apprise(url, payload, notifier)
+        return send_webhook(url, payload, notifier, transport=transport, sleep=sleep,
+                            user_agent=config.settings.user_agent)
+    except Exception as exc:  # a notifier must never take the run down with it
+        # Never the exception's text: for a malformed URL it quotes the URL's pieces
+        # (a token in the port, the path...), and the URL is a secret.
+        why = " (the URL is malformed)" if isinstance(exc, httpx.InvalidURL | ValueError) else ""
+        log.warning("%s: failed: %s%s; URL %s", _where(notifier), type(exc).__name__, why,
+                    redact(url))
+        return False

@@ -6,13 +6,14 @@ Outputs (reports, notifications, terminal) are the caller's business and read `O
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .archive import find_snapshots
-from .config import Config
+from .config import Config, Notifier
 from .lock import run_lock
 from .models import Run, Snapshot, SourceReport, Status
 from .mute import settle_with_store, unmuted_changes
@@ -29,6 +30,13 @@ class Outcome:
     learned: tuple[str, ...]  # resource ids whose title baseline was learned this run
 
 
+def delivery_key(notifier: Notifier) -> str:
+    """A notifier's stable identity in the history's outbox: its type and the name of its
+    environment variable, or a hash of its URL (never the URL itself: it may be secret)."""
+    where = notifier.url_env or hashlib.sha256((notifier.url or "").encode()).hexdigest()[:16]
+    return f"{notifier.type}:{where}"
+
+
 def database_path(config: Config, override: Path | None = None) -> Path:
     return override if override is not None else config.resolve(config.settings.database)
 
@@ -41,12 +49,16 @@ def run_once(
     on_result: ProgressHook | None = None,
     lock: bool = True,
     after: Callable[[Run, Store], None] | None = None,
+    deliver: Callable[[Outcome, Store], object] | None = None,
 ) -> Outcome:
     """Fetch, judge and record one run atomically; prune old history.
 
     With `lock` (the default) the run holds `<db>.lock` throughout and raises
     `monitor.lock.LockedError` at once if another run holds it. `after(run, store)` runs
     while the lock is still held (reports), so an overlapping run cannot interleave.
+    `deliver(outcome, store)` (notifications) runs after it, under the lock too, even when
+    `after` failed: confirmed changes are queued in the history with the run, and what
+    `deliver` cannot send now stays queued for the next run.
     """
     settings = config.settings
     path = database_path(config, db)
@@ -54,11 +66,12 @@ def run_once(
     with guard, Store(path) as store:
         run = asyncio.run(check(config, store.baselines(), on_result=on_result))
         run = follow_up(config, run, store)
-        run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
+        run, changes = store.record_run(run, confirm_runs or settings.confirm_runs,
+                                         [delivery_key(n) for n in config.notifiers])
         if config.digest is not None and run.run_id is not None:
             store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
         run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
-        changes = unmuted_changes(changes, run)  # a muted link mails nobody
+        changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
         learnable = {
             result.id: result.title
             for result, resource in zip(run.results, config.resources, strict=True)
@@ -66,9 +79,14 @@ def run_once(
         }
         learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
         store.prune(settings.retention_days, run.finished_at)
-        if after is not None:
-            after(run, store)
-    return Outcome(run, tuple(changes), tuple(learned))
+        outcome = Outcome(run, tuple(changes), tuple(learned))
+        try:
+            if after is not None:
+                after(run, store)
+        finally:
+            if deliver is not None:
+                deliver(outcome, store)
+    return outcome
 
 
 def follow_up(config: Config, run: Run, store: Store) -> Run:

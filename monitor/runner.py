@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 from .config import Config
 from .fetch import Fetcher, FetchOptions
 from .judge import Context, judge
-from .models import Fetched, Reason, Resource, Result, Run, Status
+from .models import Fetched, Page, Reason, Resource, Result, Run, Status
+from .netfaults import describe
 from .store import Baseline
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,13 @@ ProgressHook = Callable[[Result], None]
 
 @dataclass(slots=True)
 class _Probes:
-    """Once-per-host-per-run catch-all probes: the title a nonexistent path gets."""
+    """Once-per-host-per-run catch-all probes: the page a nonexistent path gets, when the
+    site answers it with 200 instead of a 404."""
 
     fetcher: Fetcher
-    pending: dict[str, asyncio.Task[str | None]] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[Page | None]] = field(default_factory=dict)
 
-    async def catch_all_title(self, url: str) -> str | None:
+    async def catch_all(self, url: str) -> Page | None:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         task = self.pending.get(origin)
@@ -49,10 +51,10 @@ class _Probes:
             self.pending[origin] = task
         return await task
 
-    async def _probe(self, origin: str) -> str | None:
+    async def _probe(self, origin: str) -> Page | None:
         fetched = await self.fetcher.fetch(f"{origin}/{secrets.token_hex(12)}-monitor-probe")
-        if fetched.error is None and fetched.http_status == 200 and fetched.page.title:
-            return fetched.page.title
+        if fetched.error is None and fetched.http_status == 200 and fetched.page.is_html:
+            return fetched.page
         return None
 
 
@@ -63,6 +65,7 @@ def fetch_options(config: Config) -> FetchOptions:
         user_agent=s.user_agent, max_bytes=s.max_bytes, max_redirects=s.max_redirects,
         host_delay=s.host_delay, retry_after_max=s.retry_after_max,
         ca_bundle=str(config.resolve(s.ca_bundle)) if s.ca_bundle else None,
+        allow_private=s.allow_private,
     )
 
 
@@ -122,9 +125,9 @@ async def _judge_one(
         verdict.status is Status.OK and baseline is None and fetched.page.is_html
     ):
         # A changed or never-seen title: is it just what this site says for any missing page?
-        catch_all = await probes.catch_all_title(fetched.final_url)
-        if catch_all:
-            verdict = judge(resource, fetched, replace(ctx, catch_all_title=catch_all))
+        catch_all = await probes.catch_all(fetched.final_url)
+        if catch_all is not None:
+            verdict = judge(resource, fetched, replace(ctx, catch_all=catch_all))
     tls_days = None
     if fetched.tls_expires_at is not None:
         tls_days = round((fetched.tls_expires_at - now).total_seconds() / 86400, 1)
@@ -134,6 +137,18 @@ async def _judge_one(
         final_url=fetched.final_url, redirects=fetched.redirects, title=fetched.page.title,
         expected_title=baseline, elapsed_ms=fetched.elapsed_ms, checked_at=now,
         tags=resource.tags, warnings=verdict.warnings, tls_days_left=tls_days,
+    )
+
+
+def _unjudgeable(resource: Resource, fetched: Fetched, now: datetime, exc: Exception
+                 ) -> Result:
+    log.warning("unexpected error while judging %s: %s", resource.id, describe(exc))
+    return Result(
+        id=resource.id, name=resource.name, url=resource.url, status=Status.DOWN,
+        reason=Reason.PROTOCOL, detail=f"unexpected error while judging: {describe(exc)}",
+        http_status=fetched.http_status, final_url=fetched.final_url,
+        redirects=fetched.redirects, title=None, expected_title=None,
+        elapsed_ms=fetched.elapsed_ms, checked_at=now, tags=resource.tags,
     )
 
 
@@ -166,10 +181,19 @@ async def _gather(
                     else config.settings.respect_robots
                     for r in by_url[url]
                 )
-                fetched = await f.fetch(url, respect_robots=robots)
+                allow_private = any(
+                    r.allow_private if r.allow_private is not None
+                    else config.settings.allow_private
+                    for r in by_url[url]
+                )
+                fetched = await f.fetch(url, respect_robots=robots, allow_private=allow_private)
                 now = clock()
                 for resource in by_url[url]:
-                    result = await _judge_one(resource, fetched, config, baselines, probes, now)
+                    try:
+                        result = await _judge_one(resource, fetched, config, baselines, probes,
+                                                  now)
+                    except Exception as exc:  # nothing about one resource may end the run
+                        result = _unjudgeable(resource, fetched, now, exc)
                     results[resource.id] = result
                     if on_result is not None:
                         on_result(result)

@@ -154,7 +154,9 @@ class Watcher:
     def _run(self, config: Config) -> None:
         started = time.monotonic()
         try:
-            outcome = run_once(config, db=self.db, after=self._after(config))
+            outcome = run_once(config, db=self.db, after=self._after(config),
+                               deliver=lambda outcome, store: notify(config, outcome,
+                                                                     store=store))
         except LockedError as exc:
             log.warning("run skipped: %s", exc)
             return
@@ -166,7 +168,6 @@ class Watcher:
             return
         self.runs += 1
         log.info("%s", run_line(outcome, time.monotonic() - started))
-        notify(config, outcome)
 
     def _after(self, config: Config) -> Callable[[Run, Store], None] | None:
         """The after-run step (the report), called while the run still holds the lock; its

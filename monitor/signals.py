@@ -1,8 +1,8 @@
-"""Content signals read from a page: title similarity, soft-404s, parking pages, bot challenges.
+"""Content signals about the curated page itself: title similarity, topic change, keywords.
 
 Pure functions over strings, each tuned to avoid false alarms: a curated page that merely
-changed its site-name suffix, punctuation or year is not "drifted", and the word "error" in an
-article title does not make it a soft-404.
+changed its site-name suffix, punctuation, year or word order is not "drifted". What kind of
+page it has become (error, parking, challenge, sign-in) is `pagekind`'s question.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import re
 import unicodedata
 
 from rapidfuzz import fuzz
-
-from .models import SHORT_PAGE_CHARS
 
 # " | WebMD", "Spine-health - ", " — Kenai Spine", " :: ", " · "
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»]+\s+|\s*[|·•»]\s*")
@@ -61,82 +59,49 @@ def title_similarity(expected: str, current: str) -> float:
     return round(best / 100.0, 3)
 
 
-_SOFT404_TITLE = re.compile(
-    r"^(?:error|oops|sorry)\b|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
-    r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$"
-    r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
-    r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
-    r"|\b(?:cannot|can['’]?t|could\s+not|couldn['’]?t)\s+(?:be\s+)?f(?:ou|i)nd\b",
-    re.IGNORECASE,
-)
-_SOFT404_TEXT = re.compile(
-    r"\b(?:404\s*(?:error|-|–|:)?\s*(?:page\s+)?not\s+found"
-    r"|the\s+page\s+you\s+(?:are|were|'re)\s+looking\s+for\s+(?:could\s+not\s+be\s+found|cannot"
-    r"\s+be\s+found|can['’]?t\s+be\s+found|does\s+not\s+exist|doesn['’]?t\s+exist|is\s+no\s+longer"
-    r"|has\s+been\s+(?:moved|removed|deleted)|was\s+not\s+found|might\s+have\s+been\s+removed)"
-    r"|the\s+(?:requested\s+)?page\s+(?:could\s+not|cannot)\s+be\s+found"
-    r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t)\s+find\s+(?:the|that|this)\s+page)",
-    re.IGNORECASE,
-)
-_PARKED = re.compile(
-    r"\b(?:this\s+domain\s+(?:name\s+)?(?:is|may\s+be)\s+(?:for\s+sale|available)"
-    r"|(?:the\s+)?domain\s+(?:name\s+)?[\w.-]*\s*(?:is|may\s+be)\s+for\s+sale"
-    r"|buy\s+this\s+domain|(?:domain|website)\s+(?:is\s+)?parked|parked\s+(?:free|domain)"
-    r"|make\s+an\s+offer\s+on\s+this\s+domain|inquire\s+about\s+this\s+domain"
-    r"|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic|domain\s+parking"
-    r"|this\s+web\s+page\s+is\s+parked)",
-    re.IGNORECASE,
-)
-_CHALLENGE_TITLE = re.compile(
-    r"^(?:just\s+a\s+moment|attention\s+required|access\s+denied|please\s+wait"
-    r"|checking\s+your\s+browser|ddos-guard|security\s+check|are\s+you\s+a\s+(?:robot|human)"
-    r"|human\s+verification|verify(?:ing)?\s+you\s+are\s+(?:a\s+)?human|pardon\s+our\s+interruption"
-    r"|one\s+more\s+step)",
-    re.IGNORECASE,
-)
-_CHALLENGE_TEXT = re.compile(
-    r"\b(?:checking\s+(?:if\s+the\s+site\s+connection\s+is\s+secure|your\s+browser\s+before)"
-    r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|verify\s+you\s+are\s+(?:a\s+)?human"
-    r"|complete\s+the\s+security\s+check|are\s+you\s+a\s+robot|captcha"
-    r"|ray\s+id:\s*[0-9a-f]{8,})",
-    re.IGNORECASE,
-)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: Words that carry no topic: their coming and going never makes a title "another topic".
+_STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "in", "into", "is",
+    "it", "its", "of", "on", "or", "our", "the", "this", "to", "vs", "what", "when", "where",
+    "which", "who", "why", "with", "your", "you", "new", "best", "top", "guide",
+})
+#: Two spellings of one word (plural, -ing, British/American) share at least this ratio.
+_SAME_WORD = 80
 
 
-def looks_soft_404(title: str | None, text: str) -> str | None:
-    """A short explanation when a 200 page is really an error page, else None."""
-    if title and _SOFT404_TITLE.search(title):
-        return f"title {title!r} reads like an error page"
-    if len(text) <= SHORT_PAGE_CHARS:
-        match = _SOFT404_TEXT.search(text)
-        if match:
-            return f"page says {match.group(0)!r}"
-    return None
+def _topic_words(title: str) -> list[str]:
+    words = _WORD.findall(normalise_title(title))
+    return [w for w in words if w not in _STOPWORDS and not w.isdigit() and len(w) > 1]
 
 
-def looks_parked(title: str | None, text: str) -> str | None:
-    """Registrar parking and for-sale pages. They are short; long articles are not scanned
-    (an article about buying domains is not a parked page, and scanning costs CPU)."""
-    haystack = f"{title or ''} {text}" if len(text) <= SHORT_PAGE_CHARS else (title or "")
-    match = _PARKED.search(haystack)
-    return f"page says {match.group(0)!r}" if match else None
+def _has_word(word: str, words: list[str]) -> bool:
+    return any(
+        w == word or (min(len(w), len(word)) >= 4 and fuzz.ratio(w, word) >= _SAME_WORD)
+        or (min(len(w), len(word)) >= 5 and (w.startswith(word) or word.startswith(w)))
+        for w in words
+    )
 
 
-def looks_challenge(
-    title: str | None, text: str, headers: dict[str, str], http_status: int | None
-) -> str | None:
-    """Bot-protection interstitials (Cloudflare and the like), whatever status they carry."""
-    if headers.get("cf-mitigated", "").lower() == "challenge":
-        return "Cloudflare challenge (cf-mitigated header)"
-    if (
-        title and _CHALLENGE_TITLE.search(title.strip())
-        and (http_status in (403, 429, 503) or len(text) <= SHORT_PAGE_CHARS)
-    ):
-        return f"challenge page titled {title!r}"
-    if http_status in (403, 429, 503) and len(text) <= SHORT_PAGE_CHARS:
-        match = _CHALLENGE_TEXT.search(text)
-        if match:
-            return f"challenge page: {match.group(0)!r}"
+def replaced_words(expected: str, current: str) -> tuple[list[str], list[str]] | None:
+    """(curated words gone, new words in their place) when `current` is about another topic.
+
+    Only the curated title's main segment counts (not a site name), and a word counts as
+    replaced only when the current main segment also brings a word of its own: adding words,
+    a site suffix, a year, punctuation or another word order is not a topic change, and
+    dropping a word alone is left to the similarity score.
+    """
+    segs_a, segs_b = title_segments(expected), title_segments(current)
+    if not segs_a or not segs_b:
+        return None
+    main_a = _topic_words(max(segs_a, key=len))
+    main_b = _topic_words(max(segs_b, key=len))
+    every_b = _topic_words(current)
+    every_a = _topic_words(expected)
+    gone = [w for w in main_a if not _has_word(w, every_b)]
+    new = [w for w in main_b if not _has_word(w, every_a)]
+    if gone and new:
+        return gone, new
     return None
 
 

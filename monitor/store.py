@@ -19,7 +19,10 @@ from .models import Hop, Reason, Result, Run, Snapshot, Status
 from .store_curate import MuteRecord
 from .streak import Change, State, advance, is_notable
 
-SCHEMA_VERSION = 2  # 2: sources and archived copies (store_links.SCHEMA)
+SCHEMA_VERSION = 1
+#: `PRAGMA application_id` of our databases ("LMON"): a SQLite file without it that is not
+#: empty and not a history of ours from before the id existed belongs to someone else.
+APPLICATION_ID = 0x4C4D4F4E
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -62,6 +65,17 @@ CREATE TABLE IF NOT EXISTS state (
     confirmed_status TEXT,
     confirmed_since TEXT
 );
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    resource_id TEXT NOT NULL,
+    old TEXT,
+    new TEXT NOT NULL,
+    since TEXT NOT NULL,
+    target TEXT NOT NULL,
+    delivered_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(delivered_at);
 CREATE TABLE IF NOT EXISTS baselines (
     resource_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -76,6 +90,10 @@ class StoreError(Exception):
     """The history database cannot be used (not SQLite, newer schema, unwritable)."""
 
 
+class _Probed(Exception):
+    """Rolls back the write probe."""
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """A title the page is compared against when resources.toml gives none (or after accept)."""
@@ -85,6 +103,16 @@ class Baseline:
     source: str  # "learned" (first good check) or "accepted" (monitor accept)
     expected_title: str | None  # resources.toml's expected_title when this was recorded
     recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A confirmed change still to be announced to one notification target."""
+
+    id: int
+    target: str  # the notifier's delivery key
+    change: Change
+    result: Result | None  # the resource's result in the run that confirmed the change
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,29 +136,76 @@ def _dt(value: str | None) -> datetime | None:
 
 
 class Store:
-    """The history database. Use as a context manager, or call close()."""
+    """The history database. Use as a context manager, or call close().
 
-    def __init__(self, path: str | Path) -> None:
+    Opening checks, before anything is written: that the file is SQLite, that it is ours
+    (APPLICATION_ID, or an empty file, or our schema from before the id), that it is intact
+    (`PRAGMA quick_check`) and, with `writable`, that we can write to it. Any SQLite error
+    inside the `with` block leaves it as a StoreError naming the file.
+    """
+
+    def __init__(self, path: str | Path, *, writable: bool = True) -> None:
         self.path = Path(path)
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot use as history database: {exc}") from None
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder: {exc.strerror}") from None
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._check_identity()
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+            if writable:
+                self._probe_write()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{path}: cannot use as history database: {exc}") from None
+        except StoreError:
+            self._db.close()
+            raise
+
+    def _check_identity(self) -> None:
+        """Refuse (without writing a byte) a database that is not ours or is damaged."""
+        app_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        legacy = app_id == 0 and {"meta", "runs", "results", "state"} <= tables
+        if app_id != APPLICATION_ID and not legacy and (app_id != 0 or tables):
+            raise StoreError(
+                f"{self.path}: not a monitor history database (another application's "
+                "SQLite file?); not touching it. Point --db or 'database' elsewhere")
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            found = " ".join("; ".join(problems).split())  # one line
+            raise StoreError(f"{self.path}: the history database is damaged ({found}); "
+                             "restore a backup or move it away")
+
+    def _probe_write(self) -> None:
+        """A read-only file (or folder, for the journal) fails here, before any fetching,
+        instead of when the run is recorded."""
+        try:
+            with self._transaction() as db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('opened', 'rw')")
+                raise _Probed  # roll back: the write was only a test
+        except _Probed:
+            pass
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot write to the history database ({exc}); "
+                             "check the permissions of the file and its folder") from None
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
         self.close()
+        if isinstance(error, sqlite3.Error):  # a fault mid-run: disk full, corruption...
+            raise StoreError(f"{self.path}: history database error: {error}") from None
 
     def close(self) -> None:
         self._db.close()
@@ -147,6 +222,8 @@ class Store:
 
     def _migrate(self) -> None:
         self._db.executescript(_SCHEMA)  # idempotent; executescript commits on its own
+        if self._db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         with self._transaction() as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is None:
@@ -155,11 +232,9 @@ class Store:
                 raise StoreError(
                     f"{self.path}: written by a newer version (schema {row['value']})"
                 )
-            elif int(row["value"]) < SCHEMA_VERSION:  # 1 -> 2: new tables only
-                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'",
-                           (str(SCHEMA_VERSION),))
+        # New tables only (no version change): sources and archived copies, curating.
         self._db.executescript(store_links.SCHEMA)
-        self._db.executescript(store_curate.SCHEMA)  # new tables only
+        self._db.executescript(store_curate.SCHEMA)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -257,8 +332,13 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def record_run(self, run: Run, confirm_runs: int) -> tuple[Run, list[Change]]:
-        """Store a run atomically; fill in streak fields; return the confirmed changes."""
+    def record_run(
+        self, run: Run, confirm_runs: int, notify_targets: Iterable[str] = ()
+    ) -> tuple[Run, list[Change]]:
+        """Store a run atomically; fill in streak fields; return the confirmed changes.
+
+        Each change is also queued, in the same transaction, for each of `notify_targets`
+        (see `pending_notices`): a change is never stored as confirmed but lost to them."""
         states = self.states()
         changes: list[Change] = []
         new_states: dict[str, State] = {}
@@ -307,6 +387,12 @@ class Store:
                     for rid, s in new_states.items()
                 ],
             )
+            db.executemany(
+                "INSERT INTO outbox (run_id, resource_id, old, new, since, target) "
+                "VALUES (?,?,?,?,?,?)",
+                [(run_id, c.resource_id, c.old.value if c.old else None, c.new.value,
+                  _ts(c.since), target) for c in changes for target in set(notify_targets)],
+            )
             assert run_id is not None
             stored = store_links.record(db, run_id, stored, confirm_runs)
         return replace(stored, run_id=run_id), changes
@@ -340,6 +426,38 @@ class Store:
     def forget_mute(self, resource_id: str) -> None:
         with self._transaction() as db:
             store_curate.forget_mute(db, resource_id)
+
+    def drop_notices(self, run_id: int, resource_ids: list[str]) -> None:
+        with self._transaction() as db:
+            store_curate.drop_notices(db, run_id, resource_ids)
+
+    def pending_notices(self) -> list[Notice]:
+        """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
+        rows = self._db.execute(
+            "SELECT o.*, r.rowid AS result_row FROM outbox o LEFT JOIN results r "
+            "ON r.run_id = o.run_id AND r.resource_id = o.resource_id "
+            "WHERE o.delivered_at IS NULL ORDER BY o.id"
+        ).fetchall()
+        results: dict[int, Result] = {}
+        wanted = sorted({row["result_row"] for row in rows if row["result_row"] is not None})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for found in self._db.execute(
+                    f"SELECT rowid AS result_row, * FROM results WHERE rowid IN ({marks})", chunk):
+                results[found["result_row"]] = _result_from_row(found)
+        return [
+            Notice(row["id"], row["target"], Change(
+                row["resource_id"], Status(row["old"]) if row["old"] else None,
+                Status(row["new"]), _dt(row["since"]) or datetime.min,
+            ), results.get(row["result_row"]))
+            for row in rows
+        ]
+
+    def mark_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction() as db:
+            db.executemany("UPDATE outbox SET delivered_at = ? WHERE id = ?",
+                           [(_ts(now), notice_id) for notice_id in notice_ids])
 
     def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
         """Record {resource id: title} of first successful checks that have no baseline yet."""

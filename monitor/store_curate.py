@@ -69,3 +69,9 @@ def save_mutes(db: sqlite3.Connection, records: list[MuteRecord]) -> None:
 
 def forget_mute(db: sqlite3.Connection, resource_id: str) -> None:
     db.execute("DELETE FROM mutes WHERE resource_id = ?", (resource_id,))
+
+
+def drop_notices(db: sqlite3.Connection, run_id: int, resource_ids: list[str]) -> None:
+    """Unqueue this run's notifications about muted resources (the outbox is store.py's)."""
+    db.executemany("DELETE FROM outbox WHERE run_id = ? AND resource_id = ? "
+                   "AND delivered_at IS NULL", [(run_id, rid) for rid in resource_ids])

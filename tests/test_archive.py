@@ -150,19 +150,20 @@ def test_archive_off_asks_nothing(
     assert web.hits["/wayback/available"] == 0
 
 
-def test_old_history_database_is_migrated(tmp_path: Path, web: LoopbackWeb,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
-    """A schema-1 database (before sources and archived copies) keeps working."""
-    db = tmp_path / "monitor.sqlite3"
-    with sqlite3.connect(db) as conn:
-        conn.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                           "INSERT INTO meta VALUES ('schema', '1');")
+def test_history_from_before_sources_gains_the_new_tables(
+        tmp_path: Path, web: LoopbackWeb, capsys: pytest.CaptureFixture[str]) -> None:
+    """A database written before sources and archived copies existed keeps working."""
     write_config(tmp_path / "resources.toml", [{"id": "fine", "url": web.url("/ok")}])
+    assert _check(tmp_path, capsys)[0] == 0
+    new_tables = ("source_links", "source_state", "source_reports", "archived", "archive_cache")
+    with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+        for table in new_tables:
+            conn.execute(f"DROP TABLE {table}")
     code, doc, _, _ = _check(tmp_path, capsys)
-    assert code == 0 and doc["sources"] == []
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT value FROM meta").fetchone() == ("2",)
-
+    assert code == 0 and doc["sources"] == [] and doc["run_id"] == 2
+    with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert set(new_tables) <= tables
 
 
 def test_lookups_share_one_budget_per_run(

@@ -61,11 +61,13 @@ def test_fix_shows_a_diff_then_applies_only_that_line(
     capsys.readouterr()
 
     assert cli("fix", "-c", str(path)) == 0
-    out, err = capsys.readouterr()
+    out = capsys.readouterr().out
     assert path.read_bytes() == before  # a dry run by default
     assert f"-url = '{web.url('/redirect/301?to=/ok')}'" in out
     assert f"+url = '{web.url('/ok')}'" in out and "--apply" in out
-    assert "to-login: not fixed: it now lands on a login page" in err
+    assert "sign-in" not in out  # a move to a login page is never a fix
+    assert cli("fix", "-c", str(path), "--id", "to-login") == 0
+    assert "to-login: not" in capsys.readouterr().err  # judged a login wall, or refused
 
     assert cli("fix", "-c", str(path), "--apply") == 0
     assert "updated 1 moved link" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,6 +44,7 @@ def verdict(f: Fetched, resource: Resource = RES, **ctx: object) -> tuple[Status
         (FetchError.TLS, (Status.DOWN, Reason.TLS)),
         (FetchError.PROTOCOL, (Status.DOWN, Reason.PROTOCOL)),
         (FetchError.ROBOTS, (Status.BLOCKED, Reason.ROBOTS)),
+        (FetchError.PRIVATE_ADDRESS, (Status.BLOCKED, Reason.PRIVATE_ADDRESS)),
     ],
 )
 def test_transport_errors_map_to_status_and_reason(
@@ -111,6 +113,22 @@ def test_temporary_redirect_is_ok_and_trailing_slash_only_warns() -> None:
         ("Exercises for Lumbar Spinal Stenosis", "Best Online Casino Bonuses", Status.DRIFTED),
         ("Exercises for Lumbar Spinal Stenosis", "Knee Replacement Recovery Timeline",
          Status.DRIFTED),
+        # another topic under a similar title: a curated word replaced by a different one
+        ("Physical Therapy for Spinal Stenosis", "Physical Therapy for Neck Pain | WebMD",
+         Status.DRIFTED),
+        ("Lumbar Spinal Stenosis Exercises", "Cervical Spinal Stenosis Exercises",
+         Status.DRIFTED),
+        # the same topic: words added, word order, inflection, a site name, a number
+        ("Exercises for Lumbar Spinal Stenosis",
+         "Lumbar Spinal Stenosis: 8 Exercises to Try at Home", Status.OK),
+        ("Lumbar Spinal Stenosis Exercise Guide", "Exercises for Lumbar Spinal Stenosis",
+         Status.OK),
+        ("Spinal Stenosis: Causes, Symptoms, and Treatments",
+         "Spinal Stenosis: Symptoms, Causes & Treatment | Healthline", Status.OK),
+        ("Lumbar Spinal Stenosis Treatment | Kenai Spine",
+         "Lumbar Spinal Stenosis Treatment - Kenai Spine Center", Status.OK),
+        ("7 Stretches for Spinal Stenosis", "8 Stretches for Spinal Stenosis", Status.OK),
+        ("Lumbar Spinal Stenosis Exercises", "Spinal Stenosis Exercises", Status.OK),
     ],
 )
 def test_title_drift_tolerates_small_edits_and_flags_real_changes(
@@ -121,6 +139,14 @@ def test_title_drift_tolerates_small_edits_and_flags_real_changes(
     assert got[0] is status
     if status is Status.DRIFTED:
         assert got[1] is Reason.TITLE_CHANGED
+
+
+def test_topic_change_detail_names_the_replaced_words() -> None:
+    page = Page(title="Cervical Spinal Stenosis Exercises", text="x", is_html=True)
+    v = judge(RES, fetched(page=page),
+              Context(now=NOW, baseline_title="Lumbar Spinal Stenosis Exercises"))
+    assert (v.status, v.reason) == (Status.DRIFTED, Reason.TITLE_CHANGED)
+    assert "lumbar → cervical" in v.detail
 
 
 def test_drift_detail_shows_old_and_new_title() -> None:
@@ -180,11 +206,26 @@ def test_article_about_errors_is_not_soft_404_when_title_matches_baseline() -> N
     assert got == (Status.OK, Reason.OK)
 
 
-def test_catch_all_title_marks_soft_404() -> None:
-    page = Page(title="Spine Center of Alaska", text="Welcome " * 900, is_html=True)
+SITE_404 = Page(title="Spine Center of Alaska", text="Menu " * 900, is_html=True,
+                content_text="We looked everywhere for this page. Try the search box above.")
+
+
+def test_a_page_with_the_content_of_the_sites_nonexistent_url_is_a_soft_404() -> None:
+    # Same content as the catch-all answer, even under the site's normal title.
+    page = replace(SITE_404, content_text=SITE_404.content_text + " /exercises/stenosis")
     got = verdict(fetched(page=page), baseline_title="Lumbar Stenosis Treatment",
-                  catch_all_title="Spine Center of Alaska")
+                  catch_all=SITE_404)
     assert got == (Status.BROKEN, Reason.SOFT_404)
+
+
+def test_a_home_page_sharing_the_404_pages_title_is_not_a_soft_404() -> None:
+    home = replace(SITE_404, content_text="Our clinic treats spinal stenosis. " * 20)
+    assert verdict(fetched(page=home), catch_all=SITE_404) == (Status.OK, Reason.OK)
+
+
+def test_pages_too_bare_to_compare_are_not_called_soft_404_by_the_probe() -> None:
+    shell = Page(title="App", text="", is_html=True)  # a JavaScript app's shell on every URL
+    assert verdict(fetched(page=shell), catch_all=shell) == (Status.OK, Reason.OK)
 
 
 def test_parked_domain() -> None:
@@ -232,3 +273,31 @@ def test_expiring_certificate_warns_but_stays_ok() -> None:
     assert v.warnings and "expires in 5.0 days" in v.warnings[0]
     later = judge(RES, fetched(tls_expires_at=NOW + timedelta(days=60)), Context(now=NOW))
     assert later.warnings == ()
+
+
+def test_sign_in_wall_is_blocked_login_even_with_a_known_baseline() -> None:
+    wall = Page(title="Example - Sign In", text="Sign in. Forgot password?", is_html=True,
+                password_fields=1, forms=1, links=3)
+    got = verdict(fetched(page=wall), baseline_title="Exercises for Lumbar Spinal Stenosis")
+    assert got == (Status.BLOCKED, Reason.LOGIN)
+
+
+def test_redirect_to_a_login_page_is_blocked_login() -> None:
+    target = "https://example.org/login?returnUrl=%2Fexercises%2Fstenosis"
+    f = fetched(final_url=target, redirects=(Hop(RES.url, 302, target),),
+                page=Page(title="Welcome", text="Please identify yourself", is_html=True))
+    assert verdict(f) == (Status.BLOCKED, Reason.LOGIN)
+
+
+def test_challenge_on_503_is_blocked_not_down() -> None:
+    page = Page(title="", text="Request unsuccessful. Incapsula incident ID: 1-2",
+                is_html=True, marks=("incapsula",))
+    assert verdict(fetched(http_status=503, page=page)) == (Status.BLOCKED, Reason.CHALLENGE)
+
+
+def test_suspended_hosting_is_broken_parked_with_a_detail_that_says_so() -> None:
+    page = Page(title="Account Suspended", text="This account has been suspended.",
+                is_html=True)
+    v = judge(RES, fetched(page=page), Context(now=NOW))
+    assert (v.status, v.reason) == (Status.BROKEN, Reason.PARKED)
+    assert "suspended" in v.detail

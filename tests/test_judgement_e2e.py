@@ -146,3 +146,52 @@ def test_offline_run_declares_nothing_dead_and_confirms_nothing(
     assert {r["status"] for r in run.doc["results"]} == {"down"}
     assert all(r["confirmed"] is False for r in run.doc["results"])
     assert "offline" in run.out
+
+
+SIGN_IN = ("<html><head><title>Example - Sign In</title></head><body><form method=post>"
+           "<input name=user><input type=password name=pw><button>Sign in</button></form>"
+           "<a href='/reset'>Forgot password?</a></body></html>")
+
+
+def test_login_redirect_and_sign_in_page_are_blocked_login(
+    web: LoopbackWeb, run_check: Any
+) -> None:
+    web.set_page("/login", SIGN_IN)
+    wall = web.set_page("/members/article", SIGN_IN)
+    redirected = web.url("/redirect/302?to=/login%3Fnext%3D%2Fredirect%2F302")
+    run = run_check([res("wall", wall), res("redirected", redirected)])
+    for rid in ("wall", "redirected"):
+        result = run.result(rid)
+        assert (result["status"], result["reason"]) == ("blocked", "login")
+
+
+def test_accept_refuses_broken_results_unless_forced(
+    web: LoopbackWeb, run_check: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = web.set_page("/good", article("Lumbar Stenosis Exercise Guide"))
+    gone = web.set_page("/gone", article("Page Not Found"))
+    run_check([res("good", good), res("gone", gone)])
+    config = str(tmp_path / "resources.toml")
+    assert main(["accept", "-c", config, "--all"]) == 1
+    captured = capsys.readouterr()
+    assert "good: accepted" in captured.out
+    assert "gone: not accepted" in captured.err and "--force" in captured.err
+    assert main(["baseline", "-c", config]) == 0
+    assert "Page Not Found" not in capsys.readouterr().out
+    assert main(["accept", "-c", config, "--force", "gone"]) == 0
+    assert "gone: accepted 'Page Not Found'" in capsys.readouterr().out
+
+
+def test_no_baseline_is_learned_from_a_wall_or_parking_page(
+    web: LoopbackWeb, run_check: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = web.set_page("/later", SIGN_IN)
+    parked = web.set_page("/parked", "<html><head><title>spine.example is for sale</title>"
+                          "</head><body><h1>spine.example</h1></body></html>")
+    run_check([res("later", url), res("parked", parked)])
+    web.set_page("/later", article("Lumbar Stenosis Exercise Guide"))
+    assert run_check([res("later", url), res("parked", parked)]).result("later")["status"] == "ok"
+    assert main(["baseline", "-c", str(tmp_path / "resources.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "learned\t'Lumbar Stenosis Exercise Guide'" in out
+    assert "Sign In" not in out and "for sale" not in out

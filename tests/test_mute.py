@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from helpers_modes import serve_hooks
 
 from monitor.cli import main
 from monitor.models import Reason, Result, Run, Status
@@ -76,6 +77,9 @@ def test_mute_silences_exit_code_and_cron_until_the_status_changes(
     assert 'class="s-broken-edge muted"' in html
     assert "Muted until 2099-12-31: site is being rebuilt" in html
     assert "Nothing new: 1 known problem muted" in html
+    assert check(path, "--no-report", "-v")[0] == 0  # verbose cron output still shows it
+    assert "~ dead: broken (not-found) HTTP 404 (muted until 2099-12-31: site is being " \
+        "rebuilt)" in capsys.readouterr().out
 
     web.set_page("/dead", "down", status=503)  # the status moves on: the mute lapses
     code, doc = check(path, "--no-report")
@@ -170,3 +174,20 @@ def test_when_a_mute_is_in_force(until: date, record: tuple[date, Status, bool] 
     assert settled.run.results[0].muted is muted
     kinds = ["lapsed" if r.lapsed else "new" for r in settled.records]
     assert kinds == ([saved] if saved else [])
+
+
+def test_a_muted_link_sends_no_notification_until_its_mute_lapses(
+        web: LoopbackWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    web.set_page("/dead", "gone", status=404)
+    web.set_page("/other", "gone", status=404)
+    path = tmp_path / "resources.toml"
+    with serve_hooks() as hooks:
+        text = CONFIG.format(dead=web.url("/dead"), fine=web.url("/other"))
+        path.write_text(text.replace('tags = ["site"]', 'tags = ["site"]\nmuted_until = 2099-01-01')
+                        + f'\n[[notify]]\nurl = "{hooks.url}"\nretries = 0\n', encoding="utf-8")
+        assert check(path, "--no-report")[0] == 1  # "other" is broken and not muted
+        assert [[c["id"] for c in h["changes"]] for h in hooks.received] == [["fine"]]
+        web.set_page("/dead", "down", status=503)
+        assert check(path, "--no-report")[0] == 1
+        assert [c["id"] for c in hooks.received[-1]["changes"]] == ["dead"]  # lapsed: news
+    capsys.readouterr()

@@ -15,6 +15,7 @@ from monitor.config import ConfigError, load_config, parse_config
 from monitor.linkdiff import LinkState, normalise_url, observe
 from monitor.models import Fetched, FetchError, Link, LinkChange, Run, SourceReport, Status
 from monitor.pipeline import Outcome
+from monitor.safetext import display_run
 from monitor.schedule import run_line
 from monitor.sources import fetch_status, read_report
 
@@ -376,3 +377,10 @@ def test_the_shipped_list_watches_its_saved_article(name: str) -> None:
     later = observe(baseline.states, report.found[1:], T0 + timedelta(days=1), 1, curated)
     assert [(c.resource_id, c.confirmed) for c in later.unlinked] == [
         (curated[normalise_url(dropped.url)], True)]
+
+
+def test_anchor_texts_and_urls_are_made_safe_to_show() -> None:
+    hostile = LinkChange("https://x.example/?token=abc", "Click\x1b[2J here\u202e", T0, 1, False)
+    report = SourceReport("art", "Art", "https://a.example/", Status.OK, added=(hostile,))
+    shown = display_run(Run(T0, T0, (), sources=(report,))).sources[0].added[0]
+    assert (shown.text, shown.url) == ("Click\ufffd[2J here\ufffd", "https://x.example/?token=***")

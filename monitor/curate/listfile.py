@@ -39,6 +39,8 @@ class ListFile:
         try:
             self._text = self.original.decode("utf-8")
             self.doc = tomlkit.parse(self._text)
+            self._crlf = "\r\n" in self._text and \
+                self._text.count("\r\n") == self._text.count("\n")
         except (UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as exc:
             raise CurateError(f"{path}: cannot parse: {exc}") from None
 
@@ -98,7 +100,7 @@ class ListFile:
         """Add a [[resource]] block after the last one, separated by a blank line."""
         tables = self._resources()
         last = tables[-1]
-        if not last.as_string().endswith("\n\n"):
+        if not last.as_string().replace("\r\n", "\n").endswith("\n\n"):
             last.add(tomlkit.nl())
         table = tomlkit.table()
         if comment:
@@ -112,7 +114,10 @@ class ListFile:
     # -- output -----------------------------------------------------------------------------
 
     def text(self) -> str:
-        return self.doc.as_string()
+        text = self.doc.as_string()
+        if self._crlf:  # tomlkit writes new lines with \n: follow the file's own endings
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return text
 
     def changed(self) -> bool:
         return self.text() != self._text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..models import LinkChange, SourceReport, Status
@@ -14,14 +15,20 @@ _ICON = {
 }
 
 
+ZWSP = "\u200b"  # zero-width space: invisible, but breaks a mention or an autolink
+_MD_SPECIAL = frozenset("\\`*_[]<>|#&~")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|\b(www)(\.)")
+
+
 def md_escape(text: str | None) -> str:
-    """Text safe inside a table cell: no pipes, no markup, no raw HTML, one line."""
+    """Text safe inside a table cell of a GitHub comment: no pipes, no markup, no raw HTML or
+    entities, one line; `@someone` pings nobody and bare URLs do not become links."""
     if not text:
         return ""
-    out = " ".join(str(text).split())
-    for char in "\\`*_[]<>|#":
-        out = out.replace(char, "\\" + char)
-    return out
+    out = "".join("\\" + c if c in _MD_SPECIAL else c for c in " ".join(str(text).split()))
+    out = out.replace("@", "@" + ZWSP)
+    return _AUTOLINK.sub(lambda m: f"{m.group(1) or m.group(3)}{ZWSP}{m.group(2) or m.group(4)}",
+                         out)
 
 
 _URL_QUOTE = {"<": "%3C", ">": "%3E", " ": "%20", "|": "%7C", "`": "%60"}
