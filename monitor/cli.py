@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .config import Config, ConfigError, load_config, parse_fail_on
+from .config import NOTIFY_ON, Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
 from .curate import CurateError
 from .curate import commands as curate_commands
@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "combined later by `monitor merge`")
     p.add_argument("--shards", type=_positive_int, metavar="N",
                    help="N for --shard auto (default: $MONITOR_SHARDS)")
+    p.add_argument("--notify-on", choices=NOTIFY_ON, metavar="WHEN",
+                   help="cron output: 'problems' (every run while a link is failing, the "
+                        "default) or 'change' (only when a confirmed status changes)")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("merge", help="record the runs of `check --shard` databases as one run, "
@@ -187,7 +190,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     targets = _targets(args, config)
     check_targets(targets)  # an output that cannot be written is known before fetching
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
-                                  stdout_is_data=stdout_is_data)
+                                  stdout_is_data=stdout_is_data,
+                                  notify_on=args.notify_on or config.settings.notify_on)
     shard, db = None, args.db
     if args.shard:
         shard = parse_shard(args.shard, args.shards)
@@ -285,7 +289,8 @@ def _latest_run(store: Store) -> Run:
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
-    print(f"{args.config}: OK, {len(config.resources)} resources")
+    sources = f", {len(config.sources)} source(s)" if config.sources else ""
+    print(f"{args.config}: OK, {len(config.resources)} resources{sources}")
     return EXIT_OK
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .addresses import has_control_characters, url_problem
 from .fieldchecks import ca_bundle_problem, header_value, non_empty_text, plain_text, up_to
-from .models import Resource, Status
+from .models import Resource, Source, Status
 
 DEFAULT_USER_AGENT = (
     "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
@@ -27,6 +28,8 @@ DEFAULT_USER_AGENT = (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 INTERVAL_PATTERN = re.compile(r"^\s*([0-9]{1,12}(?:\.[0-9]{1,9})?)\s*(s|m|h|d)?\s*$")
 MAX_INTERVAL_DAYS = 366
+ARCHIVE_ENDPOINT = "https://archive.org/wayback/available"
+NOTIFY_ON = ("problems", "change")
 
 
 class ConfigError(Exception):
@@ -74,6 +77,10 @@ class Settings:
     ca_bundle: str | None = None
     workers: int = 0  # processes for big runs; 0 = one per core (max 4) from 2,000 URLs up
     allow_private: bool = False  # follow redirects from public pages into private addresses
+    archive: bool = True  # look up archived copies of broken links
+    archive_endpoint: str = ARCHIVE_ENDPOINT
+    archive_timeout: float = 5.0
+    notify_on: str = "problems"  # cron output: "problems" (every run) or "change"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,7 @@ class Config:
     notifiers: tuple[Notifier, ...] = ()
     path: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
+    sources: tuple[Source, ...] = ()
     digest: str | None = None  # of the file's bytes: `monitor fix` knows what a run was based on
 
     def resolve(self, relative: str) -> Path:
@@ -277,13 +285,19 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "ca_bundle": ((str,), plain_text),
     "workers": ((int,), up_to(256, _non_negative)),
     "allow_private": ((bool,), None),
+    "archive": ((bool,), None),
+    "archive_endpoint": ((str,), _http_url),
+    "archive_timeout": ((int, float), _positive),
+    "notify_on": ((str,), lambda v: None if v in NOTIFY_ON
+                  else f"must be one of {', '.join(map(repr, NOTIFY_ON))}, not {v!r}"),
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
     "respect_robots", "allow_private", "content_threshold", "muted_until", "mute_note",
 }
 _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
-_TOP_KEYS = {"monitor", "resource", "notify"}
+_SOURCE_KEYS = {"id", "name", "url", "selector"}
+_TOP_KEYS = {"monitor", "resource", "notify", "source"}
 
 
 def _settings(v: _Validator, table: Any) -> Settings:
@@ -418,6 +432,66 @@ def _notifier(v: _Validator, table: Any, index: int) -> Notifier:
     return Notifier(kind, url, url_env, timeout, retries, line)
 
 
+def source_id_for(url: str) -> str:
+    """A readable, stable id for a [[source]] without one: its host and path as a slug."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{host}{parts.path}".lower()).strip("-")
+    return slug[:60].rstrip("-") or "source"
+
+
+def _selector(value: Any) -> str | None:
+    import soupsieve  # beautifulsoup4's CSS engine, the one that applies the selector
+
+    if not value.strip():
+        return "must not be empty (leave it out to use the whole page)"
+    try:
+        soupsieve.compile(value)
+    except soupsieve.SelectorSyntaxError as exc:
+        return f"is not a valid CSS selector: {str(exc).splitlines()[0]}"
+    return None
+
+
+class _SourceValidator(_Validator):
+    def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
+        location = f"{self.path}:{line}" if line else str(self.path)
+        subject = f"source {resource!r}: " if resource else ""
+        return ConfigError(f"{location}: {subject}{message}")
+
+
+def _source(parent: _Validator, table: Any, index: int, seen: dict[str, int]) -> Source:
+    v = _SourceValidator(parent.path, "")
+    v.where = parent.where  # messages say "source 'id':" instead of "resource 'id':"
+    line = v.where.table("source", index)
+    if not isinstance(table, dict):
+        raise v.fail(line, f"source #{index + 1} must be a table")
+    given, url = table.get("id"), table.get("url")
+    label = given if isinstance(given, str) else \
+        source_id_for(url) if isinstance(url, str) and not _http_url(url) else f"#{index + 1}"
+    v.check_keys(table, _SOURCE_KEYS, line, "[[source]]", label)
+    if "url" not in table:
+        raise v.fail(line, "missing required key 'url'", label)
+    url = v.typed(table, "url", (str,), line, label, _http_url).strip()
+    if "id" in table:
+        sid = v.typed(
+            table, "id", (str,), line, label,
+            lambda s: None if ID_PATTERN.match(s) else "must be lowercase letters, digits and '-'",
+        )
+    else:
+        sid = source_id_for(url)
+    if sid in seen:
+        raise v.fail(
+            v.where.key("id", line) if "id" in table else line,
+            f"duplicate source id (first defined on line {seen[sid]})"
+            + ("" if "id" in table else "; give each [[source]] its own 'id'"), sid,
+        )
+    seen[sid] = line or 0
+    name = v.typed(table, "name", (str,), line, sid) if "name" in table else sid
+    selector = v.typed(table, "selector", (str,), line, sid, _selector) \
+        if "selector" in table else None
+    return Source(id=sid, name=name, url=url, selector=selector, line=line)
+
+
 def parse_config(text: str, path: Path) -> Config:
     """Validate TOML text; `path` is used in messages and to resolve relative paths."""
     text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark, as some editors write
@@ -439,7 +513,12 @@ def parse_config(text: str, path: Path) -> Config:
     if not isinstance(raw_notify, list):
         raise v.fail(v.where.table("notify"), "use [[notify]] (an array of tables)")
     notifiers = tuple(_notifier(v, table, i) for i, table in enumerate(raw_notify))
-    return Config(settings, resources, notifiers, path, path.parent.resolve())
+    raw_sources = data.get("source", [])
+    if not isinstance(raw_sources, list):
+        raise v.fail(v.where.table("source"), "use [[source]] (an array of tables)")
+    source_ids: dict[str, int] = {}
+    sources = tuple(_source(v, table, i, source_ids) for i, table in enumerate(raw_sources))
+    return Config(settings, resources, notifiers, path, path.parent.resolve(), sources)
 
 
 def load_config(path: str | Path) -> Config:

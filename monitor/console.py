@@ -28,7 +28,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .models import SEVERITY, Result, Run, Status
+from .models import SEVERITY, Result, Run, SourceReport, Status
 from .mute import mute_label
 from .pipeline import Outcome
 from .runner import ProgressHook
@@ -83,15 +83,40 @@ def _duration(run: Run) -> float:
     return (run.finished_at - run.started_at).total_seconds()
 
 
-def has_news(outcome: Outcome, fail_on: Sequence[str]) -> bool:
+def has_news(outcome: Outcome, fail_on: Sequence[str], notify_on: str = "problems") -> bool:
     """Whether a cron run should print anything at all: an offline run, a confirmed change,
-    or a confirmed problem. A failure seen fewer than `confirm_runs` times is a possible blip:
-    it changes the exit code but does not make cron send mail (yet)."""
+    or (unless `notify_on` is "change") a confirmed problem. A failure seen fewer than
+    `confirm_runs` times is a possible blip: it changes the exit code but does not make cron
+    send mail (yet). With "change", a link that stays broken is mailed once, not every run."""
     run = outcome.run
-    return bool(
-        run.offline or outcome.changes
-        or any(r.status.value in fail_on and r.confirmed and not r.muted for r in run.results)
+    if run.offline or outcome.changes or any(s.has_news for s in run.sources):
+        return True
+    if notify_on == "change":
+        return False
+    return any(r.status.value in fail_on and r.confirmed and not r.muted
+               for r in run.results) or any(
+        (s.status is not Status.OK and s.confirmed) or any(c.confirmed for c in s.unlinked)
+        for s in run.sources
     )
+
+
+def _plain_sources(sources: Sequence[SourceReport], verbose: bool) -> list[str]:
+    shown = [s for s in sources if verbose or s.needs_attention]
+    if not shown:
+        return []
+    lines = ["Source articles:"]
+    for s in shown:
+        state = f"{s.links} links" if s.status is Status.OK else \
+            f"could not be read: {s.status.value} ({s.detail})"
+        pending = "" if s.confirmed or s.status is Status.OK else " [not confirmed yet]"
+        lines.append(f"  {s.id}: {state}{pending}  {s.url}")
+        for mark, label, changes in (("!", "no longer linked", s.unlinked),
+                                     ("+", "added", s.added), ("-", "removed", s.removed)):
+            for c in changes:
+                what = f"resource {c.resource_id}" if c.resource_id else (c.text or "(no text)")
+                state = "" if c.confirmed else f" [new: {c.streak} run(s), not confirmed yet]"
+                lines.append(f"    {mark} {label}: {what} {c.url}{state}")
+    return lines
 
 
 def _confirmation(result: Result) -> str:
@@ -147,6 +172,7 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
                 detail += f" ({mute_label(result.muted_until, result.mute_note)})"
             lines.append(f"  {marker} {result.id}: {result.status.value} "
                          f"({result.reason.value}){detail} [{_confirmation(result)}]")
+    lines += _plain_sources(run.sources, verbose)
     return "\n".join(lines) + "\n"
 
 
@@ -193,17 +219,20 @@ def _since(result: Result) -> str:
 class Terminal:
     """The output side of one `monitor check` run."""
 
-    def __init__(self, mode: Mode, verbose: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(self, mode: Mode, verbose: bool = False, stream: TextIO | None = None,
+                 notify_on: str = "problems") -> None:
         self.mode = mode
         self.verbose = verbose
+        self.notify_on = notify_on
         self.stream = stream if stream is not None else sys.stdout
         self.console = Console(file=self.stream, highlight=False)
 
     @classmethod
-    def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool) -> Terminal:
+    def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool,
+                  notify_on: str = "problems") -> Terminal:
         mode = choose_mode(quiet=quiet, stdout_is_data=stdout_is_data,
                            tty=sys.stdout.isatty())
-        return cls(mode, verbose)
+        return cls(mode, verbose, notify_on=notify_on)
 
     @contextmanager
     def progress(self, total: int) -> Iterator[ProgressHook | None]:
@@ -227,7 +256,7 @@ class Terminal:
         if self.mode is Mode.QUIET:
             return
         outcome = replace(outcome, run=display_run(outcome.run))  # page text is never markup
-        if self.mode is Mode.PLAIN and (self.verbose or has_news(outcome, fail_on)):
+        if self.mode is Mode.PLAIN and (self.verbose or has_news(outcome, fail_on, self.notify_on)):
             self.stream.write(render_plain(outcome, fail_on, self.verbose))
             self.stream.flush()
         elif self.mode is Mode.RICH:
@@ -247,6 +276,8 @@ class Terminal:
             if result is not None:
                 line.append_text(page_text(f"  {result.url}", style="dim"))
             self.console.print(line)
+        for text in _plain_sources(run.sources, self.verbose):
+            self.console.print(Text(text))  # article text: never markup
         table = render_table(outcome, fail_on, self.verbose)
         if table.row_count:
             self.console.print(table)

@@ -137,6 +137,78 @@ class Resource:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """An article the list was curated from (`[[source]]`): its outbound links are watched."""
+
+    id: str
+    name: str
+    url: str
+    selector: str | None = None  # CSS selector of the article body; None = the whole page
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The newest archived copy of a page (Internet Archive's Wayback Machine)."""
+
+    url: str
+    taken_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One outbound link of a source article, as found there."""
+
+    url: str  # absolute, as written (resolved against the page)
+    text: str = ""  # anchor text
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChange:
+    """A link that appeared in or went from a source article, or a curated resource the article
+    no longer links to. Confirmed like statuses: seen `confirm_runs` runs in a row."""
+
+    url: str
+    text: str
+    since: datetime
+    streak: int
+    confirmed: bool
+    news: bool = False  # confirmed in this very run: cron and notifications say so once
+    resource_id: str | None = None  # the curated resource this link is, if any
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """One source article in one run: did its fetch work, and how did its links change."""
+
+    id: str
+    name: str
+    url: str
+    status: Status  # ok, or down/broken when the article itself could not be read
+    detail: str = ""
+    http_status: int | None = None
+    links: int | None = None  # outbound links found (None when the fetch failed)
+    added: tuple[LinkChange, ...] = ()
+    removed: tuple[LinkChange, ...] = ()
+    unlinked: tuple[LinkChange, ...] = ()  # curated resources the article no longer links to
+    found: tuple[Link, ...] = ()  # this run's links; used to record the run, never stored
+    selector: str | None = None  # as configured: a new selector starts a new baseline
+    since: datetime | None = None
+    streak: int = 1
+    confirmed: bool = True
+    news: bool = False  # the article's own status change was confirmed in this run
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status is not Status.OK or bool(self.added or self.removed or self.unlinked)
+
+    @property
+    def has_news(self) -> bool:
+        """A change about this article confirmed in this very run (said once, like a change)."""
+        return self.news or any(c.news for c in (*self.added, *self.removed, *self.unlinked))
+
+
+@dataclass(frozen=True, slots=True)
 class Hop:
     """One redirect response: the URL asked for, its status, and where it pointed."""
 
@@ -254,6 +326,7 @@ class Result:
     previous_status: Status | None = None
     content: Content | None = field(default=None, compare=False, repr=False)  # until stored
     content_diff: TextDiff | None = None  # the first sentences added/removed (content-changed)
+    archived: Snapshot | None = None  # for broken links: the newest archived copy
     muted_until: date | None = None  # set while a mute is in force (see monitor/mute.py)
     mute_note: str | None = None
 
@@ -271,6 +344,7 @@ class Run:
     results: tuple[Result, ...]
     offline: bool = False
     run_id: int | None = None
+    sources: tuple[SourceReport, ...] = ()
 
     def summary(self) -> dict[str, int]:
         counts = {status.value: 0 for status in Status}

@@ -9,14 +9,16 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .archive import find_snapshots
 from .config import Config, Notifier
 from .lock import run_lock
-from .models import Run, Status
+from .models import Run, Snapshot, SourceReport, Status
 from .mute import settle_with_store, unmuted_changes
-from .runner import ProgressHook, check
+from .runner import ProgressHook, check, fetch_options
+from .sources import read_sources
 from .store import Store
 from .streak import Change
 
@@ -64,6 +66,7 @@ def run_once(
     with guard, Store(path) as store:
         run = asyncio.run(check(config, store.baselines(), on_result=on_result,
                                 memory=store.content_memory()))
+        run = follow_up(config, run, store)
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs,
                                          [delivery_key(n) for n in config.notifiers])
         run = store.record_content(run)  # snapshots, latest texts, short diffs
@@ -89,3 +92,31 @@ def run_once(
         if deliver is not None:
             deliver(outcome, store)
     return outcome
+
+
+def follow_up(config: Config, run: Run, store: Store) -> Run:
+    """After the links are judged: read the source articles and look up archived copies of
+    broken links, together (one bounded request per broken link, cached per URL and day)."""
+    broken = [r.url for r in run.results if r.status is Status.BROKEN] \
+        if config.settings.archive and not run.offline else []
+    if not broken and not config.sources:
+        return run
+    day = run.finished_at.date().isoformat()
+    cached = store.cached_snapshots(broken, day)
+    options = fetch_options(config)
+
+    async def both() -> tuple[dict[str, Snapshot | None], tuple[SourceReport, ...]]:
+        return await asyncio.gather(
+            find_snapshots(config, options, [url for url in broken if url not in cached]),
+            read_sources(config, options),
+        )
+
+    fresh, sources = asyncio.run(both())
+    if fresh:
+        store.cache_snapshots(fresh, day)
+    snapshots = {**cached, **fresh}
+    results = tuple(
+        replace(r, archived=snapshots.get(r.url)) if r.status is Status.BROKEN else r
+        for r in run.results
+    )
+    return replace(run, results=results, sources=sources)

@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from .models import Hop, Result, Run
+from .models import Hop, LinkChange, Result, Run, Snapshot, SourceReport
 
 REPLACEMENT = "\ufffd"
 # C0 (tab and newline included: every field we show is one line), DEL, C1; bidi embeddings,
@@ -124,7 +124,8 @@ def display_result(result: Result) -> Result:
     """The result with every string a reader sees made safe (see the module docstring)."""
     blob = "".join((result.url, result.final_url, result.name, result.title or "",
                     result.expected_title or "", result.detail, *result.warnings, *result.tags,
-                    *(h.url + h.target for h in result.redirects)))
+                    *(h.url + h.target for h in result.redirects),
+                    result.archived.url if result.archived else ""))
     if blob.isprintable() and "@" not in blob and not _maybe_secret(blob):
         return result  # nearly every result: one C-speed pass, nothing to change
     changed: dict[str, object] = {}
@@ -142,15 +143,33 @@ def display_result(result: Result) -> Result:
         changed["warnings"] = tuple(display_text(w) for w in result.warnings)
     if not all(_safe_chars(t) for t in result.tags):
         changed["tags"] = tuple(clean_text(t) for t in result.tags)
+    if result.archived and not _url_is_clean(result.archived.url):
+        changed["archived"] = Snapshot(display_url(result.archived.url), result.archived.taken_at)
     if not all(_url_is_clean(h.url) and _url_is_clean(h.target) for h in result.redirects):
         changed["redirects"] = tuple(Hop(display_url(h.url), h.status, display_url(h.target))
                                      for h in result.redirects)
     return replace(result, **changed) if changed else result  # type: ignore[arg-type]
 
 
+def _display_change(change: LinkChange) -> LinkChange:
+    return replace(change, url=display_url(change.url), text=clean_text(change.text))
+
+
+def display_source(source: SourceReport) -> SourceReport:
+    """A source article's report with its anchor texts and URLs (page text) made safe."""
+    return replace(
+        source, name=clean_text(source.name), url=display_url(source.url),
+        detail=display_text(source.detail),
+        added=tuple(map(_display_change, source.added)),
+        removed=tuple(map(_display_change, source.removed)),
+        unlinked=tuple(map(_display_change, source.unlinked)),
+    )
+
+
 def display_run(run: Run) -> Run:
     """`display_result` on every result; the run itself is otherwise unchanged."""
     results = tuple(display_result(r) for r in run.results)
-    if all(a is b for a, b in zip(results, run.results, strict=True)):
+    sources = tuple(display_source(s) for s in run.sources)
+    if all(a is b for a, b in zip(results, run.results, strict=True)) and sources == run.sources:
         return run
-    return replace(run, results=results)
+    return replace(run, results=results, sources=sources)

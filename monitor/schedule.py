@@ -74,6 +74,12 @@ def run_line(outcome: Outcome, seconds: float) -> str:
         line += f"; changes: {moves}"
     else:
         line += "; no confirmed changes"
+    for source in run.sources:
+        if source.has_news:
+            line += (f"; source {source.id}: {source.status.value}, "
+                     f"+{sum(c.news for c in source.added)} added, "
+                     f"-{sum(c.news for c in source.removed)} removed, "
+                     f"{sum(c.news for c in source.unlinked)} curated link(s) no longer linked")
     return line
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import dbcheck, store_curate
-from .models import Hop, Reason, Result, Run, Status
+from . import dbcheck, store_curate, store_links
+from .models import Hop, Reason, Result, Run, Snapshot, Status
 from .store_content import CONTENT_SCHEMA, ContentHistory
 from .store_curate import MuteRecord
 from .streak import Change, State, advance, is_notable
@@ -201,7 +201,9 @@ class Store(ContentHistory):
                 raise StoreError(
                     f"{self.path}: written by a newer version (schema {row['value']})"
                 )
-        self._db.executescript(store_curate.SCHEMA)  # new tables only: no version change
+        # New tables only (no version change): sources and archived copies, curating.
+        self._db.executescript(store_links.SCHEMA)
+        self._db.executescript(store_curate.SCHEMA)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -252,12 +254,17 @@ class Store(ContentHistory):
         results = self._db.execute(
             "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],)
         ).fetchall()
+        archived = store_links.load_archived(self._db, row["id"])
         return self.with_content_diffs(Run(
             started_at=_dt(row["started_at"]) or datetime.min,
             finished_at=_dt(row["finished_at"]) or datetime.min,
-            results=tuple(_result_from_row(r) for r in results),
+            results=tuple(
+                replace(result, archived=archived.get(result.id)) if result.id in archived
+                else result for result in map(_result_from_row, results)
+            ),
             offline=bool(row["offline"]),
             run_id=row["id"],
+            sources=store_links.load_sources(self._db, row["id"]),
         ))
 
     def history(
@@ -363,7 +370,17 @@ class Store(ContentHistory):
                 [(run_id, c.resource_id, c.old.value if c.old else None, c.new.value,
                   _ts(c.since), target) for c in changes for target in set(notify_targets)],
             )
+            assert run_id is not None
+            stored = store_links.record(db, run_id, stored, confirm_runs)
         return replace(stored, run_id=run_id), changes
+
+    def cached_snapshots(self, urls: Iterable[str], day: str) -> dict[str, Snapshot | None]:
+        """Archive answers already fetched on `day` (YYYY-MM-DD) for these URLs."""
+        return store_links.cached_snapshots(self._db, urls, day)
+
+    def cache_snapshots(self, answers: dict[str, Snapshot | None], day: str) -> None:
+        with self._transaction() as db:
+            store_links.cache_snapshots(db, answers, day)
 
     # -- curating (monitor fix, mute) -----------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,23 @@ import pytest
 from monitor.cli import main
 
 from loopback import LoopbackWeb
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to 127.0.0.1 only: any other name fails to resolve, as it would offline,
+    so a test that would reach the internet (archive.org, a real site) cannot pass by luck."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and str(name).lower() not in _LOOPBACK_HOSTS:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on loopback: {name}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +54,9 @@ def toml_value(value: Any) -> str:
 
 def write_config(path: Path, resources: Sequence[dict[str, Any]], **settings: Any) -> Path:
     """Write a resources.toml: fast defaults for tests (no retries, short timeout)."""
-    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, **settings}
+    # archive = false: a broken link must never send a test to archive.org (tests that look
+    # archived copies up point archive_endpoint at the loopback web).
+    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, "archive": False, **settings}
     lines = ["[monitor]"] + [f"{k} = {toml_value(v)}" for k, v in merged.items()] + [""]
     for resource in resources:
         lines.append("[[resource]]")

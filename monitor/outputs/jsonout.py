@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ..models import Result, Run
+from ..models import LinkChange, Result, Run, Snapshot, SourceReport
 
 VERSION = 1
 
@@ -47,6 +47,34 @@ def result_dict(result: Result) -> dict[str, Any]:
         "muted": result.muted,
         "muted_until": result.muted_until.isoformat() if result.muted_until else None,
         "mute_note": result.mute_note,
+        "archived": snapshot_dict(result.archived),
+    }
+
+
+def snapshot_dict(snapshot: Snapshot | None) -> dict[str, Any] | None:
+    """An archived copy of a broken link: its URL and when it was taken."""
+    if snapshot is None:
+        return None
+    return {"url": snapshot.url, "timestamp": utc_iso(snapshot.taken_at)}
+
+
+def _link_change(change: LinkChange) -> dict[str, Any]:
+    return {"url": change.url, "text": change.text, "since": utc_iso(change.since),
+            "streak": change.streak, "confirmed": change.confirmed,
+            "resource_id": change.resource_id}
+
+
+def source_dict(report: SourceReport) -> dict[str, Any]:
+    """A watched source article: could it be read, and which links came and went."""
+    return {
+        "id": report.id, "name": report.name, "url": report.url,
+        "status": report.status.value, "detail": report.detail,
+        "http_status": report.http_status, "links": report.links,
+        "since": utc_iso(report.since), "streak": report.streak,
+        "confirmed": report.confirmed,
+        "added": [_link_change(c) for c in report.added],
+        "removed": [_link_change(c) for c in report.removed],
+        "unlinked": [_link_change(c) for c in report.unlinked],
     }
 
 
@@ -63,6 +91,7 @@ def run_header(run: Run) -> dict[str, Any]:
 
 def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
     doc: dict[str, Any] = {"version": VERSION, **run_header(run)}
+    doc["sources"] = [source_dict(report) for report in run.sources]
     if results:
         doc["results"] = [result_dict(result) for result in run.results]
     return doc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Status
+from ..models import LinkChange, SourceReport, Status
 from ..mute import mute_label
 from .view import STATUS_TEXT, ReportView
 
@@ -82,6 +82,9 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
                 was = f"was “{md_escape(r.expected_title)}”, " if r.expected_title else ""
                 fix = (f"{was}now “{md_escape(r.title)}”; review, then "
                        f"`monitor accept {r.id}`")
+            elif r.archived is not None:
+                fix = (f"[archived copy from {r.archived.taken_at:%Y-%m-%d}]"
+                       f"(<{md_url(r.archived.url)}>)")
             # The Fix cell already says where it moved / what the title is now.
             shown = r.detail if r.detail and not fix else ""
             why = md_escape(f"{item.reason_text}. {shown}" if shown else item.reason_text)
@@ -93,6 +96,7 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             )
         lines.append("")
         lines += _content_diffs(view)
+    lines += _sources(view.run.sources)
     lines += ["<details><summary>All links</summary>", "",
               "| Link | Status | HTTP | Time |", "|---|---|---|---|"]
     for group in view.groups:
@@ -104,3 +108,35 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
                          f"{r.elapsed_ms:.0f} ms |")
     lines += ["", "</details>", ""]
     return "\n".join(lines)
+
+
+def _changes(label: str, changes: tuple[LinkChange, ...]) -> list[str]:
+    if not changes:
+        return []
+    lines = [f"- {label}:"]
+    for c in changes:
+        curated = f" (resource `{c.resource_id}`)" if c.resource_id else ""
+        pending = "" if c.confirmed else f" — unconfirmed, seen in {c.streak} run(s)"
+        lines.append(f"  - [{md_escape(c.text or c.url)}](<{md_url(c.url)}>){curated} since "
+                     f"{c.since:%Y-%m-%d %H:%M UTC}{pending}")
+    return lines
+
+
+def _sources(reports: tuple[SourceReport, ...]) -> list[str]:
+    """The watched source articles: unreadable ones, and links that came and went."""
+    if not reports:
+        return []
+    lines = ["### Source articles", ""]
+    for s in reports:
+        state = (f"{s.links} outbound links" if s.status is Status.OK
+                 else f"{_ICON[s.status]} could not be read: {md_escape(s.detail)}"
+                 + ("" if s.confirmed else f" (unconfirmed, {s.streak} run(s))"))
+        lines.append(f"**[{md_escape(s.name)}](<{md_url(s.url)}>)** — {state}")
+        lines.append("")
+        body = (_changes("Curated links the article no longer links to", s.unlinked)
+                + _changes("Added to the article", s.added)
+                + _changes("Removed from the article", s.removed))
+        if s.status is Status.OK and not body:
+            body = ["- no change in its links since the last run"]
+        lines += [*body, ""] if body else []
+    return lines
