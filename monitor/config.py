@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .models import Resource, Status
@@ -20,12 +20,21 @@ from .models import Resource, Status
 DEFAULT_USER_AGENT = (
     "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
 )
+_T = TypeVar("_T")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 INTERVAL_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 
 
 class ConfigError(Exception):
-    """A problem in resources.toml the user must fix; the message is shown as-is."""
+    """A problem in resources.toml the user must fix; the message is shown as-is.
+
+    `messages` holds every problem found (one `file:line: ...` each); str() joins them."""
+
+    def __init__(self, message: str, messages: tuple[str, ...] = (),
+                 line: int | None = None) -> None:
+        super().__init__(message)
+        self.messages = messages or (message,)
+        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +134,10 @@ class _Lines:
         found = self.tables.get(name, [])
         return found[index] if index < len(found) else None
 
+    def top(self, key: str) -> int | None:
+        """Line of a top-level `key = ...` or `[key]` / `[[key]]`."""
+        return self.table(key) or self.key(key, 0) or None
+
     def key(self, key: str, start: int | None) -> int | None:
         """Line of `key = ...` inside the table starting at `start` (before the next table)."""
         if start is None:
@@ -148,11 +161,12 @@ class _Validator:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.where = _Lines(text)
+        self.errors: list[ConfigError] = []  # every problem, so validate can list them all
 
     def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
         location = f"{self.path}:{line}" if line else str(self.path)
         subject = f"resource {resource!r}: " if resource else ""
-        return ConfigError(f"{location}: {subject}{message}")
+        return ConfigError(f"{location}: {subject}{message}", line=line)
 
     def check_keys(
         self, table: dict[str, Any], allowed: set[str], line: int | None, what: str,
@@ -162,9 +176,9 @@ class _Validator:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise self.fail(
-                    self.where.key(key, line), f"unknown key {key!r} in {what}{hint}", resource
-                )
+                where = self.where.key(key, line) if line is not None else self.where.top(key)
+                self.errors.append(self.fail(where, f"unknown key {key!r} in {what}{hint}",
+                                             resource))
 
     def typed(
         self, table: dict[str, Any], key: str, kinds: tuple[type, ...], line: int | None,
@@ -284,8 +298,14 @@ def _settings(v: _Validator, table: Any) -> Settings:
     v.check_keys(table, set(_SETTING_CHECKS), line, "[monitor]")
     values: dict[str, Any] = {}
     for key in table:
+        if key not in _SETTING_CHECKS:
+            continue  # reported by check_keys
         kinds, check = _SETTING_CHECKS[key]
-        value = v.typed(table, key, kinds, line, check=check)
+        try:
+            value = v.typed(table, key, kinds, line, check=check)
+        except ConfigError as exc:
+            v.errors.append(exc)
+            continue
         if key == "fail_on":
             value = parse_fail_on(value)
         elif kinds == (int, float):
@@ -371,19 +391,39 @@ def parse_config(text: str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     v.check_keys(data, _TOP_KEYS, None, "the top level")
-    settings = _settings(v, data.get("monitor", {}))
+    settings = _collect(v, lambda: _settings(v, data.get("monitor", {})))
     raw_resources = data.get("resource", [])
     if not isinstance(raw_resources, list):
-        raise v.fail(v.where.table("resource"), "use [[resource]] (an array of tables)")
-    if not raw_resources:
-        raise v.fail(None, "no [[resource]] entries: nothing to check")
+        v.errors.append(v.fail(v.where.top("resource"), "use [[resource]] (an array of tables)"))
+        raw_resources = []
+    elif not raw_resources:
+        v.errors.append(v.fail(1, "no [[resource]] entries: nothing to check "
+                                  "(`monitor init` writes an example)"))
     seen: dict[str, int] = {}
-    resources = tuple(_resource(v, table, i, seen) for i, table in enumerate(raw_resources))
+    resources = [_collect(v, lambda i=i, t=t: _resource(v, t, i, seen))  # type: ignore[misc]
+                 for i, t in enumerate(raw_resources)]
     raw_notify = data.get("notify", [])
     if not isinstance(raw_notify, list):
-        raise v.fail(v.where.table("notify"), "use [[notify]] (an array of tables)")
-    notifiers = tuple(_notifier(v, table, i) for i, table in enumerate(raw_notify))
-    return Config(settings, resources, notifiers, path, path.parent.resolve())
+        v.errors.append(v.fail(v.where.top("notify"), "use [[notify]] (an array of tables)"))
+        raw_notify = []
+    notifiers = [_collect(v, lambda i=i, t=t: _notifier(v, t, i))  # type: ignore[misc]
+                 for i, t in enumerate(raw_notify)]
+    if v.errors:
+        ordered = sorted(v.errors, key=lambda e: e.line or 0)  # stable: file order
+        messages = tuple(dict.fromkeys(str(e) for e in ordered))  # no repeats
+        raise ConfigError("\n".join(messages), messages)
+    assert settings is not None
+    return Config(settings, tuple(r for r in resources if r is not None),
+                  tuple(n for n in notifiers if n is not None), path, path.parent.resolve())
+
+
+def _collect(v: _Validator, build: Callable[[], _T]) -> _T | None:
+    """Run one section's validation; record its first error and go on with the next."""
+    try:
+        return build()
+    except ConfigError as exc:
+        v.errors.append(exc)
+        return None
 
 
 def load_config(path: str | Path) -> Config:
@@ -392,7 +432,8 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError(f"{path}: file not found (looked for {path.resolve()}); start one "
+                          "with `monitor init`, or name the list with -c FILE") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     try:
