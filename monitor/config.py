@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .models import Resource, Status
+from .probe import DEFAULT_PROBES
 
 DEFAULT_USER_AGENT = (
     "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
@@ -76,6 +77,9 @@ class Settings:
     interval: str | None = None
     ca_bundle: str | None = None
     workers: int = 0  # processes for big runs; 0 = one per core (max 4) from 2,000 URLs up
+    # Reached when every resource fails at the network level: none answers -> offline run.
+    # Empty: fall back to "the failures span at least two hosts".
+    offline_probe: tuple[str, ...] = DEFAULT_PROBES
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +236,10 @@ def _http_url(value: Any) -> str | None:
     return None
 
 
+def _url_list(value: Any) -> str | None:
+    return next((problem for url in value if (problem := _http_url(url))), None)
+
+
 def _check_interval(value: Any) -> str | None:
     try:
         parse_interval(value)
@@ -282,6 +290,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "interval": ((str,), _check_interval),
     "ca_bundle": ((str,), None),
     "workers": ((int,), _non_negative),
+    "offline_probe": ((list,), lambda v: _string_list(v) or _url_list(v)),
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
@@ -308,6 +317,8 @@ def _settings(v: _Validator, table: Any) -> Settings:
             continue
         if key == "fail_on":
             value = parse_fail_on(value)
+        elif key == "offline_probe":
+            value = tuple(value)
         elif kinds == (int, float):
             value = float(value)
         values[key] = value

@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import Config
 from .lock import run_lock
 from .models import Run, Status
+from .notices import new_warnings
 from .runner import ProgressHook, check
 from .store import Store
 from .streak import Change
@@ -24,6 +25,8 @@ class Outcome:
     run: Run  # as stored: run_id, since, streak, confirmed filled in
     changes: tuple[Change, ...]  # confirmed state changes worth telling someone about
     learned: tuple[str, ...]  # resource ids whose title baseline was learned this run
+    # (resource id, warning) not seen on that resource in the previous run: cron says it once
+    new_warnings: tuple[tuple[str, str], ...] = ()
 
 
 def database_path(config: Config, override: Path | None = None) -> Path:
@@ -50,6 +53,7 @@ def run_once(
     guard = run_lock(path) if lock and str(path) != ":memory:" else nullcontext()
     with guard, Store(path) as store:
         run = asyncio.run(check(config, store.baselines(), on_result=on_result))
+        fresh = new_warnings(run.results, store.last_warnings())
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
         learnable = {
             result.id: result.title
@@ -60,4 +64,4 @@ def run_once(
         store.prune(settings.retention_days, run.finished_at)
         if after is not None:
             after(run, store)
-    return Outcome(run, tuple(changes), tuple(learned))
+    return Outcome(run, tuple(changes), tuple(learned), fresh)

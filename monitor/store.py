@@ -203,6 +203,15 @@ class Store:
             run_id=row["id"],
         )
 
+    def last_warnings(self) -> dict[str, tuple[str, ...]] | None:
+        """Each resource's warnings in the latest run; None before the first run."""
+        row = self._db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        rows = self._db.execute(
+            "SELECT resource_id, warnings FROM results WHERE run_id = ?", (row["id"],))
+        return {r["resource_id"]: tuple(json.loads(r["warnings"])) for r in rows}
+
     def history(
         self, resource_ids: Iterable[str], runs: int, up_to: int | None = None
     ) -> dict[str, list[HistoryPoint]]:

@@ -36,7 +36,8 @@ def toml_value(value: Any) -> str:
 
 def write_config(path: Path, resources: Sequence[dict[str, Any]], **settings: Any) -> Path:
     """Write a resources.toml: fast defaults for tests (no retries, short timeout)."""
-    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, **settings}
+    # offline_probe = []: no probe of the internet; offline needs failures on 2 hosts.
+    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, "offline_probe": [], **settings}
     lines = ["[monitor]"] + [f"{k} = {toml_value(v)}" for k, v in merged.items()] + [""]
     for resource in resources:
         lines.append("[[resource]]")

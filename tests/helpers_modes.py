@@ -87,7 +87,8 @@ def write_config(
     notify: str = "",
 ) -> Path:
     """A resources.toml with quick loopback-friendly settings; resources are (id, url)."""
-    defaults = {"database": '"history.sqlite3"', "timeout": "5", "retries": "0"}
+    defaults = {"database": '"history.sqlite3"', "timeout": "5", "retries": "0",
+                "offline_probe": "[]"}  # no probe of the internet in tests
     given = {line.split("=")[0].strip() for line in monitor.splitlines() if "=" in line}
     lines = ["[monitor]", monitor]
     lines += [f"{key} = {value}" for key, value in defaults.items() if key not in given]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import Status
+from ..models import Reason, Status
 from .view import STATUS_TEXT, ReportView
 
 _ICON = {
@@ -55,6 +55,8 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             fix = ""
             if item.new_url:
                 fix = f"update to `{md_url(item.new_url)}`"  # no backslashes: code is literal
+            elif r.reason is Reason.KEYWORD_MISSING:  # accept takes titles, not keywords
+                fix = "check the page; if it is still right, edit its `keywords`"
             elif r.status is Status.DRIFTED and r.title:
                 was = f"was “{md_escape(r.expected_title)}”, " if r.expected_title else ""
                 fix = (f"{was}now “{md_escape(r.title)}”; review, then "
@@ -66,6 +68,12 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
                 f"| {_ICON[r.status]} | [{md_escape(r.name)}](<{md_url(r.url)}>) | "
                 f"{STATUS_TEXT[r.status]} | {why} | {fix} |"
             )
+        lines.append("")
+    warned = [r for r in run.results if r.warnings]
+    if warned:
+        lines += ["### Warnings", ""]
+        lines += [f"- ⚠️ [{md_escape(r.name)}](<{md_url(r.url)}>): {md_escape(w)}"
+                  for r in warned for w in r.warnings]
         lines.append("")
     lines += ["<details><summary>All links</summary>", "",
               "| Link | Status | HTTP | Time |", "|---|---|---|---|"]
