@@ -252,6 +252,18 @@ class Store:
         ).fetchall()
         return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows}
 
+    def first_checks(self, since: datetime) -> dict[str, datetime]:
+        """Per resource: its earliest check since `since` that counts towards uptime, so
+        a report can say what span an uptime figure covers ("100% over 20 min")."""
+        rows = self._db.execute(
+            "SELECT r.resource_id, MIN(r.checked_at) AS first "
+            "FROM results r JOIN runs ON runs.id = r.run_id "
+            "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
+            "GROUP BY r.resource_id",
+            (since.isoformat(),),
+        ).fetchall()
+        return {row["resource_id"]: datetime.fromisoformat(row["first"]) for row in rows}
+
     # -- writing ----------------------------------------------------------------------------
 
     def record_run(self, run: Run, confirm_runs: int) -> tuple[Run, list[Change]]:

@@ -34,19 +34,21 @@ def md_url(url: str) -> str:
 def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
     run = view.run
     failing = [v for v in view.attention if v.status in fail_on]
-    verdict = (f"❌ {len(failing)} failing" if failing
+    verdict = ("📴 offline: nothing concluded" if run.offline
+               else f"❌ {len(failing)} failing" if failing
                else "⚠️ needs attention" if view.attention else "✅ all links healthy")
     counts = " · ".join(f"{_ICON[Status(s)]} {label}: **{n}**" for s, label, n in view.counts if n)
     lines = [
         f"## Link health: {md_escape(heading)} — {verdict}",
         "",
-        f"{len(run.results)} links checked {run.finished_at.strftime('%Y-%m-%d %H:%M UTC')} "
+        f"{len(run.results)} link{'' if len(run.results) == 1 else 's'} checked "
+        f"{run.finished_at.strftime('%Y-%m-%d %H:%M UTC')} "
         f"in {view.duration_s:.2g} s. {counts}",
         "",
     ]
-    if run.offline:
-        lines += ["> **This machine looked offline**: every link failed at the network level,"
-                  " so nothing was concluded about the sites.", ""]
+    if run.offline:  # the headline: the counts below say nothing about the sites
+        lines[2:2] = ["> **This machine looked offline**: every link failed at the network "
+                      "level, so nothing was concluded about the sites.", ""]
     if view.attention:
         lines += ["### Needs attention", "",
                   "| | Link | Status | Why | Fix |", "|---|---|---|---|---|"]
