@@ -66,11 +66,11 @@ def test_uptime_says_what_span_it_covers(tmp_path: Path) -> None:
         at = T0 + timedelta(days=31)
         store.record_run(Run(at, at, (_result("a", at=at),)), 1)
         mid = T0 + timedelta(days=12)
-    assert short.select_one('td[data-label^="Uptime"]').get_text(strip=True) == \
+    assert short.select_one('td[data-label^="Uptime"]').get_text(" ", strip=True) == \
         "100% over 20 min"
     with Store(tmp_path / "h.sqlite3") as store:
         assert _page(store, mid).select_one('td[data-label^="Uptime"]').get_text(
-            strip=True) == "100% · 100% over 12 d"
+            " ", strip=True) == "100% · 100% over 12 d"
 
 
 def test_one_link_is_singular(tmp_path: Path) -> None:

@@ -46,16 +46,16 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".0%", "%")
 
 
-def uptime(item: ResourceView) -> str:
-    """'100% over 20 min' while the history is short, '99% · 98%' (7 d · 30 d) once it is
-    long enough that the figures mean what their headings say."""
+def uptime(item: ResourceView) -> tuple[str, str]:
+    """('100%', 'over 20 min') while the history is short; ('99% · 98%', '') (7 d · 30 d)
+    once it is long enough that the figures mean what their headings say."""
     span = item.uptime_span
     if span is None:
-        return "—"
+        return "—", ""
     if span < timedelta(days=7):
-        return f"{percent(item.uptime_7d)} over {uptime_span_text(span)}"
+        return percent(item.uptime_7d), f"over {uptime_span_text(span)}"
     both = f"{percent(item.uptime_7d)} · {percent(item.uptime_30d)}"
-    return both if span >= timedelta(days=29) else f"{both} over {uptime_span_text(span)}"
+    return both, "" if span >= timedelta(days=29) else f"over {uptime_span_text(span)}"
 
 
 def ms(value: float | None) -> str:
