@@ -252,8 +252,8 @@ def cmd_init(args: argparse.Namespace, config: Config | None) -> int:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"{args.config}: cannot write: {exc.strerror}") from None
-    print(f"monitor: wrote {args.config}; edit it, then run `monitor check`"
-          + (f" -c {args.config}" if args.config != Path("resources.toml") else ""))
+    where = f" -c {args.config}" if args.config != Path("resources.toml") else ""
+    print(f"monitor: wrote {args.config}; edit it, then run `monitor check{where}`")
     return EXIT_OK
 
 
