@@ -178,6 +178,30 @@ class Watcher:
         return after
 
 
+class OverrunNotice(logging.Filter):
+    """apscheduler logs 'Execution of job ... skipped: maximum number of running instances
+    reached' every time a run is still going when the next one falls due. That is our
+    configuration's business, not the scheduler's: drop its line, and say once, in our words,
+    that the interval is shorter than a run."""
+
+    SKIPPED = "skipped: maximum number of running instances reached"
+
+    def __init__(self, timing: Callable[[], str]) -> None:
+        super().__init__()
+        self.timing = timing
+        self.told = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.SKIPPED not in str(record.msg):
+            return True
+        if not self.told:
+            self.told = True
+            log.warning("a run takes longer than the time between runs (%s): the runs that "
+                        "fall due meanwhile are skipped; set a longer interval or schedule "
+                        "in [monitor]", self.timing())
+        return False
+
+
 class _Signals:
     """Counts SIGINT/SIGTERM; the handler only records, the main loop acts."""
 
@@ -205,6 +229,8 @@ def serve(watcher: Watcher, *, grace: float = 30.0, poll: float = 0.2) -> int:
         scheduler.reschedule_job(JOB_ID, trigger=trigger_for(fresh))
 
     watcher.on_timing_change = reschedule
+    overrun = OverrunNotice(lambda: describe_timing(watcher.config.settings))
+    logging.getLogger("apscheduler.scheduler").addFilter(overrun)
     signals = _Signals()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signals.handler)
@@ -228,4 +254,5 @@ def serve(watcher: Watcher, *, grace: float = 30.0, poll: float = 0.2) -> int:
         logging.shutdown()
         os._exit(0)  # the worker thread cannot be interrupted; SQLite rolls back its write
     log.info("stopped after %d run(s)", watcher.runs)
+    logging.getLogger("apscheduler.scheduler").removeFilter(overrun)
     return 0
