@@ -16,6 +16,7 @@ import pytest
 from rich.console import Console
 
 from monitor.cli import main
+from monitor.config import ConfigError, parse_config
 from monitor.console import render_table
 from monitor.models import Reason, Result, Run, Status
 from monitor.notices import new_warnings, warning_kind
@@ -148,3 +149,20 @@ def test_table_on_a_wide_terminal_has_columns() -> None:
 ])
 def test_relative_times(seconds: int, text: str) -> None:
     assert ago(NOW - timedelta(seconds=seconds), NOW) == text
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ('["https://one.one.one.one/"]', None),
+    ("[]", None),
+    ('["ftp://example.org/"]', "must be an http:// or https:// URL"),
+    ('["", "https://x/"]', "non-empty strings"),
+    ('"https://x/"', "must be a list"),
+])
+def test_offline_probe_setting_is_validated(value: str, problem: str | None) -> None:
+    text = f'[monitor]\noffline_probe = {value}\n[[resource]]\nid = "a"\nurl = "https://a/"\n'
+    if problem is None:
+        assert isinstance(parse_config(text, Path("r.toml")).settings.offline_probe, tuple)
+        return
+    with pytest.raises(ConfigError, match=problem) as caught:
+        parse_config(text, Path("r.toml"))
+    assert str(caught.value).startswith("r.toml:2:")
