@@ -328,6 +328,18 @@ def _settings(v: _Validator, table: Any) -> Settings:
     return Settings(**values)
 
 
+_RESOURCE_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] | None]] = {
+    "url": ((str,), _http_url),
+    "name": ((str,), None),
+    "expected_title": ((str,), lambda s: None if s.strip() else
+                       "must not be empty (leave it out instead)"),
+    "keywords": ((list,), _string_list),
+    "tags": ((list,), _string_list),
+    "title_threshold": ((int, float), _fraction),
+    "respect_robots": ((bool,), None),
+}
+
+
 def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
     line = v.where.table("resource", index)
     if not isinstance(table, dict):
@@ -335,6 +347,10 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
     rid = table.get("id")
     label = rid if isinstance(rid, str) else f"#{index + 1}"
     v.check_keys(table, _RESOURCE_KEYS, line, "[[resource]]", label)
+    for key, (kinds, check) in _RESOURCE_CHECKS.items():  # every bad value, not just the first
+        if key in table:
+            _collect(v, lambda k=key, t=kinds, c=check: v.typed(  # type: ignore[misc]
+                table, k, t, line, label, c))
     for required in ("id", "url"):
         if required not in table:
             raise v.fail(line, f"missing required key {required!r}", label)

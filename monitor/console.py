@@ -218,7 +218,7 @@ class Terminal:
             self.console.print(render_table(outcome, fail_on, self.verbose,
                                             width=self.console.width, now=datetime.now(UTC)))
         else:
-            self.console.print(f"[green]all {len(run.results)} resources ok[/] "
+            self.console.print(f"[green]all {_resources(len(run.results))} ok[/] "
                                f"({_duration(run):.1f} s)")
 
 

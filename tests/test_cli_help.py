@@ -88,8 +88,8 @@ def test_validate_reports_every_error_each_with_its_line(
         "timeot = 3\n"              # 3: unknown key
         'retries = "x"\n'           # 4: wrong type
         "[[resource]]\n"
-        'id = "a"\n'
-        'url = "ftp://x"\n'         # 7: bad URL
+        'id = "A"\n'               # 6: bad id
+        'url = "ftp://x"\n'         # 7: bad URL, in the same resource
         "[[resource]]\n"
         'id = "b"\n'
         'url = "http://x"\n'
@@ -99,8 +99,8 @@ def test_validate_reports_every_error_each_with_its_line(
     lines = capsys.readouterr().err.splitlines()
     located = [line for line in lines if line.startswith(f"monitor: error: {bad}:")]
     prefix = f"monitor: error: {bad}:"
-    assert [int(line[len(prefix):].split(":")[0]) for line in located] == [1, 3, 4, 7, 11]
-    assert lines[-1] == f"monitor: 5 errors in {bad}"
+    assert [int(line[len(prefix):].split(":")[0]) for line in located] == [1, 3, 4, 6, 7, 11]
+    assert lines[-1] == f"monitor: 6 errors in {bad}"
 
 
 def test_a_list_without_resources_is_an_error_with_a_line(
