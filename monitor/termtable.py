@@ -99,8 +99,9 @@ def _stacked(rows: Sequence[Result], fail_on: Sequence[str], now: datetime) -> G
         head.append("  ")
         head.append(result.id, style="bold")
         parts.append(head)
-        facts = Text(f"{result.reason.value} · {_numbers(result)} · {since_text(result, now)}",
-                     style="dim")
+        since = since_text(result, now)
+        facts = Text(f"{result.reason.value} · {_numbers(result)}"
+                     + (f" · {since}" if since != "-" else ""), style="dim")
         detail = _detail(result)
         if detail:
             facts.append("\n")
