@@ -25,7 +25,7 @@ exit codes:
   130  interrupted (Ctrl-C); history keeps only completed runs"""
 
 MAIN_EPILOG = """\
-Start with `monitor init` (writes a commented resources.toml), then `monitor check`.
+Start with `monitor init` (a commented resources.toml), then `monitor check`.
 Global options (-c, --db) may come before or after the command:
   monitor -c lists/resources.toml check
   monitor check -c lists/resources.toml --fail-on broken
@@ -48,11 +48,11 @@ HELP: dict[str, Help] = {
         "record the run in the history database and write the reports. Silent under cron "
         "when all is well; a table on a terminal.",
         """\
-  monitor check                                  # ./resources.toml, reports/index.html
-  monitor check -v                               # every result, also under cron
-  monitor check --fail-on broken                 # only dead links fail (exit 1)
-  monitor check --fail-on ''                     # never exit 1
-  monitor check --confirm-runs 1 --junit junit.xml --markdown "$GITHUB_STEP_SUMMARY"
+  monitor check                     # ./resources.toml -> reports/index.html
+  monitor check -v                  # every result, also under cron
+  monitor check --fail-on broken    # only dead links fail (exit 1)
+  monitor check --fail-on ''        # never exit 1
+  monitor check --confirm-runs 1 --junit j.xml --markdown "$GITHUB_STEP_SUMMARY"
   monitor check --json - --no-report | jq .summary""",
     ),
     "report": Help(
@@ -60,8 +60,8 @@ HELP: dict[str, Help] = {
         "Write the HTML report (and any of JSON, Markdown, JUnit) again from the latest "
         "stored run, without fetching anything.",
         """\
-  monitor report                                 # reports/index.html from the last run
-  monitor report --no-report --markdown -        # a PR comment body on stdout
+  monitor report                    # reports/index.html from the last run
+  monitor report --no-report --markdown -   # a PR comment body on stdout
   monitor report --no-report --json status.json""",
         """\
 exit codes:
@@ -76,7 +76,7 @@ exit codes:
         "Re-reads resources.toml before each run, logs one line per run, re-renders the "
         "report, and never starts a run while one is still going.",
         """\
-  monitor watch                                  # schedule from ./resources.toml
+  monitor watch                     # schedule from ./resources.toml
   monitor watch -c /srv/links/resources.toml --grace 60
   (a systemd unit is in examples/monitor.service)""",
         """\
@@ -91,7 +91,7 @@ exit codes:
         "and report every one of them with its file and line. Fetches nothing.",
         """\
   monitor validate
-  monitor validate -c lists/resources.toml       # e.g. as a pre-commit hook""",
+  monitor validate -c lists/resources.toml   # e.g. as a pre-commit hook""",
         """\
 exit codes:
   0    the file is valid

@@ -144,3 +144,12 @@ def test_report_writes_json_from_history(web: LoopbackWeb, tmp_path: Path,
     assert main(["report", "-c", str(config), "--no-report", "--json", "-"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in doc["results"]] == ["a"]
+
+
+@pytest.mark.parametrize("name", ["", *sorted(HELP)])
+def test_help_fits_an_80_column_terminal(name: str, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main([name, "--help"] if name else ["--help"])
+    assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 80
