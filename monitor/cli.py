@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .cli_help import FAIL_ON_HELP, MAIN_EPILOG, global_options, subcommand
+from .cli_help import FAIL_ON_HELP, MAIN_EPILOG, STATUSES, global_options, subcommand
 from .config import Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
 from .lock import LockedError
@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = subcommand(sub, "report")
     outputs(p)
     p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
-                   help=f"statuses counted as failures in Markdown and JUnit; {FAIL_ON_HELP}")
+                   help="statuses counted as failures in Markdown and JUnit (default: "
+                        f"broken,down; '' = none); any of: {STATUSES}")
     p.set_defaults(handler=cmd_report)
 
     p = subcommand(sub, "watch")
@@ -196,7 +197,8 @@ def _latest_run(store: Store) -> Run:
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
-    print(f"{args.config}: OK, {len(config.resources)} resources")
+    count = len(config.resources)
+    print(f"{args.config}: OK, {count} resource{'' if count == 1 else 's'}")
     return EXIT_OK
 
 

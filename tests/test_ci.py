@@ -180,7 +180,7 @@ def test_validate_exits_0_on_a_good_file_and_2_with_file_and_line_on_a_bad_one(
         tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml", [("a", "https://example.org/a")])
     good = run_monitor("validate", cwd=tmp_path)
-    assert (good.returncode, good.stdout) == (0, "resources.toml: OK, 1 resources\n")
+    assert (good.returncode, good.stdout) == (0, "resources.toml: OK, 1 resource\n")
 
     bad = tmp_path / "bad.toml"
     write_config(bad, [("a", "https://example.org/a"), ("b", "ftp://example.org/b")])
