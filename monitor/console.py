@@ -202,6 +202,10 @@ class Terminal:
         run = outcome.run
         if run.offline:
             self.console.print(f"[bold red]OFFLINE:[/] {OFFLINE_MESSAGE}")
+            if not self.verbose:  # every row would say the same: unreachable from here
+                self.console.print(f"{_resources(len(run.results))} not reached "
+                                   "(--verbose lists them)", style="dim")
+                return
         by_id = {r.id: r for r in run.results}
         for change in outcome.changes:
             old = change.old.value if change.old else "new"

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from monitor.cli import main
 from monitor.config import ConfigError, parse_config
-from monitor.console import render_table
+from monitor.console import Mode, Terminal, render_table
 from monitor.models import Reason, Result, Run, Status
 from monitor.notices import new_warnings, warning_kind
 from monitor.pipeline import Outcome
@@ -166,3 +166,14 @@ def test_offline_probe_setting_is_validated(value: str, problem: str | None) -> 
     with pytest.raises(ConfigError, match=problem) as caught:
         parse_config(text, Path("r.toml"))
     assert str(caught.value).startswith("r.toml:2:")
+
+
+def test_terminal_offline_run_leads_with_it_and_lists_nothing_as_a_problem() -> None:
+    down = tuple(_result(f"r{i}", Status.DOWN, Reason.CONNECT) for i in range(11))
+    outcome = Outcome(Run(NOW, NOW, down, offline=True, run_id=2), (), ())
+    stream = io.StringIO()
+    Terminal(Mode.RICH, stream=stream).summary(outcome, ("down",))
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("OFFLINE: this machine looks offline")
+    assert "11 resources not reached" in stream.getvalue()
+    assert "down !" not in stream.getvalue()
