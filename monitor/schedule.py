@@ -64,8 +64,9 @@ def run_line(outcome: Outcome, seconds: float) -> str:
     summary = run.summary()
     counts = ", ".join(f"{summary[s.value]} {s.value}" for s in Status if summary[s.value])
     line = f"run {run.run_id}: {summary['total']} checked in {seconds:.1f} s: {counts}"
-    if run.offline:
-        line += "; OFFLINE (every resource failed at the network level; nothing confirmed)"
+    if run.offline:  # the headline: the counts say nothing about the sites
+        line = (f"run {run.run_id}: OFFLINE (every resource failed at the network level; "
+                f"nothing confirmed); {summary['total']} checked in {seconds:.1f} s")
     if outcome.changes:
         moves = ", ".join(
             f"{c.resource_id} {c.old.value if c.old else 'new'}->{c.new.value}"
@@ -74,6 +75,8 @@ def run_line(outcome: Outcome, seconds: float) -> str:
         line += f"; changes: {moves}"
     else:
         line += "; no confirmed changes"
+    for rid, warning in outcome.new_warnings:
+        line += f"; new warning: {rid}: {warning}"
     return line
 
 

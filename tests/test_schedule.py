@@ -260,3 +260,11 @@ def test_an_overrunning_interval_is_said_once_in_our_words(
     ours = [m for m in messages if "takes longer than the time between runs" in m]
     assert len(ours) == 1 and "every 5s" in ours[0]
     assert "something else" in messages
+
+
+def test_run_line_leads_with_offline_and_names_new_warnings() -> None:
+    offline = run_line(Outcome(Run(T0, T0, (), offline=True, run_id=4), (), ()), 0.5)
+    assert offline.startswith("run 4: OFFLINE")
+    warned = run_line(Outcome(Run(T0, T0, (), run_id=5), (), (),
+                              (("kenai", "TLS certificate expires in 4.9 days"),)), 0.5)
+    assert warned.endswith("; new warning: kenai: TLS certificate expires in 4.9 days")
