@@ -6,36 +6,24 @@ URLs are errors) and points at the file, line and resource so the curator can fi
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from .models import Resource, Status
 from .probe import DEFAULT_PROBES
+from .validation import ConfigError as ConfigError  # re-exported: callers import it from here
+from .validation import Validator, collect
 
 DEFAULT_USER_AGENT = (
     "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
 )
-_T = TypeVar("_T")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 INTERVAL_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-
-
-class ConfigError(Exception):
-    """A problem in resources.toml the user must fix; the message is shown as-is.
-
-    `messages` holds every problem found (one `file:line: ...` each); str() joins them."""
-
-    def __init__(self, message: str, messages: tuple[str, ...] = (),
-                 line: int | None = None) -> None:
-        super().__init__(message)
-        self.messages = messages or (message,)
-        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,87 +108,6 @@ def parse_fail_on(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
             f"choose from {', '.join(sorted(valid))}"
         )
     return statuses
-
-
-class _Lines:
-    """Finds source lines for tables and keys, since tomllib reports none for valid TOML."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.tables: dict[str, list[int]] = {}
-        header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
-        for number, line in enumerate(self.lines, start=1):
-            match = header.match(line)
-            if match:
-                self.tables.setdefault(match.group(2), []).append(number)
-
-    def table(self, name: str, index: int = 0) -> int | None:
-        found = self.tables.get(name, [])
-        return found[index] if index < len(found) else None
-
-    def top(self, key: str) -> int | None:
-        """Line of a top-level `key = ...` or `[key]` / `[[key]]`."""
-        return self.table(key) or self.key(key, 0) or None
-
-    def key(self, key: str, start: int | None) -> int | None:
-        """Line of `key = ...` inside the table starting at `start` (before the next table)."""
-        if start is None:
-            return None
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        for number in range(start + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if re.match(r"^\s*\[", line):
-                break
-            if pattern.match(line):
-                return number
-        return start
-
-
-def _type_name(value: Any) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-
-
-class _Validator:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.where = _Lines(text)
-        self.errors: list[ConfigError] = []  # every problem, so validate can list them all
-
-    def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
-        location = f"{self.path}:{line}" if line else str(self.path)
-        subject = f"resource {resource!r}: " if resource else ""
-        return ConfigError(f"{location}: {subject}{message}", line=line)
-
-    def check_keys(
-        self, table: dict[str, Any], allowed: set[str], line: int | None, what: str,
-        resource: str | None = None,
-    ) -> None:
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                where = self.where.key(key, line) if line is not None else self.where.top(key)
-                self.errors.append(self.fail(where, f"unknown key {key!r} in {what}{hint}",
-                                             resource))
-
-    def typed(
-        self, table: dict[str, Any], key: str, kinds: tuple[type, ...], line: int | None,
-        resource: str | None = None, check: Callable[[Any], str | None] | None = None,
-    ) -> Any:
-        value = table[key]
-        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        if not ok:
-            expected = " or ".join(_type_name(kind()) for kind in kinds)
-            raise self.fail(
-                self.where.key(key, line),
-                f"{key!r} must be {expected}, not {_type_name(value)}", resource,
-            )
-        if check is not None:
-            problem = check(value)
-            if problem:
-                raise self.fail(self.where.key(key, line), f"{key!r} {problem}", resource)
-        return value
 
 
 def _positive(value: Any) -> str | None:
@@ -300,7 +207,7 @@ _NOTIFY_KEYS = {"type", "url", "url_env", "timeout", "retries"}
 _TOP_KEYS = {"monitor", "resource", "notify"}
 
 
-def _settings(v: _Validator, table: Any) -> Settings:
+def _settings(v: Validator, table: Any) -> Settings:
     line = v.where.table("monitor")
     if not isinstance(table, dict):
         raise v.fail(line, "[monitor] must be a table")
@@ -340,7 +247,7 @@ _RESOURCE_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] 
 }
 
 
-def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
+def _resource(v: Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
     line = v.where.table("resource", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"resource #{index + 1} must be a table")
@@ -349,7 +256,7 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
     v.check_keys(table, _RESOURCE_KEYS, line, "[[resource]]", label)
     for key, (kinds, check) in _RESOURCE_CHECKS.items():  # every bad value, not just the first
         if key in table:
-            _collect(v, lambda k=key, t=kinds, c=check: v.typed(  # type: ignore[misc]
+            collect(v, lambda k=key, t=kinds, c=check: v.typed(  # type: ignore[misc]
                 table, k, t, line, label, c))
     for required in ("id", "url"):
         if required not in table:
@@ -386,7 +293,7 @@ def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Re
     )
 
 
-def _notifier(v: _Validator, table: Any, index: int) -> Notifier:
+def _notifier(v: Validator, table: Any, index: int) -> Notifier:
     line = v.where.table("notify", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"notify #{index + 1} must be a table")
@@ -412,13 +319,13 @@ def _notifier(v: _Validator, table: Any, index: int) -> Notifier:
 
 def parse_config(text: str, path: Path) -> Config:
     """Validate TOML text; `path` is used in messages and to resolve relative paths."""
-    v = _Validator(path, text)
+    v = Validator(path, text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     v.check_keys(data, _TOP_KEYS, None, "the top level")
-    settings = _collect(v, lambda: _settings(v, data.get("monitor", {})))
+    settings = collect(v, lambda: _settings(v, data.get("monitor", {})))
     raw_resources = data.get("resource", [])
     if not isinstance(raw_resources, list):
         v.errors.append(v.fail(v.where.top("resource"), "use [[resource]] (an array of tables)"))
@@ -427,13 +334,13 @@ def parse_config(text: str, path: Path) -> Config:
         v.errors.append(v.fail(1, "no [[resource]] entries: nothing to check "
                                   "(`monitor init` writes an example)"))
     seen: dict[str, int] = {}
-    resources = [_collect(v, lambda i=i, t=t: _resource(v, t, i, seen))  # type: ignore[misc]
+    resources = [collect(v, lambda i=i, t=t: _resource(v, t, i, seen))  # type: ignore[misc]
                  for i, t in enumerate(raw_resources)]
     raw_notify = data.get("notify", [])
     if not isinstance(raw_notify, list):
         v.errors.append(v.fail(v.where.top("notify"), "use [[notify]] (an array of tables)"))
         raw_notify = []
-    notifiers = [_collect(v, lambda i=i, t=t: _notifier(v, t, i))  # type: ignore[misc]
+    notifiers = [collect(v, lambda i=i, t=t: _notifier(v, t, i))  # type: ignore[misc]
                  for i, t in enumerate(raw_notify)]
     if v.errors:
         ordered = sorted(v.errors, key=lambda e: e.line or 0)  # stable: file order
@@ -442,15 +349,6 @@ def parse_config(text: str, path: Path) -> Config:
     assert settings is not None
     return Config(settings, tuple(r for r in resources if r is not None),
                   tuple(n for n in notifiers if n is not None), path, path.parent.resolve())
-
-
-def _collect(v: _Validator, build: Callable[[], _T]) -> _T | None:
-    """Run one section's validation; record its first error and go on with the next."""
-    try:
-        return build()
-    except ConfigError as exc:
-        v.errors.append(exc)
-        return None
 
 
 def load_config(path: str | Path) -> Config:
