@@ -8,7 +8,7 @@ from __future__ import annotations
 from .config import Config, ConfigError, load_config
 from .models import FetchError, Hop, Reason, Resource, Result, Run, Status
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Config",

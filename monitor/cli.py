@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .cli_help import FAIL_ON_HELP, MAIN_EPILOG, STATUSES, global_options, subcommand
 from .config import NOTIFY_ON, Config, ConfigError, load_config, parse_fail_on
 from .console import Terminal, configure_logging
 from .curate import CurateError
@@ -39,7 +40,8 @@ from .publish import (
 from .runner import baseline_for
 from .schedule import Watcher, serve
 from .shard import ShardError, merge, parse_shard, select, shard_database, tag
-from .store import Store, StoreError
+from .starter import StarterExists, write_example
+from .store import Baseline, Store, StoreError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
 #: `monitor accept` takes only these without --force: anything else is not the curated page.
@@ -88,44 +90,39 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="monitor",
         description="Check that the pages on a curated list are still there and still the same.",
+        epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("-c", "--config", default="resources.toml", type=Path,
-                       help="the curated list (default: ./resources.toml)")
-        p.add_argument("--db", type=Path, help="history database (default: from the config)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def outputs(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--report", metavar="FILE",
-                       help="HTML report path (default: 'report' in the config, "
-                            "reports/index.html)")
-        p.add_argument("--no-report", action="store_true", help="write no HTML report")
+        where = p.add_mutually_exclusive_group()
+        where.add_argument("--report", metavar="FILE",
+                           help="HTML report path (default: 'report' in the config, "
+                                "reports/index.html)")
+        where.add_argument("--no-report", action="store_true", help="write no HTML report")
+        p.add_argument("--json", metavar="FILE",
+                       help="write the JSON result document ('-': stdout)")
         p.add_argument("--markdown", metavar="FILE",
                        help="write a Markdown summary ('-': stdout), e.g. $GITHUB_STEP_SUMMARY")
         p.add_argument("--junit", metavar="FILE", help="write JUnit XML ('-': stdout)")
 
-    p = sub.add_parser("report", help="re-render the reports from history, fetching nothing")
-    common(p)
-    outputs(p)
-    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
-                   help="statuses counted as failures in Markdown and JUnit")
-    p.set_defaults(handler=cmd_report)
+    def loudness(p: argparse.ArgumentParser) -> None:
+        loud = p.add_mutually_exclusive_group()
+        loud.add_argument("-q", "--quiet", action="store_true",
+                          help="print nothing (errors and failed notifications still go to "
+                               "stderr)")
+        loud.add_argument("-v", "--verbose", action="store_true",
+                          help="print every result, even when all is well and stdout is not a "
+                               "terminal")
 
-    p = sub.add_parser("check", help="fetch every resource, judge, record, report")
-    common(p)
-    p.add_argument("--json", metavar="FILE", help="write the JSON result document ('-': stdout)")
-    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
-                   help="comma-separated statuses that make the exit code 1 "
-                        "(default: broken,down)")
+    p = subcommand(sub, "check")
+    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES", help=FAIL_ON_HELP)
     p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
                    help="runs in a row before a status change is confirmed (CI: 1)")
     outputs(p)
-    p.add_argument("-q", "--quiet", action="store_true",
-                   help="print nothing (errors and failed notifications still go to stderr)")
-    p.add_argument("-v", "--verbose", action="store_true",
-                   help="print every result, even when all is well and stdout is not a terminal")
+    loudness(p)
     p.add_argument("--shard", metavar="I/N",
                    help="check only the hosts shard I of N gets (I from 0; 'auto': I from "
                         "$JOB_COMPLETION_INDEX); history goes to its own database, "
@@ -137,33 +134,35 @@ def build_parser() -> argparse.ArgumentParser:
                         "default) or 'change' (only when a confirmed status changes)")
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("merge", help="record the runs of `check --shard` databases as one run, "
-                                     "with one report and one exit code")
-    common(p)
-    p.add_argument("shard_dbs", nargs="+", type=Path, metavar="SHARD_DB")
-    p.add_argument("--json", metavar="FILE", help="write the JSON result document ('-': stdout)")
+    p = subcommand(sub, "report")
+    outputs(p)
     p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES",
-                   help="statuses that make the exit code 1 (default: broken,down)")
+                   help="statuses counted as failures in Markdown and JUnit (default: "
+                        f"broken,down; '' = none); any of: {STATUSES}")
+    p.set_defaults(handler=cmd_report)
+
+    p = subcommand(sub, "merge")
+    p.add_argument("shard_dbs", nargs="+", type=Path, metavar="SHARD_DB")
+    p.add_argument("--fail-on", type=_fail_on, metavar="STATUSES", help=FAIL_ON_HELP)
     p.add_argument("--confirm-runs", type=_positive_int, metavar="N",
                    help="runs in a row before a status change is confirmed (CI: 1)")
     outputs(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
-    p.add_argument("-v", "--verbose", action="store_true", help="print every result")
+    loudness(p)
     p.set_defaults(handler=cmd_merge)
 
-    p = sub.add_parser("watch", help="run checks on the schedule in resources.toml (daemon)")
-    common(p)
+    p = subcommand(sub, "watch")
     p.add_argument("--grace", type=_seconds, default=30.0, metavar="SECONDS",
                    help="on SIGTERM/SIGINT, how long to let the run in flight finish "
                         "(default: 30)")
     p.set_defaults(handler=cmd_watch)
 
-    p = sub.add_parser("validate", help="check resources.toml without fetching anything")
-    p.add_argument("-c", "--config", default="resources.toml", type=Path)
+    p = subcommand(sub, "validate")
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("accept", help="take the current titles as the new baseline")
-    common(p)
+    p = subcommand(sub, "init")
+    p.set_defaults(handler=cmd_init, needs_config=False)
+
+    p = subcommand(sub, "accept")
     p.add_argument("ids", nargs="*", metavar="ID", help="resource ids to accept")
     p.add_argument("--all", action="store_true", help="accept every resource's current title")
     p.add_argument("--force", action="store_true",
@@ -171,11 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "challenge or sign-in pages)")
     p.set_defaults(handler=cmd_accept)
 
-    p = sub.add_parser("baseline", help="list the titles resources are compared against")
-    common(p)
+    p = subcommand(sub, "baseline")
     p.set_defaults(handler=cmd_baseline)
-    add_diff_parser(sub, common)
-    curate_commands.register(sub, common)  # fix, add, import, mute, unmute
+
+    def make(name: str) -> argparse.ArgumentParser:
+        return subcommand(sub, name)
+
+    add_diff_parser(make)
+    curate_commands.register(make)  # fix, add, import, mute, unmute
     return parser
 
 
@@ -183,8 +185,13 @@ def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
     return [r.id for r in run.results if r.status.value in fail_on and not r.muted]
 
 
+def _fail_on_for(args: argparse.Namespace, config: Config) -> tuple[str, ...]:
+    """--fail-on wins over the config even when empty: `--fail-on ''` means never fail."""
+    return tuple(args.fail_on) if args.fail_on is not None else config.settings.fail_on
+
+
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    fail_on = args.fail_on or config.settings.fail_on
+    fail_on = _fail_on_for(args, config)
     confirm_runs = args.confirm_runs or config.settings.confirm_runs
     stdout_is_data = _stdout_documents(args) > 0  # stdout carries a document
     targets = _targets(args, config)
@@ -223,7 +230,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, config: Config) -> int:
-    fail_on = args.fail_on or config.settings.fail_on
+    fail_on = _fail_on_for(args, config)
     targets = _targets(args, config)
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=_stdout_documents(args) > 0)
@@ -265,18 +272,15 @@ def _stdout_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace, config: Config) -> int:
-    fail_on = args.fail_on or config.settings.fail_on
+    fail_on = _fail_on_for(args, config)
     _stdout_documents(args)
-    db = database_path(config, args.db)
-    if not db.exists():  # opening it would create an empty database
-        raise UsageError(f"no run in the history yet ({db} does not exist): "
-                         "run `monitor check` first")
-    with Store(db, writable=False) as store:
+    with Store(_history(config, args), writable=False) as store:
         run = settle_with_store(config.resources, _latest_run(store), store,
                                 datetime.now(UTC), save=False).run
         targets = _targets(args, config)
         publish(run, config, store, targets, fail_on)
-    if targets.report and "-" not in (targets.report, targets.markdown, targets.junit):
+    if targets.report and "-" not in (targets.report, targets.markdown, targets.junit,
+                                      targets.json):
         print(f"monitor: wrote {targets.report} from run #{run.run_id}")
     return EXIT_OK
 
@@ -289,8 +293,9 @@ def _latest_run(store: Store) -> Run:
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
-    sources = f", {len(config.sources)} source(s)" if config.sources else ""
-    print(f"{args.config}: OK, {len(config.resources)} resources{sources}")
+    count, sources = len(config.resources), len(config.sources)
+    shown = f", {sources} source{'' if sources == 1 else 's'}" if sources else ""
+    print(f"{args.config}: OK, {count} resource{'' if count == 1 else 's'}{shown}")
     return EXIT_OK
 
 
@@ -302,7 +307,7 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
     if unknown:
         raise UsageError(f"unknown resource id(s): {', '.join(unknown)}")
     wanted = list(known) if args.all else args.ids
-    with Store(database_path(config, args.db)) as store:
+    with Store(_history(config, args)) as store:
         current = {r.id: r for r in _latest_run(store).results}
         titles: dict[str, tuple[str, str | None]] = {}
         for rid in wanted:
@@ -327,9 +332,13 @@ def cmd_accept(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
-    with Store(database_path(config, args.db), writable=False) as store:
-        stored = store.baselines()
-        snapshots = store.snapshot_times()
+    stored: dict[str, Baseline] = {}
+    snapshots: dict[str, tuple[datetime, str]] = {}
+    db = database_path(config, args.db)
+    if db.exists():  # a fresh folder has no learned titles yet; do not create an empty database
+        with Store(db, writable=False) as store:
+            stored = store.baselines()
+            snapshots = store.snapshot_times()
     for resource in config.resources:
         title, source = baseline_for(resource, stored)
         shown = repr(title) if title else "(none yet: learned on the first good check)"
@@ -340,17 +349,51 @@ def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _history(config: Config, args: argparse.Namespace) -> Path:
+    """The database a reading command needs; it must exist (opening one would create it)."""
+    db = database_path(config, args.db)
+    if not db.exists():
+        raise UsageError(f"no run in the history yet ({db} does not exist): "
+                         "run `monitor check` first")
+    return db
+
+
+def cmd_init(args: argparse.Namespace, config: Config | None) -> int:
+    try:
+        write_example(args.config)
+    except StarterExists as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{args.config}: cannot write: {exc.strerror}") from None
+    where = f" -c {args.config}" if args.config != Path("resources.toml") else ""
+    print(f"monitor: wrote {args.config}; edit it, then run `monitor check{where}`")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # `monitor` alone: what can I do?
+        parser.print_help()
+        return EXIT_USAGE
+    args.config = Path(args.config or "resources.toml")
+    args.db = Path(args.db) if args.db else None
     configure_logging(daemon=args.command == "watch")
     previous = None
     if args.command != "watch" and threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)  # the daemon has its own
     try:
+        if not getattr(args, "needs_config", True):
+            return int(args.handler(args, None))
         config = load_config(args.config)
         return int(args.handler(args, config))
-    except (ConfigError, UsageError, ShardError, CurateError) as exc:
+    except ConfigError as exc:
+        for message in exc.messages:  # validate lists every problem, one line each
+            print(f"monitor: error: {message}", file=sys.stderr)
+        if len(exc.messages) > 1:
+            print(f"monitor: {len(exc.messages)} errors in {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    except (UsageError, ShardError, CurateError) as exc:
         print(f"monitor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LockedError as exc:

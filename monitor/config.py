@@ -6,7 +6,6 @@ URLs are errors) and points at the file, line and resource so the curator can fi
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import math
 import re
@@ -21,6 +20,9 @@ from urllib.parse import urlsplit
 from .addresses import has_control_characters, url_problem
 from .fieldchecks import ca_bundle_problem, header_value, non_empty_text, plain_text, up_to
 from .models import Resource, Source, Status
+from .probe import DEFAULT_PROBES
+from .validation import ConfigError as ConfigError  # re-exported: callers import it from here
+from .validation import Validator, collect
 
 DEFAULT_USER_AGENT = (
     "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
@@ -30,10 +32,6 @@ INTERVAL_PATTERN = re.compile(r"^\s*([0-9]{1,12}(?:\.[0-9]{1,9})?)\s*(s|m|h|d)?\
 MAX_INTERVAL_DAYS = 366
 ARCHIVE_ENDPOINT = "https://archive.org/wayback/available"
 NOTIFY_ON = ("problems", "change")
-
-
-class ConfigError(Exception):
-    """A problem in resources.toml the user must fix; the message is shown as-is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +79,9 @@ class Settings:
     archive_endpoint: str = ARCHIVE_ENDPOINT
     archive_timeout: float = 5.0
     notify_on: str = "problems"  # cron output: "problems" (every run) or "change"
+    # Reached when every resource fails at the network level: none answers -> offline run.
+    # Empty: fall back to "the failures span at least two hosts".
+    offline_probe: tuple[str, ...] = DEFAULT_PROBES
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,82 +128,6 @@ def parse_fail_on(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return statuses
 
 
-class _Lines:
-    """Finds source lines for tables and keys, since tomllib reports none for valid TOML."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.tables: dict[str, list[int]] = {}
-        header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
-        for number, line in enumerate(self.lines, start=1):
-            match = header.match(line)
-            if match:
-                self.tables.setdefault(match.group(2), []).append(number)
-
-    def table(self, name: str, index: int = 0) -> int | None:
-        found = self.tables.get(name, [])
-        return found[index] if index < len(found) else None
-
-    def key(self, key: str, start: int | None) -> int | None:
-        """Line of `key = ...` inside the table starting at `start` (before the next table)."""
-        if start is None:
-            return None
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        for number in range(start + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if re.match(r"^\s*\[", line):
-                break
-            if pattern.match(line):
-                return number
-        return start
-
-
-def _type_name(value: Any) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-
-
-class _Validator:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.where = _Lines(text)
-
-    def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
-        location = f"{self.path}:{line}" if line else str(self.path)
-        subject = f"resource {resource!r}: " if resource else ""
-        return ConfigError(f"{location}: {subject}{message}")
-
-    def check_keys(
-        self, table: dict[str, Any], allowed: set[str], line: int | None, what: str,
-        resource: str | None = None,
-    ) -> None:
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise self.fail(
-                    self.where.key(key, line), f"unknown key {key!r} in {what}{hint}", resource
-                )
-
-    def typed(
-        self, table: dict[str, Any], key: str, kinds: tuple[type, ...], line: int | None,
-        resource: str | None = None, check: Callable[[Any], str | None] | None = None,
-    ) -> Any:
-        value = table[key]
-        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        if not ok:
-            expected = " or ".join(_type_name(kind()) for kind in kinds)
-            raise self.fail(
-                self.where.key(key, line),
-                f"{key!r} must be {expected}, not {_type_name(value)}", resource,
-            )
-        if check is not None:
-            problem = check(value)
-            if problem:
-                raise self.fail(self.where.key(key, line), f"{key!r} {problem}", resource)
-        return value
-
-
 def _positive(value: Any) -> str | None:
     if not math.isfinite(value):
         return "must be a finite number"
@@ -229,6 +154,10 @@ def _string_list(value: Any) -> str | None:
 
 def _http_url(value: Any) -> str | None:
     return url_problem(value)
+
+
+def _url_list(value: Any) -> str | None:
+    return next((problem for url in value if (problem := _http_url(url))), None)
 
 
 def _check_interval(value: Any) -> str | None:
@@ -290,6 +219,7 @@ _SETTING_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] |
     "archive_timeout": ((int, float), _positive),
     "notify_on": ((str,), lambda v: None if v in NOTIFY_ON
                   else f"must be one of {', '.join(map(repr, NOTIFY_ON))}, not {v!r}"),
+    "offline_probe": ((list,), lambda v: _string_list(v) or _url_list(v)),
 }
 _RESOURCE_KEYS = {
     "id", "name", "url", "expected_title", "keywords", "tags", "title_threshold",
@@ -300,17 +230,25 @@ _SOURCE_KEYS = {"id", "name", "url", "selector"}
 _TOP_KEYS = {"monitor", "resource", "notify", "source"}
 
 
-def _settings(v: _Validator, table: Any) -> Settings:
+def _settings(v: Validator, table: Any) -> Settings:
     line = v.where.table("monitor")
     if not isinstance(table, dict):
         raise v.fail(line, "[monitor] must be a table")
     v.check_keys(table, set(_SETTING_CHECKS), line, "[monitor]")
     values: dict[str, Any] = {}
     for key in table:
+        if key not in _SETTING_CHECKS:
+            continue  # reported by check_keys
         kinds, check = _SETTING_CHECKS[key]
-        value = v.typed(table, key, kinds, line, check=check)
+        try:
+            value = v.typed(table, key, kinds, line, check=check)
+        except ConfigError as exc:
+            v.errors.append(exc)
+            continue
         if key == "fail_on":
             value = parse_fail_on(value)
+        elif key == "offline_probe":
+            value = tuple(value)
         elif kinds == (int, float):
             value = float(value)
         values[key] = value
@@ -325,13 +263,29 @@ def _settings(v: _Validator, table: Any) -> Settings:
     return Settings(**values)
 
 
-def _resource(v: _Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
+_RESOURCE_CHECKS: dict[str, tuple[tuple[type, ...], Callable[[Any], str | None] | None]] = {
+    "url": ((str,), _http_url),
+    "name": ((str,), None),
+    "expected_title": ((str,), lambda s: None if s.strip() else
+                       "must not be empty (leave it out instead)"),
+    "keywords": ((list,), _string_list),
+    "tags": ((list,), _string_list),
+    "title_threshold": ((int, float), _fraction),
+    "respect_robots": ((bool,), None),
+}
+
+
+def _resource(v: Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
     line = v.where.table("resource", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"resource #{index + 1} must be a table")
     rid = table.get("id")
     label = rid if isinstance(rid, str) else f"#{index + 1}"
     v.check_keys(table, _RESOURCE_KEYS, line, "[[resource]]", label)
+    for key, (kinds, check) in _RESOURCE_CHECKS.items():  # every bad value, not just the first
+        if key in table:
+            collect(v, lambda k=key, t=kinds, c=check: v.typed(  # type: ignore[misc]
+                table, k, t, line, label, c))
     for required in ("id", "url"):
         if required not in table:
             raise v.fail(line, f"missing required key {required!r}", label)
@@ -387,7 +341,7 @@ def parse_date(value: object) -> date | None:
     return None
 
 
-def _mute(v: _Validator, table: dict[str, Any], line: int | None, rid: str
+def _mute(v: Validator, table: dict[str, Any], line: int | None, rid: str
           ) -> tuple[date | None, str | None]:
     until = None
     if "muted_until" in table:
@@ -408,7 +362,7 @@ def file_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _notifier(v: _Validator, table: Any, index: int) -> Notifier:
+def _notifier(v: Validator, table: Any, index: int) -> Notifier:
     line = v.where.table("notify", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"notify #{index + 1} must be a table")
@@ -452,16 +406,17 @@ def _selector(value: Any) -> str | None:
     return None
 
 
-class _SourceValidator(_Validator):
+class _SourceValidator(Validator):
     def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
         location = f"{self.path}:{line}" if line else str(self.path)
         subject = f"source {resource!r}: " if resource else ""
-        return ConfigError(f"{location}: {subject}{message}")
+        return ConfigError(f"{location}: {subject}{message}", line=line)
 
 
-def _source(parent: _Validator, table: Any, index: int, seen: dict[str, int]) -> Source:
+def _source(parent: Validator, table: Any, index: int, seen: dict[str, int]) -> Source:
     v = _SourceValidator(parent.path, "")
     v.where = parent.where  # messages say "source 'id':" instead of "resource 'id':"
+    v.errors = parent.errors  # one list, so validate reports every problem
     line = v.where.table("source", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"source #{index + 1} must be a table")
@@ -495,30 +450,44 @@ def _source(parent: _Validator, table: Any, index: int, seen: dict[str, int]) ->
 def parse_config(text: str, path: Path) -> Config:
     """Validate TOML text; `path` is used in messages and to resolve relative paths."""
     text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark, as some editors write
-    v = _Validator(path, text)
+    v = Validator(path, text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     v.check_keys(data, _TOP_KEYS, None, "the top level")
-    settings = _settings(v, data.get("monitor", {}))
+    settings = collect(v, lambda: _settings(v, data.get("monitor", {})))
     raw_resources = data.get("resource", [])
     if not isinstance(raw_resources, list):
-        raise v.fail(v.where.table("resource"), "use [[resource]] (an array of tables)")
-    if not raw_resources:
-        raise v.fail(None, "no [[resource]] entries: nothing to check")
+        v.errors.append(v.fail(v.where.top("resource"), "use [[resource]] (an array of tables)"))
+        raw_resources = []
+    elif not raw_resources:
+        v.errors.append(v.fail(1, "no [[resource]] entries: nothing to check "
+                                  "(`monitor init` writes an example)"))
     seen: dict[str, int] = {}
-    resources = tuple(_resource(v, table, i, seen) for i, table in enumerate(raw_resources))
+    resources = [collect(v, lambda i=i, t=t: _resource(v, t, i, seen))  # type: ignore[misc]
+                 for i, t in enumerate(raw_resources)]
     raw_notify = data.get("notify", [])
     if not isinstance(raw_notify, list):
-        raise v.fail(v.where.table("notify"), "use [[notify]] (an array of tables)")
-    notifiers = tuple(_notifier(v, table, i) for i, table in enumerate(raw_notify))
+        v.errors.append(v.fail(v.where.top("notify"), "use [[notify]] (an array of tables)"))
+        raw_notify = []
+    notifiers = [collect(v, lambda i=i, t=t: _notifier(v, t, i))  # type: ignore[misc]
+                 for i, t in enumerate(raw_notify)]
     raw_sources = data.get("source", [])
     if not isinstance(raw_sources, list):
-        raise v.fail(v.where.table("source"), "use [[source]] (an array of tables)")
+        v.errors.append(v.fail(v.where.top("source"), "use [[source]] (an array of tables)"))
+        raw_sources = []
     source_ids: dict[str, int] = {}
-    sources = tuple(_source(v, table, i, source_ids) for i, table in enumerate(raw_sources))
-    return Config(settings, resources, notifiers, path, path.parent.resolve(), sources)
+    sources = [collect(v, lambda i=i, t=t: _source(v, t, i, source_ids))  # type: ignore[misc]
+               for i, t in enumerate(raw_sources)]
+    if v.errors:
+        ordered = sorted(v.errors, key=lambda e: e.line or 0)  # stable: file order
+        messages = tuple(dict.fromkeys(str(e) for e in ordered))  # no repeats
+        raise ConfigError("\n".join(messages), messages)
+    assert settings is not None
+    return Config(settings, tuple(r for r in resources if r is not None),
+                  tuple(n for n in notifiers if n is not None), path, path.parent.resolve(),
+                  tuple(s for s in sources if s is not None))
 
 
 def load_config(path: str | Path) -> Config:
@@ -527,7 +496,8 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError(f"{path}: file not found (looked for {path.resolve()}); start one "
+                          "with `monitor init`, or name the list with -c FILE") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     try:

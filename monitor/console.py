@@ -12,11 +12,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,7 +25,6 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 from .models import SEVERITY, Result, Run, SourceReport, Status
@@ -33,19 +32,12 @@ from .mute import mute_label
 from .pipeline import Outcome
 from .runner import ProgressHook
 from .safetext import display_run, display_text
+from .termtable import STYLES, results_table
 
 OFFLINE_MESSAGE = (
     "this machine looks offline: every resource failed at the network level, "
     "so this run confirmed nothing"
 )
-STYLES: dict[Status, str] = {
-    Status.OK: "green",
-    Status.MOVED: "cyan",
-    Status.DRIFTED: "yellow",
-    Status.BLOCKED: "magenta",
-    Status.DOWN: "red",
-    Status.BROKEN: "bold red",
-}
 
 
 class Mode(Enum):
@@ -79,6 +71,10 @@ def _counts(run: Run) -> str:
     return ", ".join(parts) or "nothing"
 
 
+def _resources(count: int) -> str:
+    return f"{count} resource" + ("" if count == 1 else "s")
+
+
 def _duration(run: Run) -> float:
     return (run.finished_at - run.started_at).total_seconds()
 
@@ -89,7 +85,8 @@ def has_news(outcome: Outcome, fail_on: Sequence[str], notify_on: str = "problem
     `confirm_runs` times is a possible blip: it changes the exit code but does not make cron
     send mail (yet). With "change", a link that stays broken is mailed once, not every run."""
     run = outcome.run
-    if run.offline or outcome.changes or any(s.has_news for s in run.sources):
+    if run.offline or outcome.changes or outcome.new_warnings \
+            or any(s.has_news for s in run.sources):
         return True
     if notify_on == "change":
         return False
@@ -134,12 +131,15 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     by_id = {r.id: r for r in run.results}
     total = len(run.results)
     attention = sum(r.status is not Status.OK for r in run.results)
-    lines = [
-        f"monitor: {attention} of {total} resources need attention "
-        f"(run {run.run_id}, {_when(run.finished_at)}, {_duration(run):.1f} s): {_counts(run)}"
-    ]
-    if run.offline:
-        lines.append(f"monitor: {OFFLINE_MESSAGE}")
+    where = f"run {run.run_id}, {_when(run.finished_at)}, {_duration(run):.1f} s"
+    if run.offline:  # nothing can be concluded: lead with that, count nothing as a problem
+        lines = [f"monitor: {OFFLINE_MESSAGE} ({where}, {_resources(total)})"]
+    else:
+        lines = [f"monitor: {attention} of {_resources(total)} need"
+                 f"{'s' if total == 1 else ''} attention ({where}): {_counts(run)}"]
+    if outcome.new_warnings:
+        lines.append("New warnings:")
+        lines += [f"  {rid}: {warning}" for rid, warning in outcome.new_warnings]
     if outcome.changes:
         lines.append("Confirmed changes:")
         for change in outcome.changes:
@@ -172,48 +172,28 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
                 detail += f" ({mute_label(result.muted_until, result.mute_note)})"
             lines.append(f"  {marker} {result.id}: {result.status.value} "
                          f"({result.reason.value}){detail} [{_confirmation(result)}]")
+            lines += [f"      warning: {warning}" for warning in result.warnings]
     lines += _plain_sources(run.sources, verbose)
     return "\n".join(lines) + "\n"
 
 
-def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False) -> Table:
+def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False,
+                 *, width: int = 120, now: datetime | None = None) -> RenderableType:
+    """Results that need a look (all with `verbose`), worst first; layout in termtable."""
     run = outcome.run
-    title = f"{len(run.results)} checked in {_duration(run):.1f} s: {_counts(run)}"
-    table = Table(title=title, title_justify="left", expand=False)
-    for name in ("resource", "status", "reason", "HTTP", "ms", "since", "detail"):
-        table.add_column(name, no_wrap=name in ("status", "HTTP", "ms", "since"),
-                         justify="right" if name in ("HTTP", "ms") else "left")
     rows = sorted(
-        (r for r in run.results if verbose or r.status is not Status.OK),
+        (r for r in run.results if verbose or r.status is not Status.OK or r.warnings),
         key=lambda r: SEVERITY[r.status],
     )
-    for result in rows:
-        style = STYLES[result.status]
-        status = Text(result.status.value, style="dim" if result.muted else style)
-        if result.muted:
-            status.append(" muted", style="dim")
-        elif result.status.value in fail_on:
-            status.append(" !", style=style)
-        table.add_row(
-            page_text(result.id), status, result.reason.value,
-            str(result.http_status) if result.http_status is not None else "-",
-            f"{result.elapsed_ms:.0f}", _since(result),
-            page_text(f"{result.detail} ({mute_label(result.muted_until, result.mute_note)})"
-                      if result.muted else result.detail),
-        )
+    title = Text(f"{len(run.results)} checked in {_duration(run):.1f} s: {_counts(run)}",
+                 style="bold")
     notes = ["! = a status in --fail-on"] if any(r.status.value in fail_on for r in rows) else []
     hidden = len(run.results) - len(rows)
     if hidden:
-        notes.append(f"{hidden} ok resource(s) not shown (--verbose shows them)")
-    table.caption = "; ".join(notes) or None
-    return table
-
-
-def _since(result: Result) -> str:
-    """Short confirmation state for the table: when it began, or how new it is."""
-    if result.confirmed and result.since is not None:
-        return _when(result.since)
-    return f"new ({result.streak}x)" if result.streak else "-"
+        notes.append(f"{hidden} ok {'resource' if hidden == 1 else 'resources'} not shown "
+                     "(--verbose shows them)")
+    table = results_table(rows, fail_on, width, now or run.finished_at)
+    return Group(title, table, Text("; ".join(notes), style="dim")) if rows else Group()
 
 
 class Terminal:
@@ -266,6 +246,10 @@ class Terminal:
         run = outcome.run
         if run.offline:
             self.console.print(f"[bold red]OFFLINE:[/] {OFFLINE_MESSAGE}")
+            if not self.verbose:  # every row would say the same: unreachable from here
+                self.console.print(f"{_resources(len(run.results))} not reached "
+                                   "(--verbose lists them)", style="dim")
+                return
         by_id = {r.id: r for r in run.results}
         for change in outcome.changes:
             old = change.old.value if change.old else "new"
@@ -278,11 +262,13 @@ class Terminal:
             self.console.print(line)
         for text in _plain_sources(run.sources, self.verbose):
             self.console.print(Text(text))  # article text: never markup
-        table = render_table(outcome, fail_on, self.verbose)
-        if table.row_count:
-            self.console.print(table)
+        shown = [r for r in run.results
+                 if self.verbose or r.status is not Status.OK or r.warnings]
+        if shown:
+            self.console.print(render_table(outcome, fail_on, self.verbose,
+                                            width=self.console.width, now=datetime.now(UTC)))
         else:
-            self.console.print(f"[green]all {len(run.results)} resources ok[/] "
+            self.console.print(f"[green]all {_resources(len(run.results))} ok[/] "
                                f"({_duration(run):.1f} s)")
 
 

@@ -18,10 +18,8 @@ from .pipeline import database_path
 from .store import Store
 
 
-def add_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-               common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = sub.add_parser("diff", help="show how a page's main text changed since its snapshot")
-    common(p)
+def add_parser(make: Callable[[str], argparse.ArgumentParser]) -> None:
+    p = make("diff")
     p.add_argument("id", metavar="ID", help="resource id")
     p.set_defaults(handler=cmd_diff)
 

@@ -17,6 +17,7 @@ from .config import Config, Notifier
 from .lock import run_lock
 from .models import Run, Snapshot, SourceReport, Status
 from .mute import settle_with_store, unmuted_changes
+from .notices import new_warnings
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
 from .store import Store
@@ -28,6 +29,8 @@ class Outcome:
     run: Run  # as stored: run_id, since, streak, confirmed filled in
     changes: tuple[Change, ...]  # confirmed state changes worth telling someone about
     learned: tuple[str, ...]  # resource ids whose title baseline was learned this run
+    # (resource id, warning) not seen on that resource in the previous run: cron says it once
+    new_warnings: tuple[tuple[str, str], ...] = ()
 
 
 def delivery_key(notifier: Notifier) -> str:
@@ -67,6 +70,7 @@ def run_once(
         run = asyncio.run(check(config, store.baselines(), on_result=on_result,
                                 memory=store.content_memory()))
         run = follow_up(config, run, store)
+        fresh = new_warnings(run.results, store.last_warnings())
         run, changes = store.record_run(run, confirm_runs or settings.confirm_runs,
                                          [delivery_key(n) for n in config.notifiers])
         run = store.record_content(run)  # snapshots, latest texts, short diffs
@@ -81,7 +85,7 @@ def run_once(
         }
         learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
         store.prune(settings.retention_days, run.finished_at)
-        outcome = Outcome(run, tuple(changes), tuple(learned))
+        outcome = Outcome(run, tuple(changes), tuple(learned), fresh)
         try:
             if after is not None:
                 after(run, store)

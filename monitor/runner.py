@@ -31,6 +31,7 @@ from .fetch import Fetcher, FetchOptions
 from .judge import Context, judge
 from .models import Content, Fetched, Page, Reason, Resource, Result, Run, Status
 from .netfaults import describe
+from .probe import PROBE_TIMEOUT, reachable
 from .store import Baseline
 from .store_content import ContentMemory
 
@@ -104,14 +105,24 @@ def baseline_for(resource: Resource, baselines: dict[str, Baseline]) -> tuple[st
     return None, "none"
 
 
-def is_offline(results: Iterable[Result]) -> bool:
-    """Every resource, on at least two origins, failed at the network level: it is us."""
+def all_unreachable(results: Iterable[Result]) -> bool:
+    """Every resource failed at the network level (DNS, connect, timeout)."""
     results = list(results)
-    origins = {urlsplit(r.url).netloc for r in results}
-    return len(origins) >= 2 and all(
+    return bool(results) and all(
         r.status in (Status.DOWN, Status.BROKEN) and r.reason in OFFLINE_REASONS
         for r in results
     )
+
+
+def is_offline(results: Iterable[Result], probe_reachable: bool | None = None) -> bool:
+    """Every resource failed at the network level and it is us: the reachability probe
+    failed too, or (no probe configured) the failures span at least two origins."""
+    results = list(results)
+    if not all_unreachable(results):
+        return False
+    if probe_reachable is not None:
+        return not probe_reachable
+    return len({urlsplit(r.url).netloc for r in results}) >= 2
 
 
 async def _judge_one(
@@ -382,7 +393,10 @@ async def check(
     else:
         results = await _gather(config, baselines, on_result, clock, memory)
     ordered = tuple(results[r.id] for r in config.resources)
-    offline = is_offline(ordered)
+    probe = config.settings.offline_probe
+    offline = is_offline(ordered, await reachable(probe, min(config.settings.timeout,
+                                                                PROBE_TIMEOUT))
+                         if probe and all_unreachable(ordered) else None)
     if offline:
         # Our own network is down: nothing can be concluded about the links, so none is
         # declared dead ("broken"); they are all unreachable from here ("down").

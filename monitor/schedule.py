@@ -64,8 +64,9 @@ def run_line(outcome: Outcome, seconds: float) -> str:
     summary = run.summary()
     counts = ", ".join(f"{summary[s.value]} {s.value}" for s in Status if summary[s.value])
     line = f"run {run.run_id}: {summary['total']} checked in {seconds:.1f} s: {counts}"
-    if run.offline:
-        line += "; OFFLINE (every resource failed at the network level; nothing confirmed)"
+    if run.offline:  # the headline: the counts say nothing about the sites
+        line = (f"run {run.run_id}: OFFLINE (every resource failed at the network level; "
+                f"nothing confirmed); {summary['total']} checked in {seconds:.1f} s")
     if outcome.changes:
         moves = ", ".join(
             f"{c.resource_id} {c.old.value if c.old else 'new'}->{c.new.value}"
@@ -80,6 +81,8 @@ def run_line(outcome: Outcome, seconds: float) -> str:
                      f"+{sum(c.news for c in source.added)} added, "
                      f"-{sum(c.news for c in source.removed)} removed, "
                      f"{sum(c.news for c in source.unlinked)} curated link(s) no longer linked")
+    for rid, warning in outcome.new_warnings:
+        line += f"; new warning: {rid}: {warning}"
     return line
 
 
@@ -185,6 +188,30 @@ class Watcher:
         return after
 
 
+class OverrunNotice(logging.Filter):
+    """apscheduler logs 'Execution of job ... skipped: maximum number of running instances
+    reached' every time a run is still going when the next one falls due. That is our
+    configuration's business, not the scheduler's: drop its line, and say once, in our words,
+    that the interval is shorter than a run."""
+
+    SKIPPED = "skipped: maximum number of running instances reached"
+
+    def __init__(self, timing: Callable[[], str]) -> None:
+        super().__init__()
+        self.timing = timing
+        self.told = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.SKIPPED not in str(record.msg):
+            return True
+        if not self.told:
+            self.told = True
+            log.warning("a run takes longer than the time between runs (%s): the runs that "
+                        "fall due meanwhile are skipped; set a longer interval or schedule "
+                        "in [monitor]", self.timing())
+        return False
+
+
 class _Signals:
     """Counts SIGINT/SIGTERM; the handler only records, the main loop acts."""
 
@@ -212,6 +239,8 @@ def serve(watcher: Watcher, *, grace: float = 30.0, poll: float = 0.2) -> int:
         scheduler.reschedule_job(JOB_ID, trigger=trigger_for(fresh))
 
     watcher.on_timing_change = reschedule
+    overrun = OverrunNotice(lambda: describe_timing(watcher.config.settings))
+    logging.getLogger("apscheduler.scheduler").addFilter(overrun)
     signals = _Signals()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signals.handler)
@@ -235,4 +264,5 @@ def serve(watcher: Watcher, *, grace: float = 30.0, poll: float = 0.2) -> int:
         logging.shutdown()
         os._exit(0)  # the worker thread cannot be interrupted; SQLite rolls back its write
     log.info("stopped after %d run(s)", watcher.runs)
+    logging.getLogger("apscheduler.scheduler").removeFilter(overrun)
     return 0

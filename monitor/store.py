@@ -267,6 +267,15 @@ class Store(ContentHistory):
             sources=store_links.load_sources(self._db, row["id"]),
         ))
 
+    def last_warnings(self) -> dict[str, tuple[str, ...]] | None:
+        """Each resource's warnings in the latest run; None before the first run."""
+        row = self._db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        rows = self._db.execute(
+            "SELECT resource_id, warnings FROM results WHERE run_id = ?", (row["id"],))
+        return {r["resource_id"]: tuple(json.loads(r["warnings"])) for r in rows}
+
     def history(
         self, resource_ids: Iterable[str], runs: int, up_to: int | None = None
     ) -> dict[str, list[HistoryPoint]]:
@@ -306,6 +315,18 @@ class Store(ContentHistory):
             (since.isoformat(),),
         ).fetchall()
         return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows}
+
+    def first_checks(self, since: datetime) -> dict[str, datetime]:
+        """Per resource: its earliest check since `since` that counts towards uptime, so
+        a report can say what span an uptime figure covers ("100% over 20 min")."""
+        rows = self._db.execute(
+            "SELECT r.resource_id, MIN(r.checked_at) AS first "
+            "FROM results r JOIN runs ON runs.id = r.run_id "
+            "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
+            "GROUP BY r.resource_id",
+            (since.isoformat(),),
+        ).fetchall()
+        return {row["resource_id"]: datetime.fromisoformat(row["first"]) for row in rows}
 
     # -- writing ----------------------------------------------------------------------------
 

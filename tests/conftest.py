@@ -56,7 +56,9 @@ def write_config(path: Path, resources: Sequence[dict[str, Any]], **settings: An
     """Write a resources.toml: fast defaults for tests (no retries, short timeout)."""
     # archive = false: a broken link must never send a test to archive.org (tests that look
     # archived copies up point archive_endpoint at the loopback web).
-    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, "archive": False, **settings}
+    # offline_probe = []: no probe of the internet; offline needs failures on 2 hosts.
+    merged = {"timeout": 5, "retries": 0, "confirm_runs": 1, "archive": False,
+              "offline_probe": [], **settings}
     lines = ["[monitor]"] + [f"{k} = {toml_value(v)}" for k, v in merged.items()] + [""]
     for resource in resources:
         lines.append("[[resource]]")

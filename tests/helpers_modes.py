@@ -88,7 +88,8 @@ def write_config(
 ) -> Path:
     """A resources.toml with quick loopback-friendly settings; resources are (id, url)."""
     defaults = {"database": '"history.sqlite3"', "timeout": "5", "retries": "0",
-                "archive": "false"}  # never archive.org from a test
+                "archive": "false",  # never archive.org from a test
+                "offline_probe": "[]"}  # no probe of the internet in tests
     given = {line.split("=")[0].strip() for line in monitor.splitlines() if "=" in line}
     lines = ["[monitor]", monitor]
     lines += [f"{key} = {value}" for key, value in defaults.items() if key not in given]

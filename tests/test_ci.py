@@ -8,6 +8,7 @@ import configparser
 import json
 import re
 import shlex
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,14 @@ import pytest
 import yaml
 from helpers_modes import HookSink, run_monitor, serve_hooks, write_config
 
+from monitor import __version__
 from monitor.cli import build_parser
 
 from loopback import LoopbackWeb
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-actions.yml"
+ACTION = ROOT / "action.yml"
 
 
 
@@ -66,35 +69,83 @@ def test_workflow_runs_on_push_and_on_a_schedule() -> None:
     assert triggers["schedule"][0]["cron"]
 
 
-def test_workflow_commands_exist_with_those_flags() -> None:
-    runs = [step["run"] for step in steps() if "run" in step]
-    commands = [line for run in runs for line in monitor_lines(run)]
-    assert any(line.startswith("monitor validate") for line in commands)
-    check = next(line for line in commands if line.startswith("monitor check"))
-    args = parse_monitor_command(check)
-    assert args.command == "check"
-    assert args.confirm_runs == 1
-    assert args.fail_on == ("broken", "down")
+def action() -> dict[str, Any]:
+    data = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_workflow_uses_this_repositorys_action_at_the_current_version() -> None:
+    step = next(s for s in steps() if "curated-links/monitor" in s.get("uses", ""))
+    assert step["uses"] == f"curated-links/monitor@v{__version__}"
+    assert set(step["with"]) <= set(action()["inputs"])
+    upload = next(s for s in steps() if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
+
+
+def _run_check_step(tmp_path: Path, **inputs: str) -> list[str]:
+    """Run the action's check step with bash, `monitor` replaced by a stub that records
+    its arguments; inputs are the action's defaults unless given."""
+    spec = action()
+    step = next(s for s in spec["runs"]["steps"] if s.get("id") == "check")
+    values = {name: str(i.get("default", "")) for name, i in spec["inputs"].items()}
+    values.update(inputs)
+    env = {key: re.sub(r"\$\{\{ inputs\.([a-z-]+) \}\}", lambda m: values[m.group(1)], value)
+           for key, value in step["env"].items()}
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "monitor"
+    stub.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$ARGS_OUT"\n'
+                    "exit 1\n")
+    stub.chmod(0o755)
+    out = tmp_path / "github_output"
+    args_out = tmp_path / "args"
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], check=False, capture_output=True, text=True,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(out),
+             "ARGS_OUT": str(args_out), **env})
+    assert done.returncode == 0, done.stderr  # the step records the code, a later one fails
+    assert out.read_text() == "exit-code=1\n"
+    return args_out.read_text().splitlines()
+
+
+def test_action_runs_a_real_check_command_from_its_inputs(tmp_path: Path) -> None:
+    args = build_parser().parse_args(_run_check_step(tmp_path))
+    assert args.command == "check" and args.config == "resources.toml"
+    assert args.confirm_runs == 1 and args.fail_on == ("broken", "down")
     assert (args.junit, args.markdown, args.report) == (
         "reports/junit.xml", "reports/summary.md", "reports/index.html")
-    for line in commands:
-        parse_monitor_command(line)
+    assert args.db == ".monitor/history.sqlite3" and args.json is None
 
 
-def test_workflow_publishes_summary_artifact_and_keeps_history() -> None:
-    all_steps = steps()
-    summary = next(s for s in all_steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
-    assert summary["if"] == "always()" and "reports/summary.md" in summary["run"]
-    upload = next(s for s in all_steps if s.get("uses", "").startswith("actions/upload-artifact"))
-    assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
-    restore = next(s for s in all_steps if s.get("uses", "").startswith("actions/cache/restore"))
-    save = next(s for s in all_steps if s.get("uses", "").startswith("actions/cache/save"))
-    assert save["if"] == "always()"
-    assert restore["with"]["path"] == save["with"]["path"] == ".monitor"
+def test_action_inputs_turn_outputs_off_and_fail_on_empty_means_never(tmp_path: Path) -> None:
+    argv = _run_check_step(tmp_path, report="", junit="", json="out.json", **{"fail-on": ""})
+    args = build_parser().parse_args(argv)
+    assert args.no_report and args.junit is None and args.json == "out.json"
+    assert args.fail_on == ()
+
+
+def test_action_summarises_caches_history_and_fails_last() -> None:
+    action_steps = action()["runs"]["steps"]
+    summary = next(s for s in action_steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert summary["if"].startswith("always()")
+    restore = next(s for s in action_steps
+                   if s.get("uses", "").startswith("actions/cache/restore"))
+    save = next(s for s in action_steps if s.get("uses", "").startswith("actions/cache/save"))
+    assert save["if"].startswith("always()")
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ inputs.history }}"
     assert restore["with"]["key"] == save["with"]["key"]
     assert "run_id" in save["with"]["key"]  # cache entries are immutable: a new key per run
-    check = next(s["run"] for s in all_steps if "monitor check" in s.get("run", ""))
-    assert "--db .monitor/history.sqlite3" in check
+    assert "exit-code" in action_steps[-1]["env"]["CODE"]
+    for step in action_steps:  # inputs reach shells through env only, never pasted in
+        assert "${{" not in step.get("run", "")
+
+
+def test_pre_commit_recipes_name_the_current_version() -> None:
+    texts = [(ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"),
+             (ROOT / "docs" / "run-modes.md").read_text(encoding="utf-8")]
+    revs = [rev for text in texts for rev in re.findall(r"rev: (\S+)", text)]
+    assert revs and set(revs) == {f"v{__version__}"}
 
 
 @pytest.mark.parametrize("name", ["monitor.service", "monitor-check.service"])
@@ -129,7 +180,7 @@ def test_validate_exits_0_on_a_good_file_and_2_with_file_and_line_on_a_bad_one(
         tmp_path: Path) -> None:
     write_config(tmp_path / "resources.toml", [("a", "https://example.org/a")])
     good = run_monitor("validate", cwd=tmp_path)
-    assert (good.returncode, good.stdout) == (0, "resources.toml: OK, 1 resources\n")
+    assert (good.returncode, good.stdout) == (0, "resources.toml: OK, 1 resource\n")
 
     bad = tmp_path / "bad.toml"
     write_config(bad, [("a", "https://example.org/a"), ("b", "ftp://example.org/b")])

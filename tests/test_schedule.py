@@ -26,7 +26,7 @@ from monitor.config import Settings, load_config
 from monitor.lock import run_lock
 from monitor.models import Run, Status
 from monitor.pipeline import Outcome
-from monitor.schedule import Watcher, run_line, trigger_for
+from monitor.schedule import OverrunNotice, Watcher, run_line, trigger_for
 from monitor.streak import Change
 
 from loopback import LoopbackWeb
@@ -239,3 +239,32 @@ def test_reload_reschedules_on_a_new_interval_and_ignores_unchanged_files(
         assert not watcher.reload_if_changed()
     assert caplog.text.count("invalid TOML") == 1
     assert watcher.config.settings.schedule == "*/5 * * * *"
+
+
+def test_an_overrunning_interval_is_said_once_in_our_words(
+        caplog: pytest.LogCaptureFixture) -> None:
+    notice = OverrunNotice(lambda: "every 5s")
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    scheduler_log.addFilter(notice)
+    try:
+        with caplog.at_level(logging.INFO):
+            for _ in range(3):  # what apscheduler logs each time a run outlasts the interval
+                scheduler_log.warning(
+                    'Execution of job "%s" skipped: maximum number of running instances '
+                    "reached (%d)", "Watcher.run_job (trigger: interval[0:00:05])", 1)
+            scheduler_log.warning("something else")
+    finally:
+        scheduler_log.removeFilter(notice)
+    messages = [r.getMessage() for r in caplog.records]
+    assert not any("maximum number of running instances" in m for m in messages)
+    ours = [m for m in messages if "takes longer than the time between runs" in m]
+    assert len(ours) == 1 and "every 5s" in ours[0]
+    assert "something else" in messages
+
+
+def test_run_line_leads_with_offline_and_names_new_warnings() -> None:
+    offline = run_line(Outcome(Run(T0, T0, (), offline=True, run_id=4), (), ()), 0.5)
+    assert offline.startswith("run 4: OFFLINE")
+    warned = run_line(Outcome(Run(T0, T0, (), run_id=5), (), (),
+                              (("kenai", "TLS certificate expires in 4.9 days"),)), 0.5)
+    assert warned.endswith("; new warning: kenai: TLS certificate expires in 4.9 days")

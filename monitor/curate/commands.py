@@ -19,20 +19,19 @@ from .importer import import_links
 from .listfile import CurateError, ListFile
 from .muting import mute, unmute
 
-AddCommon = Callable[[argparse.ArgumentParser], None]
+MakeParser = Callable[[str], argparse.ArgumentParser]
 
 
-def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-             common: AddCommon) -> None:
-    p = sub.add_parser("fix", help="rewrite the url of confirmed moved links (shows a diff)")
-    common(p)
+def register(make: MakeParser) -> None:
+    """Add fix, add, import, mute and unmute; `make(name)` builds a subparser with the
+    global options and the help text of cli_help.HELP[name]."""
+    p = make("fix")
     p.add_argument("--id", nargs="+", dest="ids", metavar="ID", help="only these resources")
     p.add_argument("--apply", "--yes", action="store_true",
                    help="write the change (default: only show the diff)")
     p.set_defaults(handler=cmd_fix)
 
-    p = sub.add_parser("add", help="check a page once and append it as a [[resource]]")
-    common(p)
+    p = make("add")
     p.add_argument("url", metavar="URL")
     p.add_argument("--id", dest="rid", metavar="ID", help="the id (default: derived from the URL)")
     p.add_argument("--name", help="the name shown in reports (default: the page's title)")
@@ -42,9 +41,7 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--dry-run", action="store_true", help="print the block, write nothing")
     p.set_defaults(handler=cmd_add)
 
-    p = sub.add_parser("import", help="append the outbound links of an article (HTML or "
-                                      "Markdown file, or URL) as resources")
-    common(p)
+    p = make("import")
     p.add_argument("source", metavar="SOURCE", help="a .html/.md file or an http(s) URL")
     p.add_argument("--selector", metavar="CSS",
                    help="only links inside the article body, e.g. 'article .entry-content'")
@@ -54,17 +51,14 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--dry-run", action="store_true", help="print the blocks, write nothing")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("mute", help="acknowledge a known problem until a date: out of the "
-                                    "exit code, cron mail and notifications")
-    common(p)
+    p = make("mute")
     p.add_argument("rid", metavar="ID")
     p.add_argument("--until", required=True, metavar="DATE",
                    help="last day muted: 2026-12-31, or 30d / 6w from today")
     p.add_argument("--note", metavar="TEXT", help="why; shown in every report")
     p.set_defaults(handler=cmd_mute)
 
-    p = sub.add_parser("unmute", help="end a mute now")
-    common(p)
+    p = make("unmute")
     p.add_argument("rid", metavar="ID")
     p.set_defaults(handler=cmd_unmute)
 

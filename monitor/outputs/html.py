@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -19,7 +19,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from .. import __version__
 from ..models import Status
 from .jsonout import utc_iso
-from .view import COMPACT_OVER, SPARK_HEIGHT, SPARK_WIDTH, ReportView
+from .view import (
+    COMPACT_OVER,
+    SPARK_HEIGHT,
+    SPARK_WIDTH,
+    ReportView,
+    ResourceView,
+    uptime_span_text,
+)
 
 #: A glyph beside every status word, so status never rests on colour alone.
 ICONS = {"ok": "✓", "moved": "↪", "drifted": "≠", "blocked": "⊘", "down": "↓", "broken": "✕",
@@ -37,6 +44,18 @@ def safe_href(url: str | None) -> str:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".0%", "%")
+
+
+def uptime(item: ResourceView) -> tuple[str, str]:
+    """('100%', 'over 20 min') while the history is short; ('99% · 98%', '') (7 d · 30 d)
+    once it is long enough that the figures mean what their headings say."""
+    span = item.uptime_span
+    if span is None:
+        return "—", ""
+    if span < timedelta(days=7):
+        return percent(item.uptime_7d), f"over {uptime_span_text(span)}"
+    both = f"{percent(item.uptime_7d)} · {percent(item.uptime_30d)}"
+    return both, "" if span >= timedelta(days=29) else f"over {uptime_span_text(span)}"
 
 
 def ms(value: float | None) -> str:
@@ -95,7 +114,7 @@ def iter_html(view: ReportView, heading: str) -> Iterator[str]:
     env = _environment()
     script = env.get_template("report.js.j2").render()
     return env.get_template("report.html.j2").generate(
-        view=view, heading=heading, version=__version__, pct=percent,
+        view=view, heading=heading, version=__version__, pct=percent, uptime=uptime,
         since=lambda then: since(then, view.run.started_at, view.run.finished_at),
         statuses=[status.value for status in Status], icons=ICONS,
         script=script, script_hash=script_hash(script), spark_w=SPARK_WIDTH,

@@ -33,8 +33,13 @@ def render_junit(run: Run, fail_on: Sequence[str], suite: str = "link-health") -
             classname=f"links.{result.tags[0]}" if result.tags else "links",
             time=f"{result.elapsed_ms / 1000:.3f}",
         )
+        if result.warnings:  # e.g. a certificate about to expire: visible in every CI UI
+            props = ET.SubElement(case, "properties")
+            for warning in result.warnings:
+                ET.SubElement(props, "property", name="warning", value=_clean(warning))
         text = (f"{result.url}\nstatus: {result.status.value} ({result.reason.value})\n"
                 f"{result.detail}\nfinal URL: {result.final_url}\ntitle: {result.title or ''}")
+        text += "".join(f"\nwarning: {warning}" for warning in result.warnings)
         if result.status.value in fail_on and result.muted:
             ET.SubElement(case, "skipped", message=_clean(
                 f"{result.status.value}, muted until {result.muted_until}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import LinkChange, SourceReport, Status
+from ..models import LinkChange, Reason, SourceReport, Status
 from ..mute import mute_label
 from .view import STATUS_TEXT, ReportView
 
@@ -57,19 +57,21 @@ def _content_diffs(view: ReportView) -> list[str]:
 def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> str:
     run = view.run
     failing = [v for v in view.attention if v.status in fail_on and not v.result.muted]
-    verdict = (f"❌ {len(failing)} failing" if failing
+    verdict = ("📴 offline: nothing concluded" if run.offline
+               else f"❌ {len(failing)} failing" if failing
                else "⚠️ needs attention" if view.attention else "✅ all links healthy")
     counts = " · ".join(f"{_ICON[Status(s)]} {label}: **{n}**" for s, label, n in view.counts if n)
     lines = [
         f"## Link health: {md_escape(heading)} — {verdict}",
         "",
-        f"{len(run.results)} links checked {run.finished_at.strftime('%Y-%m-%d %H:%M UTC')} "
+        f"{len(run.results)} link{'' if len(run.results) == 1 else 's'} checked "
+        f"{run.finished_at.strftime('%Y-%m-%d %H:%M UTC')} "
         f"in {view.duration_s:.2g} s. {counts}",
         "",
     ]
-    if run.offline:
-        lines += ["> **This machine looked offline**: every link failed at the network level,"
-                  " so nothing was concluded about the sites.", ""]
+    if run.offline:  # the headline: the counts below say nothing about the sites
+        lines[2:2] = ["> **This machine looked offline**: every link failed at the network "
+                      "level, so nothing was concluded about the sites.", ""]
     if view.attention:
         lines += ["### Needs attention", "",
                   "| | Link | Status | Why | Fix |", "|---|---|---|---|---|"]
@@ -78,6 +80,8 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             fix = ""
             if item.new_url:
                 fix = f"update to `{md_url(item.new_url)}`"  # no backslashes: code is literal
+            elif r.reason is Reason.KEYWORD_MISSING:  # accept takes titles, not keywords
+                fix = "check the page; if it is still right, edit its `keywords`"
             elif r.status is Status.DRIFTED and r.title:
                 was = f"was “{md_escape(r.expected_title)}”, " if r.expected_title else ""
                 fix = (f"{was}now “{md_escape(r.title)}”; review, then "
@@ -96,6 +100,12 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             )
         lines.append("")
         lines += _content_diffs(view)
+    warned = [r for r in run.results if r.warnings]
+    if warned:
+        lines += ["### Warnings", ""]
+        lines += [f"- ⚠️ [{md_escape(r.name)}](<{md_url(r.url)}>): {md_escape(w)}"
+                  for r in warned for w in r.warnings]
+        lines.append("")
     lines += _sources(view.run.sources)
     lines += ["<details><summary>All links</summary>", "",
               "| Link | Status | HTTP | Time |", "|---|---|---|---|"]

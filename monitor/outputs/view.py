@@ -7,6 +7,7 @@ JUnit outputs need is computed here once, so the templates stay free of logic.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -63,6 +64,7 @@ class ResourceView:
     spark_last_ms: float | None = None
     redirects: tuple[Hop, ...] = field(default=())
     content_diff: TextDiff | None = None  # content-changed: first sentences added/removed
+    uptime_span: timedelta | None = None  # how much history the uptime figures cover
 
     @property
     def status(self) -> str:
@@ -92,6 +94,24 @@ class ReportView:
     @property
     def problems(self) -> int:
         return sum(1 for item in self.attention if not item.result.muted)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders 'r2' before 'r10' (digits compare as numbers)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in _DIGITS.split(text.lower()) if part)
+
+
+def uptime_span_text(span: timedelta) -> str:
+    """'20 min', '5 h', '12 d': the span an uptime figure covers."""
+    seconds = span.total_seconds()
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return "<1 min"
 
 
 def title_diff(old: str | None, new: str | None) -> tuple[Segment, ...]:
@@ -133,7 +153,7 @@ def _cell(point: HistoryPoint) -> Cell:
 
 def _resource_view(
     result: Result, history: list[HistoryPoint], uptime_7d: float | None,
-    uptime_30d: float | None,
+    uptime_30d: float | None, uptime_span: timedelta | None = None,
 ) -> ResourceView:
     # A time-out or refused connection says nothing about how fast the page is.
     times = [p.elapsed_ms for p in history
@@ -157,6 +177,7 @@ def _resource_view(
         spark_last_ms=times[-1] if times else None,
         redirects=result.redirects,
         content_diff=result.content_diff if result.reason is Reason.CONTENT_CHANGED else None,
+        uptime_span=uptime_span,
     )
 
 
@@ -178,13 +199,16 @@ def build_view(
     history = store.history(ids, history_runs, up_to=run.run_id)
     week = store.uptimes(now - timedelta(days=7))
     month = store.uptimes(now - timedelta(days=30))
+    first = store.first_checks(now - timedelta(days=30))
     views = [
-        _resource_view(r, history.get(r.id, []), week.get(r.id), month.get(r.id))
+        _resource_view(r, history.get(r.id, []), week.get(r.id), month.get(r.id),
+                       now - first[r.id] if r.id in first else None)
         for r in run.results
     ]
-    attention = sorted(
+    # An offline run concluded nothing: nothing in it needs the curator's attention.
+    attention = [] if run.offline else sorted(
         (v for v in views if v.result.status in ATTENTION),
-        key=lambda v: (v.result.muted, SEVERITY[v.result.status], v.result.name.lower()),
+        key=lambda v: (v.result.muted, SEVERITY[v.result.status], natural_key(v.result.name)),
     )
     grouped: dict[str, list[ResourceView]] = defaultdict(list)
     for view in views:

@@ -1,0 +1,115 @@
+"""Finding mistakes in resources.toml and saying where they are: source lines for tables and
+keys (tomllib reports none for valid TOML), typed checks, and every error collected so
+`monitor validate` can list them all. `config.py` says what is valid; this says where not."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+class ConfigError(Exception):
+    """A problem in resources.toml the user must fix; the message is shown as-is.
+
+    `messages` holds every problem found (one `file:line: ...` each); str() joins them."""
+
+    def __init__(self, message: str, messages: tuple[str, ...] = (),
+                 line: int | None = None) -> None:
+        super().__init__(message)
+        self.messages = messages or (message,)
+        self.line = line
+
+
+class Lines:
+    """Finds source lines for tables and keys, since tomllib reports none for valid TOML."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.tables: dict[str, list[int]] = {}
+        header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
+        for number, line in enumerate(self.lines, start=1):
+            match = header.match(line)
+            if match:
+                self.tables.setdefault(match.group(2), []).append(number)
+
+    def table(self, name: str, index: int = 0) -> int | None:
+        found = self.tables.get(name, [])
+        return found[index] if index < len(found) else None
+
+    def top(self, key: str) -> int | None:
+        """Line of a top-level `key = ...` or `[key]` / `[[key]]`."""
+        return self.table(key) or self.key(key, 0) or None
+
+    def key(self, key: str, start: int | None) -> int | None:
+        """Line of `key = ...` inside the table starting at `start` (before the next table)."""
+        if start is None:
+            return None
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if re.match(r"^\s*\[", line):
+                break
+            if pattern.match(line):
+                return number
+        return start
+
+
+def type_name(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+class Validator:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.where = Lines(text)
+        self.errors: list[ConfigError] = []  # every problem, so validate can list them all
+
+    def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
+        location = f"{self.path}:{line}" if line else str(self.path)
+        subject = f"resource {resource!r}: " if resource else ""
+        return ConfigError(f"{location}: {subject}{message}", line=line)
+
+    def check_keys(
+        self, table: dict[str, Any], allowed: set[str], line: int | None, what: str,
+        resource: str | None = None,
+    ) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                where = self.where.key(key, line) if line is not None else self.where.top(key)
+                self.errors.append(self.fail(where, f"unknown key {key!r} in {what}{hint}",
+                                             resource))
+
+    def typed(
+        self, table: dict[str, Any], key: str, kinds: tuple[type, ...], line: int | None,
+        resource: str | None = None, check: Callable[[Any], str | None] | None = None,
+    ) -> Any:
+        value = table[key]
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if not ok:
+            expected = " or ".join(type_name(kind()) for kind in kinds)
+            raise self.fail(
+                self.where.key(key, line),
+                f"{key!r} must be {expected}, not {type_name(value)}", resource,
+            )
+        if check is not None:
+            problem = check(value)
+            if problem:
+                raise self.fail(self.where.key(key, line), f"{key!r} {problem}", resource)
+        return value
+
+
+def collect(v: Validator, build: Callable[[], _T]) -> _T | None:
+    """Run one section's validation; record its first error and go on with the next."""
+    try:
+        return build()
+    except ConfigError as exc:
+        v.errors.append(exc)
+        return None
