@@ -22,7 +22,7 @@ exit codes:
   2    usage or configuration error (the message names file, line and resource)
   3    another run holds the lock on this history database
   4    the history database cannot be used
-  5    an output (report, JSON, Markdown, JUnit, stdout) cannot be written; the run is kept
+  5    an output (report, JSON, Markdown, JUnit) cannot be written; run kept
   130  interrupted (Ctrl-C); history keeps only completed runs
   143  terminated (SIGTERM); history keeps only completed runs"""
 
@@ -122,7 +122,7 @@ exit codes:
         """\
 exit codes:
   0    every named resource was accepted
-  1    some were not: no title in the latest run, or not ok/drifted without --force
+  1    some were not (no title, or not ok/drifted and no --force)
   2    usage error, unknown id, or no run in the history yet
   4    the history database cannot be used""",
     ),
@@ -145,7 +145,7 @@ exit codes:
         "one run in the main history, with one report, one notification and one exit code, "
         "as if one machine had checked the whole list.",
         """\
-  monitor check --shard 0/3 && monitor check --shard 1/3 && monitor check --shard 2/3
+  monitor check --shard 0/3    # on each of 3 machines: 0/3, 1/3, 2/3
   monitor merge monitor.shard-*-of-3.sqlite3 --junit junit.xml""",
     ),
     "diff": Help(
@@ -175,7 +175,7 @@ exit codes:
         """\
 exit codes:
   0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, an invalid or changed resources.toml, or nothing healthy to write
+  2    usage error, invalid or changed resources.toml, nothing to write
   4    the history database cannot be used""",
     ),
     "add": Help(
@@ -184,12 +184,12 @@ exit codes:
         "verdict) unless it is healthy, and append a [[resource]] named after its live "
         "title, with expected_title set, keeping the file's style.",
         """\
-  monitor add https://www.example.org/exercises/stenosis --keyword stenosis --dry-run
+  monitor add https://www.example.org/exercises/stenosis --dry-run
   monitor add https://www.example.org/exercises/stenosis --tags example,exercise""",
         """\
 exit codes:
   0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, an invalid or changed resources.toml, or nothing healthy to write
+  2    usage error, invalid or changed resources.toml, nothing to write
   4    the history database cannot be used""",
     ),
     "import": Help(
@@ -199,11 +199,11 @@ exit codes:
         "each with its reason), check the new ones and append them like `add` does.",
         """\
   monitor import saved-article.html --dry-run
-  monitor import https://www.example.org/blog/article --selector article --tags exercise""",
+  monitor import https://www.example.org/blog/article --selector article""",
         """\
 exit codes:
   0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, an invalid or changed resources.toml, or nothing healthy to write
+  2    usage error, invalid or changed resources.toml, nothing to write
   4    the history database cannot be used""",
     ),
     "mute": Help(
@@ -217,7 +217,7 @@ exit codes:
         """\
 exit codes:
   0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, an invalid or changed resources.toml, or nothing healthy to write
+  2    usage error, invalid or changed resources.toml, nothing to write
   4    the history database cannot be used""",
     ),
     "unmute": Help(
@@ -228,7 +228,7 @@ exit codes:
         """\
 exit codes:
   0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, an invalid or changed resources.toml, or nothing healthy to write
+  2    usage error, invalid or changed resources.toml, nothing to write
   4    the history database cannot be used""",
     ),
 }

@@ -129,7 +129,8 @@ def test_an_idn_resource_is_fetched_by_its_punycode_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "resources.toml"
-    path.write_text(with_setting("timeout = 5\nretries = 0\nconfirm_runs = 1").replace(
+    settings = "timeout = 5\nretries = 0\nconfirm_runs = 1\noffline_probe = []"
+    path.write_text(with_setting(settings).replace(
         "example.org", "bücher.invalid"), encoding="utf-8")
     out = tmp_path / "out.json"
     main(["check", "-c", str(path), "--json", str(out), "--no-report"])

@@ -59,8 +59,10 @@ def test_bad_notify_on_is_a_clear_error(tmp_path: Path,
                  notify_on="sometimes")
     assert main(["check", "-c", str(tmp_path / "resources.toml")]) == 2
     err = capsys.readouterr().err
-    assert "resources.toml:6: 'notify_on' must be one of 'problems', 'change', not 'sometimes'" \
-        in err
+    lines = (tmp_path / "resources.toml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("notify_on"))
+    assert f"resources.toml:{line}: 'notify_on' must be one of 'problems', 'change', " \
+        "not 'sometimes'" in err
     with pytest.raises(SystemExit) as exited:
         main(["check", "-c", str(tmp_path / "resources.toml"), "--notify-on", "never"])
     assert exited.value.code == 2
