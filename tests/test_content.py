@@ -205,3 +205,14 @@ def test_read_skips_known_bodies_and_unchanged_words(monkeypatch: pytest.MonkeyP
     assert len(calls) == 2
     pdf = content.read(b"%PDF-1.4", "application/pdf", is_html=False)
     assert (pdf.is_html, pdf.fingerprint, len(calls)) == (False, b"", 2)
+
+
+def test_first_read_keeps_markup_and_extracts_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = content.read(pages.curated().encode(), None, is_html=True, extract=False)
+    assert (kept.extracted, kept.fingerprint, kept.text_z) == (False, b"", None)
+    assert kept.markup_z is not None and kept.text_key
+    done = content.complete(kept, kept.markup_z)
+    assert done.extracted and done.body_hash == kept.body_hash
+    assert pages.STENOSIS[2] in content.decompress(done.text_z)
+    # an unextracted side is never judged
+    assert content.content_drift(kept, html_content(" ".join(pages.CRYPTO)), 0.4) is None

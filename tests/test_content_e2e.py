@@ -106,7 +106,7 @@ def test_reports_carry_a_short_escaped_diff(
     assert "<script>" not in summary
 
 
-def test_unchanged_body_is_not_extracted_again(
+def test_pages_are_extracted_only_when_they_change(
     web: LoopbackWeb, run_check: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
@@ -121,11 +121,15 @@ def test_unchanged_body_is_not_extracted_again(
     resources = [res("s", url)]
     run_check(resources)
     run_check(resources)
-    assert len(calls) == 1
+    assert len(calls) == 0  # the snapshot's markup is kept: nothing to compare yet
     web.set_page("/same", pages.same_article_new_noise())
-    run_check(resources)
+    assert run_check(resources).result("s")["status"] == "ok"
+    assert len(calls) == 2  # now the page and its snapshot are read
     run_check(resources)
     assert len(calls) == 2
+    web.set_page("/same", pages.body_replaced())
+    assert run_check(resources).result("s")["reason"] == "content-changed"
+    assert len(calls) == 3  # the snapshot's text is kept from now on
 
 
 def test_replaced_file_is_content_changed(web: LoopbackWeb, run_check: Any) -> None:
