@@ -141,7 +141,9 @@ class ContentHistory:
         """The snapshot's and the latest run's main text, or None without a snapshot."""
         row = self._db.execute(
             "SELECT s.taken_at, s.source, s.text AS old, s.markup AS old_markup, s.is_html, "
-            "s.body_hash AS old_hash, l.text AS new, l.markup AS new_markup, l.checked_at, "
+            "s.body_hash AS old_hash, l.text AS new, l.checked_at, "
+            # a latest page not extracted yet is the snapshot's page: its markup is there
+            "COALESCE(l.markup, CASE WHEN l.text IS NULL THEN s.markup END) AS new_markup, "
             "l.body_hash AS new_hash FROM snapshots s "
             "LEFT JOIN latest_content l USING (resource_id) WHERE s.resource_id = ?",
             (resource_id,),
@@ -206,6 +208,9 @@ class ContentHistory:
                         "FROM latest_content "
                         "WHERE resource_id = ?", (result.id,),
                     )
+                    # One copy of the markup is enough: the latest reads it from the snapshot.
+                    db.execute("UPDATE latest_content SET markup = NULL WHERE resource_id = ?",
+                               (result.id,))
         stripped = replace(run, results=tuple(_strip(r) for r in run.results))
         return self.with_content_diffs(stripped)
 
@@ -229,7 +234,7 @@ class ContentHistory:
             if row is not None:
                 page = replace(page, fingerprint=bytes(row["fingerprint"]),
                                text_z=_blob(row["text"]), text_key=row["text_key"])
-                markup = _blob(row["markup"])
+                # (its markup, if not extracted yet, stays with the snapshot only)
         db.execute(
             "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?,?)",
             (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
@@ -243,8 +248,9 @@ class ContentHistory:
             for rid in ids:
                 cursor = db.execute(
                     "INSERT OR REPLACE INTO snapshots SELECT resource_id, ?, 'accepted', "
-                    "body_hash, is_html, fingerprint, text, text_key, markup "
-                    "FROM latest_content "
+                    "body_hash, is_html, fingerprint, text, text_key, COALESCE(markup, "
+                    "(SELECT markup FROM snapshots s WHERE s.resource_id = l.resource_id)) "
+                    "FROM latest_content l "
                     "WHERE resource_id = ?", (now.isoformat(), rid),
                 )
                 if cursor.rowcount:

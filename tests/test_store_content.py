@@ -104,3 +104,9 @@ def test_deferred_snapshot_markup_is_read_back(tmp_path: Path) -> None:
         assert MarkupReader(None)("r") is None
         pair = store.text_pair("r")
         assert pair is not None and "Stretch your back gently." in pair.snapshot
+        assert pair.latest == pair.snapshot and pair.same_body
+        # One stored copy of the markup, which accepting the same page keeps.
+        assert store.accept_content(["r"], T0 + timedelta(hours=1)) == ["r"]
+        reader = MarkupReader(memory.database)
+        assert reader("r") == stored
+        reader.close()
