@@ -160,3 +160,17 @@ def test_content_threshold_per_resource(web: LoopbackWeb, run_check: Any) -> Non
     run_check(resources)
     web.set_page("/strict", pages.paragraph_added())
     assert run_check(resources).result("t")["reason"] == "content-changed"
+
+
+def test_sharded_run_reads_deferred_snapshots(web: LoopbackWeb, run_check: Any) -> None:
+    """Worker processes read a kept snapshot's markup from the history themselves."""
+    plain = web.set_page("/shard-a", pages.curated())
+    tls = web.tls_url("/shard-b")
+    web.set_page("/shard-b", pages.curated())
+    resources = [res("a", plain), res("b", tls)]
+    run_check(resources, ca_bundle=str(web.ca_path), workers=2)
+    web.set_page("/shard-a", pages.body_replaced())
+    web.set_page("/shard-b", pages.same_article_new_noise())
+    run = run_check(resources, ca_bundle=str(web.ca_path), workers=2)
+    assert run.result("a")["reason"] == "content-changed"
+    assert run.result("b")["status"] == "ok"
