@@ -216,3 +216,13 @@ def test_first_read_keeps_markup_and_extracts_later(monkeypatch: pytest.MonkeyPa
     assert pages.STENOSIS[2] in content.decompress(done.text_z)
     # an unextracted side is never judged
     assert content.content_drift(kept, html_content(" ".join(pages.CRYPTO)), 0.4) is None
+
+
+def test_kept_markup_drops_scripts_but_not_noscript() -> None:
+    html = pages.curated().replace(
+        "<main>", "<script>var x = '<p>not text</p>';</script><!-- note --><style>p{}</style>"
+        "<noscript><p>Shown without JavaScript.</p></noscript><main>")
+    kept = content.decompress(content.compress_markup(html), content.MAX_MARKUP_CHARS)
+    assert "var x" not in kept and "note" not in kept and "p{}" not in kept
+    assert "Shown without JavaScript." in kept
+    assert content.main_text(kept) == content.main_text(html)
