@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import Status
+from ..models import Reason, Status
 from .view import STATUS_TEXT, ReportView
 
 _ICON = {
@@ -70,12 +70,15 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             fix = ""
             if item.new_url:
                 fix = f"update to `{md_url(item.new_url)}`"  # no backslashes: code is literal
+            elif r.reason is Reason.CONTENT_CHANGED:  # same title: the detail says how much
+                fix = f"review `monitor diff {r.id}`, then `monitor accept {r.id}`"
             elif r.status is Status.DRIFTED and r.title:
                 was = f"was “{md_escape(r.expected_title)}”, " if r.expected_title else ""
                 fix = (f"{was}now “{md_escape(r.title)}”; review, then "
                        f"`monitor accept {r.id}`")
             # The Fix cell already says where it moved / what the title is now.
-            shown = r.detail if r.detail and not fix else ""
+            shown = r.detail if r.detail and (
+                not fix or r.reason is Reason.CONTENT_CHANGED) else ""
             why = md_escape(f"{item.reason_text}. {shown}" if shown else item.reason_text)
             lines.append(
                 f"| {_ICON[r.status]} | [{md_escape(r.name)}](<{md_url(r.url)}>) | "
