@@ -65,7 +65,7 @@ class ContentChange:
         return max(self.new_share, self.gone_share)
 
     def changed(self, threshold: float) -> bool:
-        return self.score >= threshold
+        return self.score > 0 and self.score >= threshold
 
     def describe(self) -> str:
         """'62% of the text is new, 58% of the curated text is gone'."""

@@ -69,6 +69,8 @@ def test_describe_says_how_much_changed() -> None:
         "62% of the text is new, 58% of the curated text is gone"
     assert content.ContentChange(0.5, 0.0).describe() == "50% of the text is new"
     assert content.ContentChange(0.0, 0.7).describe() == "70% of the curated text is gone"
+    assert not content.ContentChange(0.0, 0.0).changed(0.0)  # threshold 0: any change at all
+    assert content.ContentChange(0.01, 0.0).changed(0.0)
 
 
 def test_empty_sides() -> None:
