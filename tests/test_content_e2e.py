@@ -174,3 +174,23 @@ def test_sharded_run_reads_deferred_snapshots(web: LoopbackWeb, run_check: Any) 
     run = run_check(resources, ca_bundle=str(web.ca_path), workers=2)
     assert run.result("a")["reason"] == "content-changed"
     assert run.result("b")["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [("monitor", 1.5, "content_threshold"), ("resource", "high", "content_threshold")],
+)
+def test_content_threshold_is_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str, value: Any, message: str
+) -> None:
+    from conftest import write_config
+
+    resource = res("v", "https://example.org/")
+    settings: dict[str, Any] = {}
+    if where == "monitor":
+        settings["content_threshold"] = value
+    else:
+        resource["content_threshold"] = value
+    config = write_config(tmp_path / "resources.toml", [resource], **settings)
+    assert main(["validate", "-c", str(config)]) == 2
+    assert message in capsys.readouterr().err
