@@ -30,6 +30,7 @@ from .extract import decode, visible_text
 from .models import Content, TextDiff
 
 MAX_TEXT_CHARS = 64 * 1024  # main text kept per page (stored compressed)
+MAX_MARKUP_CHARS = 512 * 1024  # markup kept until a page is extracted (stored compressed)
 MAX_DIFF_SENTENCES = 4000  # per side: keeps difflib bounded on huge pages
 MAX_SHOWN_CHARS = 300  # one sentence in a report
 SHINGLE_WORDS = 4
@@ -47,6 +48,7 @@ _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|w
 _CALENDAR_WORDS = frozenset(f"{_MONTHS}|{_DAYS}|am|pm".split("|"))
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b|\w+")
 _DIGITS = str.maketrans("", "", "0123456789")
+_CODE = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+|\n+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -63,7 +65,7 @@ class ContentChange:
         return max(self.new_share, self.gone_share)
 
     def changed(self, threshold: float) -> bool:
-        return self.score >= threshold
+        return self.score > 0 and self.score >= threshold
 
     def describe(self) -> str:
         """'62% of the text is new, 58% of the curated text is gone'."""
@@ -173,6 +175,8 @@ def content_drift(snapshot: Content, current: Content, threshold: float) -> str 
     or when it cannot be judged (no main text on either side, HTML became a file...)."""
     if snapshot.body_hash == current.body_hash or snapshot.is_html != current.is_html:
         return None
+    if not snapshot.extracted or not current.extracted:
+        return None  # nothing extracted to compare (a page's markup kept for later)
     if snapshot.text_key and snapshot.text_key == current.text_key:
         return None
     if not current.is_html:
@@ -218,12 +222,16 @@ def diff(old: str, new: str) -> TextDiff:
 
 def read(
     body: bytes, content_type: str | None, *, is_html: bool, truncated: bool = False,
-    known: dict[str, bytes] | None = None,
+    known: dict[str, bytes] | None = None, extract: bool = True,
 ) -> Content:
     """A 2xx body -> Content. HTML is reduced to its main text unless its body hash or its
     visible-text key is in `known` ({hash or key: fingerprint} of pages read before): an
     unchanged page is never extracted twice, and a page whose words did not change (new
-    nonces, timestamps, counters) is not extracted again either. Other files get a digest."""
+    nonces, timestamps, counters) is not extracted again either. Other files get a digest.
+
+    With `extract=False` (nothing to compare with yet: the page's first good check) the
+    markup is kept compressed instead, and extracted only once there is a change to judge:
+    most pages never change, and extraction costs ~40x more than keeping the markup."""
     digest = body_hash(body)
     if not is_html:
         return Content(digest, False)
@@ -233,18 +241,35 @@ def read(
     key = text_key(visible_text(markup))
     if known and key in known:
         return Content(digest, True, known[key], text_key=key)
+    if not extract:
+        return Content(digest, True, text_key=key, markup_z=compress_markup(markup),
+                       extracted=False)
     text = main_text(markup)
     return Content(digest, True, fingerprint(text), compress(text), text_key=key)
+
+
+def complete(pending: Content, markup_z: bytes) -> Content:
+    """A deferred snapshot, extracted now from its stored markup."""
+    text = main_text(decompress(markup_z, MAX_MARKUP_CHARS))
+    return Content(pending.body_hash, True, fingerprint(text), compress(text),
+                   text_key=pending.text_key)
+
+
+def compress_markup(markup: str) -> bytes:
+    """Markup to keep until extraction, without scripts, styles, SVG and comments (often
+    half of a real page, and never main text: measured on the corpus articles, trafilatura
+    extracts the same text without them; <noscript> is kept, some pages put content there)."""
+    return zlib.compress(_CODE.sub("", markup)[:MAX_MARKUP_CHARS].encode("utf-8", "replace"), 1)
 
 
 def compress(text: str) -> bytes:
     return zlib.compress(text[:MAX_TEXT_CHARS].encode("utf-8"), 6)
 
 
-def decompress(blob: bytes | None) -> str:
+def decompress(blob: bytes | None, limit: int = MAX_TEXT_CHARS) -> str:
     if not blob:
         return ""
     try:
-        return zlib.decompressobj().decompress(blob, MAX_TEXT_CHARS * 4).decode("utf-8", "replace")
+        return zlib.decompressobj().decompress(blob, limit * 4).decode("utf-8", "replace")
     except zlib.error:
         return ""

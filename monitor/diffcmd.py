@@ -38,7 +38,7 @@ def render(resource_id: str, store: Store) -> tuple[list[str], bool]:
     if pair.checked_at is None:
         return [*head, "no content from a later check yet"], False
     if pair.same_body:
-        return [*head, "unchanged: the page is byte for byte the snapshot"], True
+        return [*head, "unchanged: the page shows the same words as its snapshot"], True
     if not pair.is_html:
         return [*head, "the file differs from the snapshot (content hash changed)"], True
     change = compare(shingles(pair.snapshot), shingles(pair.latest))

@@ -247,6 +247,12 @@ class Content:
     fingerprint: bytes = b""  # packed hashes of the main text's shingles; empty for files
     text_z: bytes | None = None  # compressed main text, when it was extracted this run
     text_key: str = ""  # digest of the visible words (content.text_key); "" when not read
+    # Extraction is deferred until there is something to compare: until then a page keeps
+    # its compressed markup, and `extracted` is False.
+    markup_z: bytes | None = None
+    extracted: bool = True
+    # Snapshots of the resources at this URL that were extracted this run (deferred until now)
+    completed: tuple[tuple[str, Content], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Config
+from .content import complete as complete_snapshot
 from .content import read as read_content
 from .fetch import Fetcher, FetchOptions
 from .judge import Context, judge
@@ -33,7 +34,7 @@ from .models import Content, Fetched, Page, Reason, Resource, Result, Run, Statu
 from .netfaults import describe
 from .probe import PROBE_TIMEOUT, reachable
 from .store import Baseline
-from .store_content import ContentMemory
+from .store_content import ContentMemory, MarkupReader
 
 log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
@@ -135,7 +136,7 @@ async def _judge_one(
         title_threshold=resource.title_threshold if resource.title_threshold is not None
         else settings.title_threshold,
         baseline_title=baseline, baseline_source=source, tls_warn_days=settings.tls_warn_days,
-        now=now, snapshot=memory.snapshots.get(resource.id),
+        now=now, snapshot=_snapshot(resource.id, fetched, memory),
         content_threshold=resource.content_threshold if resource.content_threshold is not None
         else settings.content_threshold,
     )
@@ -172,18 +173,42 @@ def _unjudgeable(resource: Resource, fetched: Fetched, now: datetime, exc: Excep
     )
 
 
+def _snapshot(resource_id: str, fetched: Fetched, memory: ContentMemory) -> Content | None:
+    """The resource's snapshot, as extracted this run if its extraction was deferred."""
+    if fetched.content is not None:
+        for rid, done in fetched.content.completed:
+            if rid == resource_id:
+                return done
+    return memory.snapshots.get(resource_id)
+
+
 def content_reader(
-    by_url: dict[str, list[Resource]], memory: ContentMemory
+    by_url: dict[str, list[Resource]], memory: ContentMemory, markup: MarkupReader,
 ) -> Callable[[str, bytes, str | None, bool, Page], Content | None]:
     """The fetcher's hook for 2xx bodies: main text and fingerprint, reusing what is known of
-    a body seen before (so an unchanged page is never extracted again)."""
+    a page read before (so an unchanged page is never extracted again). A page with no
+    snapshot yet is only kept; once it changes, it and its snapshot are extracted."""
     def read(url: str, body: bytes, content_type: str | None, truncated: bool,
              page: Page) -> Content:
+        resources = by_url.get(url, ())
         known: dict[str, bytes] = {}
-        for resource in by_url.get(url, ()):
+        for resource in resources:
             known.update(memory.known.get(resource.id, {}))
-        return read_content(body, content_type, is_html=page.is_html, truncated=truncated,
-                            known=known)
+        snapshots = [(r.id, memory.snapshots[r.id]) for r in resources
+                     if r.id in memory.snapshots]
+        current = read_content(body, content_type, is_html=page.is_html, truncated=truncated,
+                               known=known, extract=bool(snapshots))
+        if not current.is_html or not current.extracted:
+            return current
+        completed = []
+        for rid, snap in snapshots:
+            if snap.extracted or snap.body_hash == current.body_hash or (
+                    snap.text_key and snap.text_key == current.text_key):
+                continue
+            stored = markup(rid)
+            if stored:
+                completed.append((rid, complete_snapshot(snap, stored)))
+        return replace(current, completed=tuple(completed)) if completed else current
     return read
 
 
@@ -207,8 +232,9 @@ async def _gather(
     results: dict[str, Result] = {}
     options = fetch_options(config)
     needs_text = {url for url, rs in by_url.items() if any(r.keywords for r in rs)}
+    markup = MarkupReader(memory.database)
     async with Fetcher(options, full_text=needs_text.__contains__,
-                       content=content_reader(by_url, memory)) as f:
+                       content=content_reader(by_url, memory, markup)) as f:
         probes = _Probes(f)
         queue = iter(interleave_by_host(by_url))
 
@@ -237,7 +263,10 @@ async def _gather(
                         on_result(result)
 
         workers = min(options.concurrency, len(by_url))
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        try:
+            await asyncio.gather(*(worker() for _ in range(workers)))
+        finally:
+            markup.close()
     return results
 
 
@@ -366,7 +395,7 @@ async def _gather_sharded(
 def _memory_for(config: Config, memory: ContentMemory) -> ContentMemory:
     ids = {r.id for r in config.resources}
     return ContentMemory({k: v for k, v in memory.snapshots.items() if k in ids},
-                         {k: v for k, v in memory.known.items() if k in ids})
+                         {k: v for k, v in memory.known.items() if k in ids}, memory.database)
 
 
 async def check(

@@ -8,7 +8,9 @@ stays readable. Two tables, created on open when missing (that is the whole migr
 * `latest_content`: the same for the newest run that fetched the page, so `monitor diff` and
   the reports can show what changed, and an unchanged body is never extracted again.
 
-Texts are bounded (content.MAX_TEXT_CHARS) and zlib-compressed.
+Texts are bounded (content.MAX_TEXT_CHARS) and zlib-compressed. Main-text extraction is
+deferred until a page changes: until then a row keeps the page's compressed markup (`markup`,
+`text` NULL), and the runner reads it back (`MarkupReader`) only when it needs it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     is_html INTEGER NOT NULL,
     fingerprint BLOB NOT NULL,
     text BLOB,
-    text_key TEXT NOT NULL DEFAULT ''
+    text_key TEXT NOT NULL DEFAULT '',
+    markup BLOB
 );
 CREATE TABLE IF NOT EXISTS latest_content (
     resource_id TEXT PRIMARY KEY,
@@ -41,7 +44,8 @@ CREATE TABLE IF NOT EXISTS latest_content (
     is_html INTEGER NOT NULL,
     fingerprint BLOB NOT NULL,
     text BLOB,
-    text_key TEXT NOT NULL DEFAULT ''
+    text_key TEXT NOT NULL DEFAULT '',
+    markup BLOB
 );
 """
 SHORT_DIFF_SENTENCES = 3  # per side, in reports
@@ -53,8 +57,36 @@ class ContentMemory:
     """What the runner needs to know about past content (cheap: no texts)."""
 
     snapshots: dict[str, Content] = field(default_factory=dict)  # resource id -> snapshot
-    # resource id -> {body hash: fingerprint} of bodies already extracted (snapshot, latest)
+    # resource id -> {body hash or text key: fingerprint} of pages already read
     known: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    database: str | None = None  # where deferred snapshots' markup can be read
+
+
+class MarkupReader:
+    """Reads the stored markup of deferred snapshots, on demand, over its own read-only
+    connection (the runner may be in a worker process)."""
+
+    def __init__(self, database: str | None) -> None:
+        self._database = database
+        self._db: sqlite3.Connection | None = None
+
+    def __call__(self, resource_id: str) -> bytes | None:
+        if not self._database or self._database == ":memory:":
+            return None
+        try:
+            if self._db is None:
+                self._db = sqlite3.connect(f"file:{self._database}?mode=ro", uri=True,
+                                           timeout=30)
+            row = self._db.execute("SELECT markup FROM snapshots WHERE resource_id = ?",
+                                   (resource_id,)).fetchone()
+        except sqlite3.Error:
+            return None  # no markup: the snapshot stays deferred, nothing is judged
+        return bytes(row[0]) if row and row[0] else None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +113,19 @@ class ContentHistory:
     # -- reading ----------------------------------------------------------------------------
 
     def content_memory(self) -> ContentMemory:
-        memory = ContentMemory()
+        memory = ContentMemory(database=str(getattr(self, "path", "")) or None)
         for row in self._db.execute(
-            "SELECT resource_id, body_hash, is_html, fingerprint, text_key FROM snapshots"
+            "SELECT resource_id, body_hash, is_html, fingerprint, text_key, "
+            "(text IS NOT NULL OR markup IS NULL) AS extracted FROM snapshots"
         ):
             rid = row["resource_id"]
             memory.snapshots[rid] = Content(row["body_hash"], bool(row["is_html"]),
-                                            bytes(row["fingerprint"]), text_key=row["text_key"])
+                                            bytes(row["fingerprint"]), text_key=row["text_key"],
+                                            extracted=bool(row["extracted"]))
             _remember(memory, rid, row)
-        for row in self._db.execute(
+        for row in self._db.execute(  # pages extracted before (not those merely kept)
             "SELECT resource_id, body_hash, fingerprint, text_key FROM latest_content "
-            "WHERE text IS NOT NULL"
+            "WHERE text IS NOT NULL OR is_html = 0"
         ):
             _remember(memory, row["resource_id"], row)
         return memory
@@ -106,16 +140,19 @@ class ContentHistory:
     def text_pair(self, resource_id: str) -> TextPair | None:
         """The snapshot's and the latest run's main text, or None without a snapshot."""
         row = self._db.execute(
-            "SELECT s.taken_at, s.source, s.text AS old, s.is_html, s.body_hash AS old_hash, "
-            "l.text AS new, l.checked_at, l.body_hash AS new_hash FROM snapshots s "
+            "SELECT s.taken_at, s.source, s.text AS old, s.markup AS old_markup, s.is_html, "
+            "s.body_hash AS old_hash, l.text AS new, l.checked_at, "
+            # a latest page not extracted yet is the snapshot's page: its markup is there
+            "COALESCE(l.markup, CASE WHEN l.text IS NULL THEN s.markup END) AS new_markup, "
+            "l.body_hash AS new_hash FROM snapshots s "
             "LEFT JOIN latest_content l USING (resource_id) WHERE s.resource_id = ?",
             (resource_id,),
         ).fetchone()
         if row is None:
             return None
         return TextPair(
-            snapshot=text_content.decompress(row["old"]),
-            latest=text_content.decompress(row["new"]),
+            snapshot=_text(row["old"], row["old_markup"]),
+            latest=_text(row["new"], row["new_markup"]),
             taken_at=datetime.fromisoformat(row["taken_at"]), source=row["source"],
             checked_at=datetime.fromisoformat(row["checked_at"]) if row["checked_at"] else None,
             is_html=bool(row["is_html"]), same_body=row["old_hash"] == row["new_hash"],
@@ -158,12 +195,22 @@ class ContentHistory:
                 if page is None:
                     continue
                 self._save_latest(db, result, page, run.run_id)
+                for rid, done in page.completed:  # deferred snapshots extracted this run
+                    db.execute(
+                        "UPDATE snapshots SET fingerprint = ?, text = ?, markup = NULL "
+                        "WHERE resource_id = ? AND body_hash = ?",
+                        (done.fingerprint, done.text_z, rid, done.body_hash),
+                    )
                 if result.id not in taken and result.status in _GOOD and not run.offline:
                     db.execute(
                         "INSERT INTO snapshots SELECT resource_id, checked_at, 'learned', "
-                        "body_hash, is_html, fingerprint, text, text_key FROM latest_content "
+                        "body_hash, is_html, fingerprint, text, text_key, markup "
+                        "FROM latest_content "
                         "WHERE resource_id = ?", (result.id,),
                     )
+                    # One copy of the markup is enough: the latest reads it from the snapshot.
+                    db.execute("UPDATE latest_content SET markup = NULL WHERE resource_id = ?",
+                               (result.id,))
         stripped = replace(run, results=tuple(_strip(r) for r in run.results))
         return self.with_content_diffs(stripped)
 
@@ -173,23 +220,25 @@ class ContentHistory:
         checked = result.checked_at.isoformat()
         same = "resource_id = ? AND (body_hash = ? OR (text_key != '' AND text_key = ?))"
         keys = (result.id, page.body_hash, page.text_key)
-        if page.text_z is None and page.is_html:
-            # Same page as read before: the text stored with it is still right.
+        markup = page.markup_z
+        if page.text_z is None and markup is None and page.is_html:
+            # Same page as read before: the text (or markup) stored with it is still right.
             cursor = db.execute(
                 f"UPDATE latest_content SET run_id = ?, checked_at = ? WHERE {same}",
                 (run_id, checked, *keys),
             )
             if cursor.rowcount:
                 return
-            row = db.execute(f"SELECT text, text_key FROM snapshots WHERE {same}",
-                             keys).fetchone()
+            row = db.execute(f"SELECT fingerprint, text, text_key, markup FROM snapshots "
+                             f"WHERE {same}", keys).fetchone()
             if row is not None:
-                page = replace(page, text_z=bytes(row["text"]) if row["text"] else None,
-                               text_key=row["text_key"])
+                page = replace(page, fingerprint=bytes(row["fingerprint"]),
+                               text_z=_blob(row["text"]), text_key=row["text_key"])
+                # (its markup, if not extracted yet, stays with the snapshot only)
         db.execute(
-            "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?,?)",
             (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
-             page.text_z, page.text_key),
+             page.text_z, page.text_key, markup),
         )
 
     def accept_content(self, ids: Iterable[str], now: datetime) -> list[str]:
@@ -199,12 +248,25 @@ class ContentHistory:
             for rid in ids:
                 cursor = db.execute(
                     "INSERT OR REPLACE INTO snapshots SELECT resource_id, ?, 'accepted', "
-                    "body_hash, is_html, fingerprint, text, text_key FROM latest_content "
+                    "body_hash, is_html, fingerprint, text, text_key, COALESCE(markup, "
+                    "(SELECT markup FROM snapshots s WHERE s.resource_id = l.resource_id)) "
+                    "FROM latest_content l "
                     "WHERE resource_id = ?", (now.isoformat(), rid),
                 )
                 if cursor.rowcount:
                     taken.append(rid)
         return taken
+
+
+def _blob(value: object) -> bytes | None:
+    return bytes(value) if isinstance(value, bytes | memoryview) and value else None
+
+
+def _text(text: bytes | None, markup: bytes | None) -> str:
+    """A stored main text, or the main text of stored (not yet extracted) markup."""
+    if text is not None or not markup:
+        return text_content.decompress(text)
+    return text_content.main_text(text_content.decompress(markup, text_content.MAX_MARKUP_CHARS))
 
 
 def _remember(memory: ContentMemory, resource_id: str, row: sqlite3.Row) -> None:

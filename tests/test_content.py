@@ -69,6 +69,8 @@ def test_describe_says_how_much_changed() -> None:
         "62% of the text is new, 58% of the curated text is gone"
     assert content.ContentChange(0.5, 0.0).describe() == "50% of the text is new"
     assert content.ContentChange(0.0, 0.7).describe() == "70% of the curated text is gone"
+    assert not content.ContentChange(0.0, 0.0).changed(0.0)  # threshold 0: any change at all
+    assert content.ContentChange(0.01, 0.0).changed(0.0)
 
 
 def test_empty_sides() -> None:
@@ -205,3 +207,24 @@ def test_read_skips_known_bodies_and_unchanged_words(monkeypatch: pytest.MonkeyP
     assert len(calls) == 2
     pdf = content.read(b"%PDF-1.4", "application/pdf", is_html=False)
     assert (pdf.is_html, pdf.fingerprint, len(calls)) == (False, b"", 2)
+
+
+def test_first_read_keeps_markup_and_extracts_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = content.read(pages.curated().encode(), None, is_html=True, extract=False)
+    assert (kept.extracted, kept.fingerprint, kept.text_z) == (False, b"", None)
+    assert kept.markup_z is not None and kept.text_key
+    done = content.complete(kept, kept.markup_z)
+    assert done.extracted and done.body_hash == kept.body_hash
+    assert pages.STENOSIS[2] in content.decompress(done.text_z)
+    # an unextracted side is never judged
+    assert content.content_drift(kept, html_content(" ".join(pages.CRYPTO)), 0.4) is None
+
+
+def test_kept_markup_drops_scripts_but_not_noscript() -> None:
+    html = pages.curated().replace(
+        "<main>", "<script>var x = '<p>not text</p>';</script><!-- note --><style>p{}</style>"
+        "<noscript><p>Shown without JavaScript.</p></noscript><main>")
+    kept = content.decompress(content.compress_markup(html), content.MAX_MARKUP_CHARS)
+    assert "var x" not in kept and "note" not in kept and "p{}" not in kept
+    assert "Shown without JavaScript." in kept
+    assert content.main_text(kept) == content.main_text(html)

@@ -106,7 +106,7 @@ def test_reports_carry_a_short_escaped_diff(
     assert "<script>" not in summary
 
 
-def test_unchanged_body_is_not_extracted_again(
+def test_pages_are_extracted_only_when_they_change(
     web: LoopbackWeb, run_check: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
@@ -121,11 +121,15 @@ def test_unchanged_body_is_not_extracted_again(
     resources = [res("s", url)]
     run_check(resources)
     run_check(resources)
-    assert len(calls) == 1
+    assert len(calls) == 0  # the snapshot's markup is kept: nothing to compare yet
     web.set_page("/same", pages.same_article_new_noise())
-    run_check(resources)
+    assert run_check(resources).result("s")["status"] == "ok"
+    assert len(calls) == 2  # now the page and its snapshot are read
     run_check(resources)
     assert len(calls) == 2
+    web.set_page("/same", pages.body_replaced())
+    assert run_check(resources).result("s")["reason"] == "content-changed"
+    assert len(calls) == 3  # the snapshot's text is kept from now on
 
 
 def test_replaced_file_is_content_changed(web: LoopbackWeb, run_check: Any) -> None:
@@ -156,3 +160,37 @@ def test_content_threshold_per_resource(web: LoopbackWeb, run_check: Any) -> Non
     run_check(resources)
     web.set_page("/strict", pages.paragraph_added())
     assert run_check(resources).result("t")["reason"] == "content-changed"
+
+
+def test_sharded_run_reads_deferred_snapshots(web: LoopbackWeb, run_check: Any) -> None:
+    """Worker processes read a kept snapshot's markup from the history themselves."""
+    plain = web.set_page("/shard-a", pages.curated())
+    tls = web.tls_url("/shard-b")
+    web.set_page("/shard-b", pages.curated())
+    resources = [res("a", plain), res("b", tls)]
+    run_check(resources, ca_bundle=str(web.ca_path), workers=2)
+    web.set_page("/shard-a", pages.body_replaced())
+    web.set_page("/shard-b", pages.same_article_new_noise())
+    run = run_check(resources, ca_bundle=str(web.ca_path), workers=2)
+    assert run.result("a")["reason"] == "content-changed"
+    assert run.result("b")["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [("monitor", 1.5, "content_threshold"), ("resource", "high", "content_threshold")],
+)
+def test_content_threshold_is_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str, value: Any, message: str
+) -> None:
+    from conftest import write_config
+
+    resource = res("v", "https://example.org/")
+    settings: dict[str, Any] = {}
+    if where == "monitor":
+        settings["content_threshold"] = value
+    else:
+        resource["content_threshold"] = value
+    config = write_config(tmp_path / "resources.toml", [resource], **settings)
+    assert main(["validate", "-c", str(config)]) == 2
+    assert message in capsys.readouterr().err

@@ -85,3 +85,28 @@ def test_changed_page_gets_a_short_diff_and_accept_takes_it(tmp_path: Path) -> N
         assert store.snapshot_times()["r"] == (T0 + timedelta(hours=3), "accepted")
         pair = store.text_pair("r")
         assert pair is not None and pair.snapshot == NEW and pair.same_body
+
+
+def test_deferred_snapshot_markup_is_read_back(tmp_path: Path) -> None:
+    from monitor.store_content import MarkupReader
+
+    html = "<html><body><article><p>" + OLD + "</p></article></body></html>"
+    kept = content.read(html.encode(), None, is_html=True, extract=False)
+    path = tmp_path / "h.sqlite3"
+    with Store(path) as store:
+        record(store, result(Status.OK, T0, kept))
+        memory = store.content_memory()
+        assert not memory.snapshots["r"].extracted and memory.database == str(path)
+        reader = MarkupReader(memory.database)
+        stored = reader("r")
+        reader.close()
+        assert stored is not None and OLD in content.decompress(stored, 10**6)
+        assert MarkupReader(None)("r") is None
+        pair = store.text_pair("r")
+        assert pair is not None and "Stretch your back gently." in pair.snapshot
+        assert pair.latest == pair.snapshot and pair.same_body
+        # One stored copy of the markup, which accepting the same page keeps.
+        assert store.accept_content(["r"], T0 + timedelta(hours=1)) == ["r"]
+        reader = MarkupReader(memory.database)
+        assert reader("r") == stored
+        reader.close()

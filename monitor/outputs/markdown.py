@@ -80,6 +80,8 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
             fix = ""
             if item.new_url:
                 fix = f"update to `{md_url(item.new_url)}`"  # no backslashes: code is literal
+            elif r.reason is Reason.CONTENT_CHANGED:  # same title: the detail says how much
+                fix = f"review `monitor diff {r.id}`, then `monitor accept {r.id}`"
             elif r.reason is Reason.KEYWORD_MISSING:  # accept takes titles, not keywords
                 fix = "check the page; if it is still right, edit its `keywords`"
             elif r.status is Status.DRIFTED and r.title:
@@ -90,7 +92,8 @@ def render_markdown(view: ReportView, heading: str, fail_on: Sequence[str]) -> s
                 fix = (f"[archived copy from {r.archived.taken_at:%Y-%m-%d}]"
                        f"(<{md_url(r.archived.url)}>)")
             # The Fix cell already says where it moved / what the title is now.
-            shown = r.detail if r.detail and not fix else ""
+            shown = r.detail if r.detail and (
+                not fix or r.reason is Reason.CONTENT_CHANGED) else ""
             why = md_escape(f"{item.reason_text}. {shown}" if shown else item.reason_text)
             if r.muted:  # a known problem: said first, so it reads as acknowledged
                 why = f"🔇 *{md_escape(mute_label(r.muted_until, r.mute_note))}*. {why}"
