@@ -14,11 +14,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from rapidfuzz import fuzz
 
-from .models import SHORT_PAGE_CHARS, Hop, Page
+from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Hop, Page
 
-#: A page whose own content (outside links, menus, header and footer) is at most this long
-#: is "thin": error, parking, challenge and sign-in pages are; articles are not.
-THIN_CONTENT_CHARS = 2000
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
 #: Two pages with at least this similarity of their own content are the same page.

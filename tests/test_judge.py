@@ -276,7 +276,7 @@ def test_expiring_certificate_warns_but_stays_ok() -> None:
 
 def test_sign_in_wall_is_blocked_login_even_with_a_known_baseline() -> None:
     wall = Page(title="Example - Sign In", text="Sign in. Forgot password?", is_html=True,
-                password_fields=1, forms=1, links=3)
+                password_fields=1, links=3)
     got = verdict(fetched(page=wall), baseline_title="Exercises for Lumbar Spinal Stenosis")
     assert got == (Status.BLOCKED, Reason.LOGIN)
 
