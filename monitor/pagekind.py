@@ -54,15 +54,25 @@ _NOT_THERE = (
     r"|(?:may|might)\s+(?:have\s+been|be)\s+(?:moved|removed|deleted|renamed|unavailable)"
     r"|has\s+been\s+(?:moved|removed|deleted)|(?:is|was)\s+(?:removed|deleted))"
 )
-_ERROR_TEXT = re.compile(
-    r"\b(?:404\W{0,3}(?:error\b|errorsorry|page\s+(?:error|not)|(?:file\s+)?not\s+found"
+_ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
+    r"(?:(?<![\w(#.$-])404\W{0,3}(?:error\b|errorsorry|page\s+(?:error|not)|(?:file\s+)?not\s+found"
     r"|o+ps|sorry|the\s+page|page/url)"
     r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found|file\s+not\s+found"
-    rf"|{_LOOKING_FOR}\s+{_NOT_THERE}"
+    rf"|{_LOOKING_FOR}\s+{_NOT_THERE}|(?:this|that)\s+(?:page|url|link)\s+{_NOT_THERE}"
+    r"|nothing\s+(?:was\s+)?found\s+(?:at|here)"
     r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+find\s+(?:the|that|this|what|any)"
     r"\s+(?:page|you)"
     r"|the\s+(?:requested\s+)?(?:page|url)\s+(?:could\s*not|cannot|can['’]?t)\s+be\s+found)",
     re.IGNORECASE,
+)
+
+
+#: A bare "404" (not a phone area code, suite or part of a number) beside an error word.
+_NOT_A_CODE = r"(?<![\w(#.$-])(?<!suite )(?<!room )(?<!unit )(?<!route )(?<!box )"
+_BARE_404 = re.compile(
+    rf"{_NOT_A_CODE}404(?![\w)-]|[.,]\d)(?=.{{0,60}}?\b(?:page|error|not\s+found|missing)\b)"
+    rf"|\b(?:o+ps|uh[\s-]*oh|whoops|sorry)\b.{{0,60}}?{_NOT_A_CODE}404(?![\w)-]|[.,]\d)",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -85,6 +95,10 @@ def looks_soft_404(page: Page) -> str | None:
         match = _ERROR_TEXT.search(text)
         if match:
             return f"page says {match.group(0)!r}"
+    if thin:
+        match = _BARE_404.search(page.content_text)
+        if match:
+            return f"page says {match.group(0)!r} (a 404 beside an error word)"
     return None
 
 
@@ -126,7 +140,8 @@ _SUSPENDED = re.compile(
     r"\b(?:(?:this\s+)?account\s+(?:has\s+been\s+|is\s+|was\s+)?(?:suspended|expired)"
     r"|(?:web)?site\s+(?:has\s+)?expired|(?:web\s*)?site\s+(?:has\s+been\s+|is\s+)"
     r"(?:suspended|disabled|deactivated)|hosting\s+(?:account\s+|plan\s+)?(?:has\s+)?expired"
-    r"|bandwidth\s+limit\s+exceeded"
+    r"|bandwidth\s+limit\s+exceeded|(?:this\s+)?domain\s+(?:name\s+)?(?:has\s+)?expired"
+    r"|isn['’]?t\s+connected\s+to\s+a\s+website|site\s+(?:was|has\s+been)\s+deleted"
     r"|(?:web)?site\s+is\s+temporarily\s+unavailable.{0,200}?\b(?:contact|manage\s+this\s+site)"
     r"|suspendedpage\.cgi)",
     re.IGNORECASE | re.DOTALL,
@@ -143,20 +158,22 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
     """Parked and for-sale domains, registrar placeholders and suspended or expired hosting:
     the site is gone whatever the status code says. The detail says which."""
     if "suspendedpage.cgi" in final_url.lower():
-        return "hosting suspended or expired: redirected to the host's suspended-account page"
+        return ("hosting or domain suspended or expired: redirected to the host's "
+                "suspended-account page")
     title = page.title or ""
     short = page.text if len(page.text) <= SHORT_PAGE_CHARS else ""
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
-    suspended = _SUSPENDED.search(title) or (short and _SUSPENDED.search(short))
+    # Only a thin page is the host's notice: an article may report a suspended account.
+    suspended = thin and (_SUSPENDED.search(title) or (short and _SUSPENDED.search(short)))
     if suspended:
-        return f"hosting suspended or expired: page says {suspended.group(0)!r}"
+        return f"hosting or domain suspended or expired: page says {suspended.group(0)!r}"
     for text in (title, *page.headings, short):
         match = _FOR_SALE.search(text) if text else None
         if match:
             return f"domain for sale or parked: page says {match.group(0)!r}"
     if _DOMAIN_TITLE_AVAILABLE.search(title):
         return f"domain for sale or parked: titled {title!r}"
-    if "parking-lander" in page.marks and thin:
+    if "parking-lander" in page.marks and _bare(page):
         return "domain parked: a parking lander's script and no content of its own"
     if len(page.text) <= _PLACEHOLDER_CHARS:
         match = _PLACEHOLDER.search(page.text) or _PLACEHOLDER.search(title)
@@ -174,7 +191,7 @@ _CHALLENGE_TITLE = re.compile(
     r"|human\s+verification|verify(?:ing)?\s+you\s+are\s+(?:a\s+)?human|pardon\s+our\s+interruption"
     r"|one\s+more\s+step|request\s+unsuccessful|site\s+verification|bot\s+verification"
     r"|you\s+have\s+been\s+blocked|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|sucuri\s+website\s+firewall|captcha|robot\s+check)",
+    r"|sucuri\s+website\s+firewall|(?:captcha|robot\s+check)\s*$)",
     re.IGNORECASE,
 )
 #: Wording only bot walls use: read on any status when the page is short.
@@ -190,6 +207,32 @@ _CHALLENGE_STRONG = re.compile(
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
     r"\bcaptcha\b|\breference\s*#\s*\d+\.[0-9a-f]+\.|\bray\s+id:\s*[0-9a-f]{8,}", re.IGNORECASE)
+#: Walls and landers are bare: thin content and a handful of links. Protected and
+#: monetised sites carry the same vendors' scripts on their ordinary pages.
+_BARE_MAX_LINKS = 15
+_CONSENT = re.compile(
+    r"\bbefore\s+you\s+continue(?:\s+to\b)?|\bwe\s+value\s+your\s+privacy\b"
+    r"|\b(?:accept|reject)\s+all\b.{0,300}?\bcookies\b|\bcookies\b.{0,300}?\b(?:accept|reject)"
+    r"\s+all\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONSENT_MAX_CHARS = 1500
+
+
+def _bare(page: Page) -> bool:
+    return len(page.content_text) <= THIN_CONTENT_CHARS and page.links <= _BARE_MAX_LINKS \
+        and len(page.text) <= SHORT_PAGE_CHARS
+
+
+def looks_consent(page: Page) -> str | None:
+    """A cookie/consent interstitial in place of the page ("Before you continue"): like a
+    bot wall, it stands between us and the content."""
+    if len(page.text) > _CONSENT_MAX_CHARS:
+        return None
+    match = _CONSENT.search(page.title or "") or _CONSENT.search(page.text)
+    return f"consent wall: page says {match.group(0)!r}" if match else None
+
+
 _WALL_VENDORS = frozenset({
     "cloudflare-challenge", "incapsula", "perimeterx", "datadome", "sucuri", "ddos-guard",
     "radware", "akamai", "aws-waf",
@@ -202,12 +245,17 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
         return "Cloudflare challenge (cf-mitigated header)"
     refused = http_status in CHALLENGE_STATUSES
     short = len(page.text) <= SHORT_PAGE_CHARS
+    # A 500/502/52x page is the origin failing, even when a WAF vendor drew it.
+    failing = http_status is not None and http_status >= 500 and not refused
     title = (page.title or "").strip()
-    if title and _CHALLENGE_TITLE.search(title) and (refused or short):
+    if title and _CHALLENGE_TITLE.search(title) and (refused or short) and not failing:
         return f"challenge page titled {title!r}"
+    consent = looks_consent(page)
+    if consent and not failing:
+        return consent
     vendors = [mark for mark in page.marks if mark in _WALL_VENDORS]
-    if vendors and len(page.content_text) <= THIN_CONTENT_CHARS:
-        return f"{vendors[0]} bot wall (vendor markup, little content)"
+    if vendors and _bare(page) and not failing:
+        return f"{vendors[0]} bot wall (vendor markup, little content, few links)"
     if short:
         match = _CHALLENGE_STRONG.search(page.text) or (
             _CHALLENGE_WEAK.search(page.text) if refused else None)
@@ -224,6 +272,7 @@ _SIGN_IN = r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authent
 _LOGIN_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
 _LOGIN_TITLE_CHARS = 1500
+_LOGIN_CONTENT_CHARS = 1000  # a sign-in form's page says little of its own
 _LOGIN_PATH = re.compile(
     r"(?:^|/)(?:log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?on|auth|authenticate|sso|saml"
     r"|oauth2?|cas|idp|account/login|users/sign_in)(?:\.\w+)?(?:/|$)",
@@ -244,15 +293,15 @@ def _title_segments(title: str) -> list[str]:
 def looks_login(page: Page) -> str | None:
     """A sign-in form where content was: a password field on a page with little else, or a
     page titled "Sign in" with hardly any text (forms drawn by JavaScript)."""
+    title = page.title or ""
+    titled = any(_LOGIN_TITLE.search(seg) for seg in _title_segments(title))
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
         and len(page.text) <= SHORT_PAGE_CHARS
+        and (titled or len(page.content_text) <= _LOGIN_CONTENT_CHARS)
     ):
         return "a sign-in form (password field) and little else: not readable anonymously"
-    title = page.title or ""
-    if len(page.text) <= _LOGIN_TITLE_CHARS and any(
-        _LOGIN_TITLE.search(seg) for seg in _title_segments(title)
-    ):
+    if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
         return f"a sign-in page titled {title!r}: not readable anonymously"
     return None
 

@@ -47,6 +47,9 @@ def chrome(main: str, title: str = "Example Town") -> Page:
         chrome("<p>The page you are trying to reach may have been moved or deleted.</p>"),
         chrome("<p>We could not find the page you asked for.</p>"),
         page("<div>404</div><div>Error</div><p>Sorry about that.</p>", title=""),
+        chrome("<h3>Uh oh…</h3><p>You found our 404 page. Try the search.</p>"),
+        chrome("<p>This page may have been removed or renamed.</p>"),
+        chrome("<p>It looks like nothing was found at this location.</p>"),
     ],
 )
 def test_error_pages_served_with_200_are_soft_404s(candidate: Page) -> None:
@@ -67,6 +70,9 @@ def test_error_pages_served_with_200_are_soft_404s(candidate: Page) -> None:
         page("<p>x</p>", title="Route 404 Hikes"),
         page("<p>x</p>", title="Cat found in Ohio after going missing"),
         chrome("<h1>Council minutes</h1><p>The council met on Tuesday.</p>"),
+        # Atlanta's area code and a suite number are not error codes
+        chrome("<p>Call us at (404) 555-0100 or visit Suite 404. Page through our "
+               "brochure for details.</p><p>404-555-0101: error reports line.</p>"),
     ],
 )
 def test_articles_that_mention_errors_are_not_soft_404s(candidate: Page) -> None:
@@ -125,6 +131,7 @@ def test_parked_for_sale_placeholder_and_suspended_pages(candidate: Page, says: 
         page(ARTICLE_BODY + "<p>Our new clinic is coming soon.</p>", title="Clinic news"),
         page("<p>Read how this account has been suspended by the network and what it "
              "means.</p>" + ARTICLE_BODY, title="Why accounts get suspended"),
+        page(ARTICLE_BODY, title="Senator's account has been suspended, platform says"),
         # parking vendors' markers on a page with real content are not enough
         page(ARTICLE_BODY, title="Stenosis", head="<script>var x='caf.js'</script>"),
     ],
@@ -155,6 +162,9 @@ def test_suspended_hosting_redirect_is_named() -> None:
         (page("<p>Access Denied. Reference #18.5f3c2b17.1699999999.1a2b3c</p>",
               title="Access Denied"), 403),
         (page("<p>Please complete the captcha to continue.</p>", title="Shop"), 429),
+        (page("<h1>Before you continue to Example</h1><p>We use cookies and data to deliver "
+              "our services.</p><button>Reject all</button><button>Accept all</button>",
+              title="Before you continue"), 200),
     ],
 )
 def test_bot_walls_on_any_status(candidate: Page, status: int) -> None:
@@ -176,6 +186,15 @@ def test_bot_walls_on_any_status(candidate: Page, status: int) -> None:
         (page("<h1>Error 522</h1><p>Connection timed out. Cloudflare Ray ID: 5f3c2b17aa</p>",
               title="example.org | 522: Connection timed out"), 522),
         (page(ARTICLE_BODY, title="Access to Wikipedia restored"), 200),
+        # a thin article (its text in links) on a site that loads a bot vendor's script
+        (page(f"<h1>Safe browsing news</h1>{CHROME_HEAD}",
+              title="Safe browsing news", head="<script src='//js.datadome.co/t.js'></script>"),
+         200),
+        # a WAF vendor's error page for a failing origin is "down", not a challenge
+        (page("<h1>502 Bad Gateway</h1><p>The origin did not answer.</p>",
+              title="Sucuri WebSite Firewall - Bad Gateway",
+              head="<link href='https://sucuri.net/x.css'>"), 502),
+        (page(ARTICLE_BODY, title="CAPTCHA: a short history of proving you are human"), 200),
     ],
 )
 def test_articles_and_error_pages_are_not_bot_walls(candidate: Page, status: int) -> None:
@@ -212,6 +231,9 @@ def test_sign_in_walls(candidate: Page) -> None:
         page(f"{CHROME_HEAD}{LOGIN_FORM}<p>News from the town.</p>", title="Town news"),
         # an article about signing in
         page(ARTICLE_BODY, title="How to sign in to the patient portal"),
+        # a short story on a small site with a login box in its sidebar
+        page(f"<aside>{LOGIN_FORM}</aside><p>" + "The clinic opened a new wing. " * 60
+             + "</p>", title="New wing opens"),
         page("<p>Short note.</p>", title="Login troubles? Read this first about our app"),
     ],
 )
