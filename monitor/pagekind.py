@@ -26,7 +26,7 @@ _MIN_FINGERPRINT_CHARS = 40
 # --- soft-404 ---------------------------------------------------------------------------
 
 _ERROR_TITLE = re.compile(
-    r"^(?:error|o+ps|sorry)\s*(?:$|[!:.,|(\-–—]|\d)|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
+    r"^(?:error|o{2,}ps|sorry)(?:\s*$|\s*[!:,|(\-–—]|\.(?:\s|$)|\s*\d)|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
     r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$|\bfile\s+not\s+found\b"
     r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
@@ -36,7 +36,7 @@ _ERROR_TITLE = re.compile(
 )
 #: Headings are stricter than titles: "Error messages explained" is an article's heading.
 _ERROR_HEADING = re.compile(
-    r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o+ps\b"
+    r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o{2,}ps\b"
     r"|\b(?:page|file)\s+not\s+found\b|^not\s+found\b"
     r"|\bpage\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b",
@@ -56,8 +56,8 @@ _NOT_THERE = (
 )
 _ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
     r"(?:(?<![\w(#.$-])404\W{0,3}(?:error\b|errorsorry|page\s+(?:error|not)|(?:file\s+)?not\s+found"
-    r"|o+ps|sorry|the\s+page|page/url)"
-    r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found|file\s+not\s+found"
+    r"|o{2,}ps|sorry|the\s+page|page/url)"
+    r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found"
     rf"|{_LOOKING_FOR}\s+{_NOT_THERE}|(?:this|that)\s+(?:page|url|link)\s+{_NOT_THERE}"
     r"|nothing\s+(?:was\s+)?found\s+(?:at|here)"
     r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+find\s+(?:the|that|this|what|any)"
@@ -71,9 +71,13 @@ _ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
 _NOT_A_CODE = r"(?<![\w(#.$-])(?<!suite )(?<!room )(?<!unit )(?<!route )(?<!box )"
 _BARE_404 = re.compile(
     rf"{_NOT_A_CODE}404(?![\w)-]|[.,]\d)(?=.{{0,60}}?\b(?:page|error|not\s+found|missing)\b)"
-    rf"|\b(?:o+ps|uh[\s-]*oh|whoops|sorry)\b.{{0,60}}?{_NOT_A_CODE}404(?![\w)-]|[.,]\d)",
+    rf"|\b(?:o{{2,}}ps|uh[\s-]*oh|whoops|sorry)\b.{{0,60}}?{_NOT_A_CODE}404(?![\w)-]|[.,]\d)",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+#: How far into a page's own content its error message may start.
+_ERROR_TEXT_WITHIN = 320
 
 
 def looks_soft_404(page: Page) -> str | None:
@@ -86,19 +90,14 @@ def looks_soft_404(page: Page) -> str | None:
         for heading in page.headings:
             if _ERROR_HEADING.search(heading):
                 return f"heading {heading!r} reads like an error page"
-    haystacks = []
+    # An error page says so first; an article that mentions "404 Not Found" says it later.
+    haystacks = [page.content_text[:_ERROR_TEXT_WITHIN]] if thin else []
     if len(page.text) <= SHORT_PAGE_CHARS:
-        haystacks.append(page.text)
-    elif thin:
-        haystacks.append(page.content_text)
+        haystacks.append(page.text[:_ERROR_TEXT_WITHIN])
     for text in haystacks:
-        match = _ERROR_TEXT.search(text)
+        match = _ERROR_TEXT.search(text) or _BARE_404.search(text)
         if match:
             return f"page says {match.group(0)!r}"
-    if thin:
-        match = _BARE_404.search(page.content_text)
-        if match:
-            return f"page says {match.group(0)!r} (a 404 beside an error word)"
     return None
 
 
