@@ -222,6 +222,13 @@ def test_a_home_page_sharing_the_404_pages_title_is_not_a_soft_404() -> None:
     assert verdict(fetched(page=home), catch_all=SITE_404) == (Status.OK, Reason.OK)
 
 
+def test_a_curated_home_page_is_never_the_sites_missing_page() -> None:
+    # The site answers unknown paths with its home page; the curated link is that home page.
+    home = "https://example.org/"
+    got = verdict(fetched(url=home, final_url=home, page=SITE_404), catch_all=SITE_404)
+    assert got == (Status.OK, Reason.OK)
+
+
 def test_pages_too_bare_to_compare_are_not_called_soft_404_by_the_probe() -> None:
     shell = Page(title="App", text="", is_html=True)  # a JavaScript app's shell on every URL
     assert verdict(fetched(page=shell), catch_all=shell) == (Status.OK, Reason.OK)
