@@ -130,7 +130,14 @@ _FOR_SALE = re.compile(
     r"|parked\s+(?:free|domain)|make\s+an\s+offer\s+on\s+this\s+domain"
     r"|inquire\s+about\s+this\s+domain|contact\s+(?:with\s+)?(?:the\s+)?domain\s+owner"
     r"|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic|domain\s+parking"
-    r"|this\s+web\s+page\s+is\s+parked|parked\s+at\s+\w+)",
+    r"|this\s+web\s+page\s+is\s+parked)",
+    re.IGNORECASE,
+)
+#: Said by parking and hosting placeholders, but also by articles: thin pages only.
+_THIN_PARKED = re.compile(
+    r"\bparked\s+(?:at|by|with)\s+\w+|^\s*(?:domain\s+)?default\s+(?:web\s+)?page\b"
+    r"|\bwelcome\s+to\s+nginx\b|\bdefault\s+page\b.{0,20}\bit\s+works\b|^\s*it\s+works!"
+    r"|\b(?:web\s+)?server'?s?\s+default\s+page\b|^\s*iis\s+windows\s+server\s*$",
     re.IGNORECASE,
 )
 #: A title that is nothing but "<domain> is available/for sale".
@@ -172,6 +179,11 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
             return f"domain for sale or parked: page says {match.group(0)!r}"
     if _DOMAIN_TITLE_AVAILABLE.search(title):
         return f"domain for sale or parked: titled {title!r}"
+    if thin:
+        for text in (title, *page.headings, short[:_ERROR_TEXT_WITHIN]):
+            match = _THIN_PARKED.search(text) if text else None
+            if match:
+                return f"parked or a server's placeholder, no site: page says {match.group(0)!r}"
     if "parking-lander" in page.marks and _bare(page):
         return "domain parked: a parking lander's script and no content of its own"
     if len(page.text) <= _PLACEHOLDER_CHARS:
@@ -199,7 +211,11 @@ _CHALLENGE_STRONG = re.compile(
     r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|verify\s+you\s+are\s+(?:a\s+)?human"
     r"|complete\s+the\s+security\s+check|incapsula\s+incident\s+id|request\s+unsuccessful"
     r"|press\s*(?:&|and)\s*hold|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot)",
+    r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot"
+    r"|(?:checking|verifying)\s+your\s+browser|verifying\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+    r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
+    r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
+    r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
     re.IGNORECASE,
 )
 #: Wording that means a challenge only when the status already says "refused" (Cloudflare
@@ -216,6 +232,7 @@ _CONSENT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _CONSENT_MAX_CHARS = 1500
+_CONSENT_TITLE = re.compile(r"^\s*before\s+you\s+continue\b", re.IGNORECASE)
 
 
 def _bare(page: Page) -> bool:
@@ -225,10 +242,11 @@ def _bare(page: Page) -> bool:
 
 def looks_consent(page: Page) -> str | None:
     """A cookie/consent interstitial in place of the page ("Before you continue"): like a
-    bot wall, it stands between us and the content."""
-    if len(page.text) > _CONSENT_MAX_CHARS:
-        return None
-    match = _CONSENT.search(page.title or "") or _CONSENT.search(page.text)
+    bot wall, it stands between us and the content. Cookie banners on ordinary pages say
+    the same words, so the text counts only on a bare page."""
+    match = _CONSENT_TITLE.search(page.title or "")
+    if match is None and _bare(page) and len(page.text) <= _CONSENT_MAX_CHARS:
+        match = _CONSENT.search(page.text)
     return f"consent wall: page says {match.group(0)!r}" if match else None
 
 
