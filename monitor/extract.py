@@ -51,10 +51,11 @@ VENDOR_MARKS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
     ("sucuri", (b"sucuri",)),
     ("ddos-guard", (b"ddos-guard",)),
     ("radware", (b"perfdrive", b"shieldsquare")),
-    ("akamai", (b"edgesuite.net",)),
+    ("akamai", (b"edgesuite.net", b"edgesuite&#46;net")),
     ("aws-waf", (b"awswaf",)),
-    ("parking-lander", (b"lander_system", b"caf.js", b"data-adblockkey", b"window.park",
-                        b"sedoparking", b"parkingcrew", b"bodis.com")),
+    ("parking-lander", (b"lander_system", b"parking-lander", b"ap:\"parking\"", b"caf.js",
+                        b"data-adblockkey", b"window.park", b"sedoparking", b"parkingcrew",
+                        b"bodis.com", b"href=\"/lander\"", b"href='/lander'")),
 )
 
 

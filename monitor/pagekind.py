@@ -202,7 +202,8 @@ _CHALLENGE_TITLE = re.compile(
     r"|human\s+verification|verify(?:ing)?\s+you\s+are\s+(?:a\s+)?human|pardon\s+our\s+interruption"
     r"|one\s+more\s+step|request\s+unsuccessful|site\s+verification|bot\s+verification"
     r"|you\s+have\s+been\s+blocked|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|sucuri\s+website\s+firewall|(?:captcha|robot\s+check)\s*$)",
+    r"|sucuri\s+website\s+firewall|robot\s+check\s*$)"
+    r"|\bcaptcha\s*$|\bsecurity\s+checkpoint\s*$",
     re.IGNORECASE,
 )
 #: Wording only bot walls use: read on any status when the page is short.
@@ -212,7 +213,8 @@ _CHALLENGE_STRONG = re.compile(
     r"|complete\s+the\s+security\s+check|incapsula\s+incident\s+id|request\s+unsuccessful"
     r"|press\s*(?:&|and)\s*hold|access\s+to\s+this\s+page\s+has\s+been\s+denied"
     r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot"
-    r"|(?:checking|verifying)\s+your\s+browser|verifying\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+    r"|(?:checking|verifying)\s+your\s+browser"
+    r"|(?:verifying|confirm)\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
     r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
     r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
     r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",

@@ -114,6 +114,9 @@ def test_content_fingerprint_tells_the_sites_404_from_its_other_pages() -> None:
               head="<script>window.LANDER_SYSTEM='x'</script>"), "parked"),
         (page("<div></div>", title="widgets.example",
               head='<script src="//www.google.com/adsense/domains/caf.js"></script>'), "parked"),
+        # an expired domain's first answer: a script that sends the browser to the lander
+        (page("", title="", head="<script>window.onload=function(){window.location.href="
+              '"/lander"}</script>'), "parked"),
         (page("<p>This domain is parked at Namehost.</p>", title="Parked at Namehost"),
          "parked"),
         (page("<h1>Welcome to nginx!</h1><p>Further configuration is required.</p>",
@@ -175,6 +178,10 @@ def test_suspended_hosting_redirect_is_named() -> None:
               title="Before you continue"), 200),
         (page("<p>We use cookies to measure our audience.</p><button>Accept all</button>",
               title="Example News"), 200),
+        (page("<h2>We apologize for the inconvenience</h2><p>Please tick the box.</p>",
+              title="Acme Bot Manager Captcha"), 200),
+        (page("<p>Please wait while the checkpoint completes.</p>",
+              title="Hostco Security Checkpoint"), 429),
         (page("<p>Our systems have detected unusual traffic from your computer network.</p>",
               title="Example Search"), 200),
         (page("<p>Please solve this CAPTCHA to request unblock to the website.</p>",
