@@ -164,8 +164,9 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
 
 def _soft_404(page: Page, ctx: Context, *, deep: bool) -> str | None:
     baseline = ctx.baseline_title
-    if page.title and baseline and \
-            title_similarity(baseline, page.title) >= ctx.title_threshold:
+    if baseline and page.title and (
+        title_similarity(baseline, page.title) >= ctx.title_threshold
+    ):
         return None  # the curated page itself may be about errors; it has not changed
     if ctx.catch_all is not None and deep:  # a home page is never "a missing page"
         score = same_page(page, ctx.catch_all)
