@@ -292,6 +292,14 @@ _LOGIN_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
 _LOGIN_TITLE_CHARS = 1500
 _LOGIN_CONTENT_CHARS = 1000  # a sign-in form's page says little of its own
+#: What a members-only page says instead of its content.
+_LOGIN_NEEDED = re.compile(
+    r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:be\s+)?(?:log(?:ged)?|sign(?:ed)?)\s*-?\s*in\b"
+    r"(?!\s+to\s+(?:comment|reply|post|vote|like))"
+    r"|\bplease\s+(?:log|sign)\s*-?\s*in\s+(?:to\s+)?(?:continue|view|access|see|read)\b"
+    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b",
+    re.IGNORECASE,
+)
 _LOGIN_PATH = re.compile(
     r"(?:^|/)(?:log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?on|auth|authenticate|sso|saml"
     r"|oauth2?|cas|idp|account/login|users/sign_in)(?:\.\w+)?(?:/|$)",
@@ -322,6 +330,10 @@ def looks_login(page: Page) -> str | None:
         return "a sign-in form (password field) and little else: not readable anonymously"
     if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
         return f"a sign-in page titled {title!r}: not readable anonymously"
+    if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
+        match = _LOGIN_NEEDED.search(page.content_text[:_ERROR_TEXT_WITHIN])
+        if match:
+            return f"page says {match.group(0)!r}: not readable anonymously"
     return None
 
 

@@ -241,6 +241,8 @@ LOGIN_FORM = ('<form action="/session"><input name="user"><input type="Password"
              title="Sign in to your account"),
         page("<p>Loading…</p>", title="Example Corp - Log In"),
         page("<p>One account for everything.</p>", title="Single Sign-On | Example Agency"),
+        chrome("<p>You must be logged in to view this page.</p>", title="Members area"),
+        chrome("<h1>Login required</h1><p>Please sign in to continue.</p>", title="Portal"),
     ],
 )
 def test_sign_in_walls(candidate: Page) -> None:
@@ -260,6 +262,8 @@ def test_sign_in_walls(candidate: Page) -> None:
         page(f"<aside>{LOGIN_FORM}</aside><p>" + "The clinic opened a new wing. " * 60
              + "</p>", title="New wing opens"),
         page("<p>Short note.</p>", title="Login troubles? Read this first about our app"),
+        chrome("<p>The clinic opened a new wing.</p><p>You must be logged in to comment.</p>",
+               title="New wing"),
     ],
 )
 def test_pages_with_login_boxes_or_about_signing_in_are_not_walls(candidate: Page) -> None:
