@@ -23,6 +23,17 @@ SAME_PAGE_SIMILARITY = 0.9
 FINGERPRINT_CHARS = 2000
 _MIN_FINGERPRINT_CHARS = 40
 
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """pattern.search(text), skipped when none of the pattern's trigger words occurs:
+    a big alternation costs ~0.1 ms per 1,000 characters, a lower-cased `in` almost nothing."""
+    if not text:
+        return None
+    low = text.lower()
+    if not any(word in low for word in _TRIGGERS[pattern]):
+        return None
+    return pattern.search(text)
+
+
 # --- soft-404 ---------------------------------------------------------------------------
 
 _ERROR_TITLE = re.compile(
@@ -170,11 +181,11 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
     short = page.text if len(page.text) <= SHORT_PAGE_CHARS else ""
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
     # Only a thin page is the host's notice: an article may report a suspended account.
-    suspended = thin and (_SUSPENDED.search(title) or (short and _SUSPENDED.search(short)))
+    suspended = thin and (_search(_SUSPENDED, title) or _search(_SUSPENDED, short))
     if suspended:
         return f"hosting or domain suspended or expired: page says {suspended.group(0)!r}"
     for text in (title, *page.headings, short):
-        match = _FOR_SALE.search(text) if text else None
+        match = _search(_FOR_SALE, text)
         if match:
             return f"domain for sale or parked: page says {match.group(0)!r}"
     if _DOMAIN_TITLE_AVAILABLE.search(title):
@@ -258,6 +269,22 @@ _WALL_VENDORS = frozenset({
 })
 
 
+#: Words at least one of which every match of the pattern contains (lower case).
+_TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _FOR_SALE: ("domain", "for sale", "for lease", "still be available", "parked", "sedo",
+                "parkingcrew", "bodis", "afternic"),
+    _SUSPENDED: ("suspend", "expired", "deactivated", "bandwidth limit",
+                 "temporarily unavailable", "connected to a website", "site was deleted",
+                 "site has been deleted", "site is disabled", "site has been disabled"),
+    _CHALLENGE_STRONG: ("checking if the site", "checking your browser", "verifying your browser",
+                        "enable javascript and cookies", "you are a human", "you are human",
+                        "security check", "incapsula", "request unsuccessful", "press",
+                        "has been denied", "been blocked", "robot", "captcha", "unusual traffic",
+                        "a bot", "automation"),
+    _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
+}
+
+
 def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None) -> str | None:
     """Bot-protection interstitials and WAF blocks, whatever status they carry."""
     if headers.get("cf-mitigated", "").lower() == "challenge":
@@ -276,8 +303,8 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
     if vendors and _bare(page) and not failing:
         return f"{vendors[0]} bot wall (vendor markup, little content, few links)"
     if short:
-        match = _CHALLENGE_STRONG.search(page.text) or (
-            _CHALLENGE_WEAK.search(page.text) if refused else None)
+        match = _search(_CHALLENGE_STRONG, page.text) or (
+            _search(_CHALLENGE_WEAK, page.text) if refused else None)
         if match:
             return f"challenge page: {match.group(0)!r}"
     return None
