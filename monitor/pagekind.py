@@ -279,7 +279,7 @@ _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
     _CHALLENGE_STRONG: ("checking if the site", "checking your browser", "verifying your browser",
                         "enable javascript and cookies", "you are a human", "you are human",
                         "security check", "incapsula", "request unsuccessful", "press",
-                        "has been denied", "been blocked", "robot", "captcha", "unusual traffic",
+                        "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
                         "a bot", "automation"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
 }
