@@ -1,7 +1,7 @@
 """Bytes -> Page: title, visible text and charset. Pure; the only module that parses HTML.
 
 Besides the title and text, the extractor records the few structural facts the judge needs
-(headings, password fields, form and link counts, the text outside the site's chrome, vendor
+(headings, password fields and links of short pages, the text outside the site's chrome, vendor
 markers), so judging stays a pure function over data.
 
 Pages come from hostile servers: wrong or missing charsets, invalid bytes, markup inside titles,
@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup, UnicodeDammit
 from bs4.element import Tag
 from lxml import etree
 
-from .models import SHORT_PAGE_CHARS, Page
+from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 
 # Undecodable bytes are what hostile pages send; the U+FFFD in the text already says so. bs4
 # logs a warning for each such page, which cron would mail on every run: keep it to errors.
@@ -45,22 +45,23 @@ _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
 _PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password'])")
 MAX_HEADINGS = 3
 MAX_HEADING_CHARS = 200
-MAX_MARK_SCAN = 200_000
-#: (vendor, lower-case markers in the markup). Bot walls first, then parking landers and
-#: hosting placeholders. Markers are the vendors' own script, element and cookie names.
-VENDOR_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("cloudflare-challenge", ("cf-chl", "cf_chl_", "/cdn-cgi/challenge-platform/h/")),
-    ("incapsula", ("_incapsula_resource", "incapsula incident id")),
-    ("perimeterx", ("px-captcha", "_pxcaptcha", "perimeterx")),
-    ("datadome", ("captcha-delivery.com", "datadome")),
-    ("sucuri", ("sucuri website firewall", "sucuri.net/privacy-policy", "cloudproxy")),
-    ("ddos-guard", ("ddos-guard",)),
-    ("radware", ("perfdrive.com", "shieldsquare")),
-    ("akamai", ("errors.edgesuite.net",)),
-    ("aws-waf", ("awswaf", "aws-waf-token")),
-    ("parking-lander", ("window.lander_system", "/adsense/domains/caf.js", "caf.js",
-                        "data-adblockkey", "window.park", "parking-lander", "sedoparking",
-                        "parkingcrew", "bodis.com", "above.com/marketplace")),
+#: Vendor markers sit in small pages (walls, landers): the start of the body is enough.
+MAX_MARK_SCAN = 32_768
+#: (vendor, lower-case markers in the raw markup). Bot walls first, then parking landers.
+#: Markers are the vendors' own script, element and cookie names.
+VENDOR_MARKS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
+    ("cloudflare-challenge", (b"cf-chl", b"cf_chl_")),
+    ("incapsula", (b"_incapsula_resource", b"incapsula incident")),
+    ("perimeterx", (b"px-captcha", b"perimeterx")),
+    ("datadome", (b"captcha-delivery", b"datadome")),
+    ("sucuri", (b"sucuri",)),
+    ("ddos-guard", (b"ddos-guard",)),
+    ("radware", (b"perfdrive", b"shieldsquare")),
+    ("akamai", (b"edgesuite.net", b"edgesuite&#46;net")),
+    ("aws-waf", (b"awswaf",)),
+    ("parking-lander", (b"lander_system", b"parking-lander", b"ap:\"parking\"", b"caf.js",
+                        b"data-adblockkey", b"window.park", b"sedoparking", b"parkingcrew",
+                        b"bodis.com", b"href=\"/lander\"", b"href='/lander'")),
 )
 
 
@@ -166,10 +167,17 @@ def _parse(markup: str) -> lxml.html.HtmlElement | None:
 
 
 def _text_of(doc: lxml.html.HtmlElement, limit: int) -> str:
+    """The document's text, whitespace collapsed, at most `limit` characters.
+
+    Serialising is cheap (C); folding whitespace costs per word, so only a prefix a little
+    longer than `limit` is folded, and more only when whitespace made it fall short."""
     raw = etree.tostring(doc, method="text", encoding="unicode", with_tail=False)
-    # Folding whitespace costs per word: fold only a prefix big enough for `limit` characters
-    # unless the caller needs the whole text.
-    return collapse(raw[: limit * 2])[:limit]
+    take = limit + limit // 4 + 16
+    while True:
+        text = collapse(raw[:take])
+        if len(text) > limit or take >= len(raw):
+            return text[:limit]
+        take *= 2
 
 
 def _strip_invisible(doc: lxml.html.HtmlElement) -> None:
@@ -198,13 +206,14 @@ def _headings(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     return tuple(found)
 
 
-def vendor_marks(markup: str) -> tuple[str, ...]:
+def vendor_marks(body: bytes) -> tuple[str, ...]:
     """Names of the bot-protection and parking vendors whose markers are in the markup.
 
-    Only worth asking of short pages: protected and monetised sites carry some of these
-    markers on their ordinary pages too, so they mean something only where content is thin.
+    Only worth asking of pages with little content: protected and monetised sites carry
+    some of these markers on their ordinary pages too. Searched in bytes (ASCII markers):
+    lower-casing and searching a str of a non-ASCII page costs ten times more.
     """
-    low = markup[:MAX_MARK_SCAN].lower()
+    low = body[:MAX_MARK_SCAN].lower()
     return tuple(name for name, needles in VENDOR_MARKS if any(n in low for n in needles))
 
 
@@ -228,13 +237,13 @@ def extract(
         return Page(title=title, is_html=True, charset=charset)
     _strip_invisible(doc)
     text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1)
-    passwords = int(doc.xpath(_PASSWORD_COUNT))
-    forms = int(doc.xpath("count(//form)"))
-    links = int(doc.xpath("count(//a[@href])"))
+    passwords = links = 0
+    if len(text) <= SHORT_PAGE_CHARS:  # sign-in walls are short; articles need no counting
+        passwords = int(doc.xpath(_PASSWORD_COUNT))
+        links = int(doc.xpath("count(//a[@href])"))
     headings = _headings(doc)
     etree.strip_elements(doc, *_CHROME, with_tail=False)
-    content = _text_of(doc, SHORT_PAGE_CHARS + 1)
-    marks = vendor_marks(markup) if len(content) <= SHORT_PAGE_CHARS else ()
+    content = _text_of(doc, THIN_CONTENT_CHARS + 1)
+    marks = vendor_marks(body) if len(content) <= THIN_CONTENT_CHARS else ()
     return Page(title=title, text=text, is_html=True, charset=charset, content_text=content,
-                headings=headings, password_fields=passwords, forms=forms, links=links,
-                marks=marks)
+                headings=headings, password_fields=passwords, links=links, marks=marks)

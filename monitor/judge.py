@@ -152,7 +152,7 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     if parked:
         return Verdict(Status.BROKEN, Reason.PARKED, parked)
     if page.is_html:
-        soft = _soft_404(page, ctx)
+        soft = _soft_404(page, ctx, deep=_is_deep(fetched.final_url))
         if soft:
             return Verdict(Status.BROKEN, Reason.SOFT_404, soft)
 
@@ -167,12 +167,13 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
 
 
-def _soft_404(page: Page, ctx: Context) -> str | None:
+def _soft_404(page: Page, ctx: Context, *, deep: bool) -> str | None:
     baseline = ctx.baseline_title
-    if page.title and baseline and \
-            title_similarity(baseline, page.title) >= ctx.title_threshold:
+    if baseline and page.title and (
+        title_similarity(baseline, page.title) >= ctx.title_threshold
+    ):
         return None  # the curated page itself may be about errors; it has not changed
-    if ctx.catch_all is not None:
+    if ctx.catch_all is not None and deep:  # a home page is never "a missing page"
         score = same_page(page, ctx.catch_all)
         if score is not None and score >= SAME_PAGE_SIMILARITY:
             return (f"same content as this site's answer for a nonexistent URL "

@@ -25,6 +25,9 @@ class Status(StrEnum):
 #: Error, parking and challenge pages are short. Pages with more visible text than this are
 #: never judged by their body text (an article that mentions "404" is not an error page).
 SHORT_PAGE_CHARS = 4000
+#: A page whose own content (outside links, menus, header and footer) is at most this long
+#: is "thin": error, parking, challenge and sign-in pages are; most articles are not.
+THIN_CONTENT_CHARS = 2000
 
 #: Display / attention order: worst first.
 SEVERITY: dict[Status, int] = {
@@ -226,14 +229,14 @@ class Page:
     is_html: bool = False
     charset: str | None = None
     #: Visible text outside links, navigation, headers, footers and asides: the page's own
-    #: content without the site's chrome (bounded like `text`). Soft-404s and the catch-all
-    #: probe compare this, so a menu shared by every page of a site does not count.
+    #: content without the site's chrome, at most THIN_CONTENT_CHARS + 1 characters.
+    #: Soft-404s and the catch-all probe read this, so a menu every page shares does not count.
     content_text: str = ""
     headings: tuple[str, ...] = ()  # the first few <h1>/<h2> texts, short
-    password_fields: int = 0  # <input type=password> outside scripts and templates
-    forms: int = 0
-    links: int = 0  # <a href> elements
-    #: Vendor markers found in the markup of a short page (bot-protection and parking
+    #: <input type=password> and <a href> elements; counted on short pages only (walls).
+    password_fields: int = 0
+    links: int = 0
+    #: Vendor markers found in the markup of a page with thin content (bot-protection and parking
     #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see extract.VENDOR_MARKS.
     marks: tuple[str, ...] = ()
 

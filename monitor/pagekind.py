@@ -14,11 +14,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from rapidfuzz import fuzz
 
-from .models import SHORT_PAGE_CHARS, Hop, Page
+from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Hop, Page
 
-#: A page whose own content (outside links, menus, header and footer) is at most this long
-#: is "thin": error, parking, challenge and sign-in pages are; articles are not.
-THIN_CONTENT_CHARS = 2000
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
 #: Two pages with at least this similarity of their own content are the same page.
@@ -26,10 +23,21 @@ SAME_PAGE_SIMILARITY = 0.9
 FINGERPRINT_CHARS = 2000
 _MIN_FINGERPRINT_CHARS = 40
 
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """pattern.search(text), skipped when none of the pattern's trigger words occurs:
+    a big alternation costs ~0.1 ms per 1,000 characters, a lower-cased `in` almost nothing."""
+    if not text:
+        return None
+    low = text.lower()
+    if not any(word in low for word in _TRIGGERS[pattern]):
+        return None
+    return pattern.search(text)
+
+
 # --- soft-404 ---------------------------------------------------------------------------
 
 _ERROR_TITLE = re.compile(
-    r"^(?:error|o+ps|sorry)\s*(?:$|[!:.,|(\-–—]|\d)|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
+    r"^(?:error|o{2,}ps|sorry)(?:\s*$|\s*[!:,|(\-–—]|\.(?:\s|$)|\s*\d)|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
     r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$|\bfile\s+not\s+found\b"
     r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
@@ -39,7 +47,7 @@ _ERROR_TITLE = re.compile(
 )
 #: Headings are stricter than titles: "Error messages explained" is an article's heading.
 _ERROR_HEADING = re.compile(
-    r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o+ps\b"
+    r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o{2,}ps\b"
     r"|\b(?:page|file)\s+not\s+found\b|^not\s+found\b"
     r"|\bpage\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b",
@@ -57,16 +65,30 @@ _NOT_THERE = (
     r"|(?:may|might)\s+(?:have\s+been|be)\s+(?:moved|removed|deleted|renamed|unavailable)"
     r"|has\s+been\s+(?:moved|removed|deleted)|(?:is|was)\s+(?:removed|deleted))"
 )
-_ERROR_TEXT = re.compile(
-    r"\b(?:404\W{0,3}(?:error\b|errorsorry|page\s+(?:error|not)|(?:file\s+)?not\s+found"
-    r"|o+ps|sorry|the\s+page|page/url)"
-    r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found|file\s+not\s+found"
-    rf"|{_LOOKING_FOR}\s+{_NOT_THERE}"
+_ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
+    r"(?:(?<![\w(#.$-])404\W{0,3}(?:error\b|errorsorry|page\s+(?:error|not)|(?:file\s+)?not\s+found"
+    r"|o{2,}ps|sorry|the\s+page|page/url)"
+    r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found"
+    rf"|{_LOOKING_FOR}\s+{_NOT_THERE}|(?:this|that)\s+(?:page|url|link)\s+{_NOT_THERE}"
+    r"|nothing\s+(?:was\s+)?found\s+(?:at|here)"
     r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+find\s+(?:the|that|this|what|any)"
     r"\s+(?:page|you)"
     r"|the\s+(?:requested\s+)?(?:page|url)\s+(?:could\s*not|cannot|can['’]?t)\s+be\s+found)",
     re.IGNORECASE,
 )
+
+
+#: A bare "404" (not a phone area code, suite or part of a number) beside an error word.
+_NOT_A_CODE = r"(?<![\w(#.$-])(?<!suite )(?<!room )(?<!unit )(?<!route )(?<!box )"
+_BARE_404 = re.compile(
+    rf"{_NOT_A_CODE}404(?![\w)-]|[.,]\d)(?=.{{0,60}}?\b(?:page|error|not\s+found|missing)\b)"
+    rf"|\b(?:o{{2,}}ps|uh[\s-]*oh|whoops|sorry)\b.{{0,60}}?{_NOT_A_CODE}404(?![\w)-]|[.,]\d)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+#: How far into a page's own content its error message may start.
+_ERROR_TEXT_WITHIN = 320
 
 
 def looks_soft_404(page: Page) -> str | None:
@@ -79,13 +101,12 @@ def looks_soft_404(page: Page) -> str | None:
         for heading in page.headings:
             if _ERROR_HEADING.search(heading):
                 return f"heading {heading!r} reads like an error page"
-    haystacks = []
+    # An error page says so first; an article that mentions "404 Not Found" says it later.
+    haystacks = [page.content_text[:_ERROR_TEXT_WITHIN]] if thin else []
     if len(page.text) <= SHORT_PAGE_CHARS:
-        haystacks.append(page.text)
-    elif thin:
-        haystacks.append(page.content_text)
+        haystacks.append(page.text[:_ERROR_TEXT_WITHIN])
     for text in haystacks:
-        match = _ERROR_TEXT.search(text)
+        match = _ERROR_TEXT.search(text) or _BARE_404.search(text)
         if match:
             return f"page says {match.group(0)!r}"
     return None
@@ -120,7 +141,14 @@ _FOR_SALE = re.compile(
     r"|parked\s+(?:free|domain)|make\s+an\s+offer\s+on\s+this\s+domain"
     r"|inquire\s+about\s+this\s+domain|contact\s+(?:with\s+)?(?:the\s+)?domain\s+owner"
     r"|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic|domain\s+parking"
-    r"|this\s+web\s+page\s+is\s+parked|parked\s+at\s+\w+)",
+    r"|this\s+web\s+page\s+is\s+parked)",
+    re.IGNORECASE,
+)
+#: Said by parking and hosting placeholders, but also by articles: thin pages only.
+_THIN_PARKED = re.compile(
+    r"\bparked\s+(?:at|by|with)\s+\w+|^\s*(?:domain\s+)?default\s+(?:web\s+)?page\b"
+    r"|\bwelcome\s+to\s+nginx\b|\bdefault\s+page\b.{0,20}\bit\s+works\b|^\s*it\s+works!"
+    r"|\b(?:web\s+)?server'?s?\s+default\s+page\b|^\s*iis\s+windows\s+server\s*$",
     re.IGNORECASE,
 )
 #: A title that is nothing but "<domain> is available/for sale".
@@ -129,7 +157,8 @@ _SUSPENDED = re.compile(
     r"\b(?:(?:this\s+)?account\s+(?:has\s+been\s+|is\s+|was\s+)?(?:suspended|expired)"
     r"|(?:web)?site\s+(?:has\s+)?expired|(?:web\s*)?site\s+(?:has\s+been\s+|is\s+)"
     r"(?:suspended|disabled|deactivated)|hosting\s+(?:account\s+|plan\s+)?(?:has\s+)?expired"
-    r"|bandwidth\s+limit\s+exceeded"
+    r"|bandwidth\s+limit\s+exceeded|(?:this\s+)?domain\s+(?:name\s+)?(?:has\s+)?expired"
+    r"|isn['’]?t\s+connected\s+to\s+a\s+website|site\s+(?:was|has\s+been)\s+deleted"
     r"|(?:web)?site\s+is\s+temporarily\s+unavailable.{0,200}?\b(?:contact|manage\s+this\s+site)"
     r"|suspendedpage\.cgi)",
     re.IGNORECASE | re.DOTALL,
@@ -146,20 +175,27 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
     """Parked and for-sale domains, registrar placeholders and suspended or expired hosting:
     the site is gone whatever the status code says. The detail says which."""
     if "suspendedpage.cgi" in final_url.lower():
-        return "hosting suspended or expired: redirected to the host's suspended-account page"
+        return ("hosting or domain suspended or expired: redirected to the host's "
+                "suspended-account page")
     title = page.title or ""
     short = page.text if len(page.text) <= SHORT_PAGE_CHARS else ""
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
-    suspended = _SUSPENDED.search(title) or (short and _SUSPENDED.search(short))
+    # Only a thin page is the host's notice: an article may report a suspended account.
+    suspended = thin and (_search(_SUSPENDED, title) or _search(_SUSPENDED, short))
     if suspended:
-        return f"hosting suspended or expired: page says {suspended.group(0)!r}"
+        return f"hosting or domain suspended or expired: page says {suspended.group(0)!r}"
     for text in (title, *page.headings, short):
-        match = _FOR_SALE.search(text) if text else None
+        match = _search(_FOR_SALE, text)
         if match:
             return f"domain for sale or parked: page says {match.group(0)!r}"
     if _DOMAIN_TITLE_AVAILABLE.search(title):
         return f"domain for sale or parked: titled {title!r}"
-    if "parking-lander" in page.marks and thin:
+    if thin:
+        for text in (title, *page.headings, short[:_ERROR_TEXT_WITHIN]):
+            match = _THIN_PARKED.search(text) if text else None
+            if match:
+                return f"parked or a server's placeholder, no site: page says {match.group(0)!r}"
+    if "parking-lander" in page.marks and _bare(page):
         return "domain parked: a parking lander's script and no content of its own"
     if len(page.text) <= _PLACEHOLDER_CHARS:
         match = _PLACEHOLDER.search(page.text) or _PLACEHOLDER.search(title)
@@ -177,7 +213,8 @@ _CHALLENGE_TITLE = re.compile(
     r"|human\s+verification|verify(?:ing)?\s+you\s+are\s+(?:a\s+)?human|pardon\s+our\s+interruption"
     r"|one\s+more\s+step|request\s+unsuccessful|site\s+verification|bot\s+verification"
     r"|you\s+have\s+been\s+blocked|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|sucuri\s+website\s+firewall|captcha|robot\s+check)",
+    r"|sucuri\s+website\s+firewall|robot\s+check\s*$)"
+    r"|\bcaptcha\s*$|\bsecurity\s+checkpoint\s*$",
     re.IGNORECASE,
 )
 #: Wording only bot walls use: read on any status when the page is short.
@@ -186,17 +223,66 @@ _CHALLENGE_STRONG = re.compile(
     r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|verify\s+you\s+are\s+(?:a\s+)?human"
     r"|complete\s+the\s+security\s+check|incapsula\s+incident\s+id|request\s+unsuccessful"
     r"|press\s*(?:&|and)\s*hold|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot)",
+    r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot"
+    r"|(?:checking|verifying)\s+your\s+browser"
+    r"|(?:verifying|confirm)\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+    r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
+    r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
+    r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
     re.IGNORECASE,
 )
 #: Wording that means a challenge only when the status already says "refused" (Cloudflare
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
     r"\bcaptcha\b|\breference\s*#\s*\d+\.[0-9a-f]+\.|\bray\s+id:\s*[0-9a-f]{8,}", re.IGNORECASE)
+#: Walls and landers are bare: thin content and a handful of links. Protected and
+#: monetised sites carry the same vendors' scripts on their ordinary pages.
+_BARE_MAX_LINKS = 15
+_CONSENT = re.compile(
+    r"\bbefore\s+you\s+continue(?:\s+to\b)?|\bwe\s+value\s+your\s+privacy\b"
+    r"|\b(?:accept|reject)\s+all\b.{0,300}?\bcookies\b|\bcookies\b.{0,300}?\b(?:accept|reject)"
+    r"\s+all\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONSENT_MAX_CHARS = 1500
+_CONSENT_TITLE = re.compile(r"^\s*before\s+you\s+continue\b", re.IGNORECASE)
+
+
+def _bare(page: Page) -> bool:
+    return len(page.content_text) <= THIN_CONTENT_CHARS and page.links <= _BARE_MAX_LINKS \
+        and len(page.text) <= SHORT_PAGE_CHARS
+
+
+def looks_consent(page: Page) -> str | None:
+    """A cookie/consent interstitial in place of the page ("Before you continue"): like a
+    bot wall, it stands between us and the content. Cookie banners on ordinary pages say
+    the same words, so the text counts only on a bare page."""
+    match = _CONSENT_TITLE.search(page.title or "")
+    if match is None and _bare(page) and len(page.text) <= _CONSENT_MAX_CHARS:
+        match = _CONSENT.search(page.text)
+    return f"consent wall: page says {match.group(0)!r}" if match else None
+
+
 _WALL_VENDORS = frozenset({
     "cloudflare-challenge", "incapsula", "perimeterx", "datadome", "sucuri", "ddos-guard",
     "radware", "akamai", "aws-waf",
 })
+
+
+#: Words at least one of which every match of the pattern contains (lower case).
+_TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _FOR_SALE: ("domain", "for sale", "for lease", "still be available", "parked", "sedo",
+                "parkingcrew", "bodis", "afternic"),
+    _SUSPENDED: ("suspend", "expired", "deactivated", "bandwidth limit",
+                 "temporarily unavailable", "connected to a website", "site was deleted",
+                 "site has been deleted", "site is disabled", "site has been disabled"),
+    _CHALLENGE_STRONG: ("checking if the site", "checking your browser", "verifying your browser",
+                        "enable javascript and cookies", "you are a human", "you are human",
+                        "security check", "incapsula", "request unsuccessful", "press",
+                        "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
+                        "a bot", "automation"),
+    _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
+}
 
 
 def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None) -> str | None:
@@ -205,15 +291,20 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
         return "Cloudflare challenge (cf-mitigated header)"
     refused = http_status in CHALLENGE_STATUSES
     short = len(page.text) <= SHORT_PAGE_CHARS
+    # A 500/502/52x page is the origin failing, even when a WAF vendor drew it.
+    failing = http_status is not None and http_status >= 500 and not refused
     title = (page.title or "").strip()
-    if title and _CHALLENGE_TITLE.search(title) and (refused or short):
+    if title and _CHALLENGE_TITLE.search(title) and (refused or short) and not failing:
         return f"challenge page titled {title!r}"
+    consent = looks_consent(page)
+    if consent and not failing:
+        return consent
     vendors = [mark for mark in page.marks if mark in _WALL_VENDORS]
-    if vendors and len(page.content_text) <= THIN_CONTENT_CHARS:
-        return f"{vendors[0]} bot wall (vendor markup, little content)"
+    if vendors and _bare(page) and not failing:
+        return f"{vendors[0]} bot wall (vendor markup, little content, few links)"
     if short:
-        match = _CHALLENGE_STRONG.search(page.text) or (
-            _CHALLENGE_WEAK.search(page.text) if refused else None)
+        match = _search(_CHALLENGE_STRONG, page.text) or (
+            _search(_CHALLENGE_WEAK, page.text) if refused else None)
         if match:
             return f"challenge page: {match.group(0)!r}"
     return None
@@ -227,6 +318,15 @@ _SIGN_IN = r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authent
 _LOGIN_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
 _LOGIN_TITLE_CHARS = 1500
+_LOGIN_CONTENT_CHARS = 1000  # a sign-in form's page says little of its own
+#: What a members-only page says instead of its content.
+_LOGIN_NEEDED = re.compile(
+    r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:be\s+)?(?:log(?:ged)?|sign(?:ed)?)\s*-?\s*in\b"
+    r"(?!\s+to\s+(?:comment|reply|post|vote|like))"
+    r"|\bplease\s+(?:log|sign)\s*-?\s*in\s+(?:to\s+)?(?:continue|view|access|see|read)\b"
+    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b",
+    re.IGNORECASE,
+)
 _LOGIN_PATH = re.compile(
     r"(?:^|/)(?:log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?on|auth|authenticate|sso|saml"
     r"|oauth2?|cas|idp|account/login|users/sign_in)(?:\.\w+)?(?:/|$)",
@@ -247,16 +347,20 @@ def _title_segments(title: str) -> list[str]:
 def looks_login(page: Page) -> str | None:
     """A sign-in form where content was: a password field on a page with little else, or a
     page titled "Sign in" with hardly any text (forms drawn by JavaScript)."""
+    title = page.title or ""
+    titled = any(_LOGIN_TITLE.search(seg) for seg in _title_segments(title))
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
         and len(page.text) <= SHORT_PAGE_CHARS
+        and (titled or len(page.content_text) <= _LOGIN_CONTENT_CHARS)
     ):
         return "a sign-in form (password field) and little else: not readable anonymously"
-    title = page.title or ""
-    if len(page.text) <= _LOGIN_TITLE_CHARS and any(
-        _LOGIN_TITLE.search(seg) for seg in _title_segments(title)
-    ):
+    if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
         return f"a sign-in page titled {title!r}: not readable anonymously"
+    if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
+        match = _LOGIN_NEEDED.search(page.content_text[:_ERROR_TEXT_WITHIN])
+        if match:
+            return f"page says {match.group(0)!r}: not readable anonymously"
     return None
 
 

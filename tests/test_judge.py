@@ -223,6 +223,13 @@ def test_a_home_page_sharing_the_404_pages_title_is_not_a_soft_404() -> None:
     assert verdict(fetched(page=home), catch_all=SITE_404) == (Status.OK, Reason.OK)
 
 
+def test_a_curated_home_page_is_never_the_sites_missing_page() -> None:
+    # The site answers unknown paths with its home page; the curated link is that home page.
+    home = "https://example.org/"
+    got = verdict(fetched(url=home, final_url=home, page=SITE_404), catch_all=SITE_404)
+    assert got == (Status.OK, Reason.OK)
+
+
 def test_pages_too_bare_to_compare_are_not_called_soft_404_by_the_probe() -> None:
     shell = Page(title="App", text="", is_html=True)  # a JavaScript app's shell on every URL
     assert verdict(fetched(page=shell), catch_all=shell) == (Status.OK, Reason.OK)
@@ -277,7 +284,7 @@ def test_expiring_certificate_warns_but_stays_ok() -> None:
 
 def test_sign_in_wall_is_blocked_login_even_with_a_known_baseline() -> None:
     wall = Page(title="Example - Sign In", text="Sign in. Forgot password?", is_html=True,
-                password_fields=1, forms=1, links=3)
+                password_fields=1, links=3)
     got = verdict(fetched(page=wall), baseline_title="Exercises for Lumbar Spinal Stenosis")
     assert got == (Status.BLOCKED, Reason.LOGIN)
 

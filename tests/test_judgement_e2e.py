@@ -195,3 +195,19 @@ def test_no_baseline_is_learned_from_a_wall_or_parking_page(
     out = capsys.readouterr().out
     assert "learned\t'Lumbar Stenosis Exercise Guide'" in out
     assert "Sign In" not in out and "for sale" not in out
+
+
+def test_probe_compares_content_not_titles(web: LoopbackWeb, run_check: Any) -> None:
+    # Every unknown path gets the site's own title over a "nothing here" message.
+    missing = ("<html><head><title>Spine Center</title></head><body><nav><a href='/'>Home</a>"
+               "</nav><main><p>We looked everywhere, but nothing lives at this address. Try "
+               "the search box above or start again from our home page.</p></main></body></html>")
+    web.catch_all = missing
+    home = web.set_page("/home", "<html><head><title>Spine Center</title></head><body><main>"
+                        "<p>Our clinic treats lumbar and cervical stenosis with exercise, "
+                        "physical therapy and surgery when needed.</p></main></body></html>")
+    run = run_check([res("gone", web.url("/articles/stenosis")), res("home", home)])
+    gone = run.result("gone")
+    assert (gone["status"], gone["reason"]) == ("broken", "soft-404")
+    assert "nonexistent URL" in gone["detail"]
+    assert run.result("home")["status"] == "ok"
