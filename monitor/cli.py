@@ -1,4 +1,5 @@
-"""Command line: subcommands, exit codes, and where outputs go.
+"""Command line: the parser, exit codes, and one clear line for each failure (the handlers of
+the run and history commands are in commands.py).
 
 Exit codes: 0 all good; 1 a result's status is in --fail-on (accept: a resource was not
 accepted); 2 usage or config error; 3 another run holds the lock; 4 the history database cannot
@@ -14,42 +15,35 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
 from .cli_help import FAIL_ON_HELP, MAIN_EPILOG, STATUSES, global_options, subcommand
+from .commands import EXIT_FAIL as EXIT_FAIL  # re-exported: every exit code is importable here
+from .commands import (
+    EXIT_OK,
+    UsageError,
+    cmd_accept,
+    cmd_baseline,
+    cmd_check,
+    cmd_merge,
+    cmd_report,
+)
 from .config import NOTIFY_ON, Config, ConfigError, load_config, parse_fail_on
-from .console import Terminal, configure_logging
+from .console import configure_logging
 from .curate import CurateError
 from .curate import commands as curate_commands
 from .diffcmd import add_parser as add_diff_parser
 from .lock import LockedError
-from .models import Run, Status
-from .mute import settle_with_store
-from .notify import notify
-from .pipeline import Outcome, database_path, run_once
-from .publish import (
-    OutputError,
-    Targets,
-    check_targets,
-    publish,
-    report_path,
-    silence_stdout,
-)
-from .runner import baseline_for
+from .models import Run
+from .pipeline import database_path
+from .publish import OutputError, Targets, publish, report_path, silence_stdout
 from .schedule import Watcher, serve
-from .shard import ShardError, merge, parse_shard, select, shard_database, tag
+from .shard import ShardError
 from .starter import StarterExists, write_example
-from .store import Baseline, Store, StoreError
+from .store import Store, StoreError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
-#: `monitor accept` takes only these without --force: anything else is not the curated page.
-ACCEPTABLE = frozenset({Status.OK, Status.DRIFTED})
-
-
-class UsageError(Exception):
-    """Bad command-line input; reported like a config error."""
+EXIT_USAGE, EXIT_LOCKED, EXIT_STORE, EXIT_OUTPUT = 2, 3, 4, 5
 
 
 class Terminated(KeyboardInterrupt):
@@ -181,66 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _problems(run: Run, fail_on: Sequence[str]) -> list[str]:
-    return [r.id for r in run.results if r.status.value in fail_on and not r.muted]
-
-
-def _fail_on_for(args: argparse.Namespace, config: Config) -> tuple[str, ...]:
-    """--fail-on wins over the config even when empty: `--fail-on ''` means never fail."""
-    return tuple(args.fail_on) if args.fail_on is not None else config.settings.fail_on
-
-
-def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    fail_on = _fail_on_for(args, config)
-    confirm_runs = args.confirm_runs or config.settings.confirm_runs
-    stdout_is_data = _stdout_documents(args) > 0  # stdout carries a document
-    targets = _targets(args, config)
-    check_targets(targets)  # an output that cannot be written is known before fetching
-    terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
-                                  stdout_is_data=stdout_is_data,
-                                  notify_on=args.notify_on or config.settings.notify_on)
-    shard, db = None, args.db
-    if args.shard:
-        shard = parse_shard(args.shard, args.shards)
-        config, db = select(config, shard), shard_database(config, shard, args.db)
-    unwritten: list[OutputError] = []
-
-    def write_outputs(run: Run, store: Store) -> None:
-        if shard is not None:
-            tag(store, shard)
-        try:
-            publish(run, config, store, targets, fail_on)
-        except OutputError as exc:  # the run is recorded: still summarise and notify
-            unwritten.append(exc)
-
-    def deliver(outcome: Outcome, store: Store) -> None:
-        # Shards leave notifications to `monitor merge`, which sees them all. notify() logs
-        # its own failures and keeps what it could not send for the next run.
-        if shard is None:
-            notify(config, outcome, store=store)
-
-    with terminal.progress(len(config.resources)) as on_result:
-        outcome = run_once(config, db=db, confirm_runs=confirm_runs, on_result=on_result,
-                           after=write_outputs, deliver=deliver)
-    run = outcome.run
-    terminal.summary(outcome, fail_on)
-    if unwritten:
-        raise unwritten[0]
-    return EXIT_FAIL if _problems(run, fail_on) else EXIT_OK
-
-
-def cmd_merge(args: argparse.Namespace, config: Config) -> int:
-    fail_on = _fail_on_for(args, config)
-    targets = _targets(args, config)
-    terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
-                                  stdout_is_data=_stdout_documents(args) > 0)
-    outcome = merge(config, args.shard_dbs, db=args.db, confirm_runs=args.confirm_runs,
-                    after=lambda run, store: publish(run, config, store, targets, fail_on))
-    terminal.summary(outcome, fail_on)
-    notify(config, outcome)
-    return EXIT_FAIL if _problems(outcome.run, fail_on) else EXIT_OK
-
-
 def after_watch_run(config: Config, run: Run, store: Store) -> None:
     """The daemon's step after each stored run, under its lock: render the HTML report.
     Exceptions are logged by the daemon."""
@@ -258,104 +192,11 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
     return serve(watcher, grace=args.grace)
 
 
-def _targets(args: argparse.Namespace, config: Config) -> Targets:
-    return Targets(report=report_path(config, args.report, args.no_report),
-                   markdown=args.markdown, junit=args.junit, json=getattr(args, "json", None))
-
-
-def _stdout_documents(args: argparse.Namespace) -> int:
-    """How many outputs go to stdout ('-'): at most one, or they would interleave."""
-    count = [getattr(args, "json", None), args.markdown, args.junit, args.report].count("-")
-    if count > 1:
-        raise UsageError("only one output can be '-' (stdout)")
-    return count
-
-
-def cmd_report(args: argparse.Namespace, config: Config) -> int:
-    fail_on = _fail_on_for(args, config)
-    _stdout_documents(args)
-    with Store(_history(config, args), writable=False) as store:
-        run = settle_with_store(config.resources, _latest_run(store), store,
-                                datetime.now(UTC), save=False).run
-        targets = _targets(args, config)
-        publish(run, config, store, targets, fail_on)
-    if targets.report and "-" not in (targets.report, targets.markdown, targets.junit,
-                                      targets.json):
-        print(f"monitor: wrote {targets.report} from run #{run.run_id}")
-    return EXIT_OK
-
-
-def _latest_run(store: Store) -> Run:
-    run = store.load_run()
-    if run is None:
-        raise UsageError("no run in the history yet: run `monitor check` first")
-    return run
-
-
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     count, sources = len(config.resources), len(config.sources)
     shown = f", {sources} source{'' if sources == 1 else 's'}" if sources else ""
     print(f"{args.config}: OK, {count} resource{'' if count == 1 else 's'}{shown}")
     return EXIT_OK
-
-
-def cmd_accept(args: argparse.Namespace, config: Config) -> int:
-    if not args.ids and not args.all:
-        raise UsageError("name resource ids to accept, or --all")
-    known = {r.id: r for r in config.resources}
-    unknown = [rid for rid in args.ids if rid not in known]
-    if unknown:
-        raise UsageError(f"unknown resource id(s): {', '.join(unknown)}")
-    wanted = list(known) if args.all else args.ids
-    with Store(_history(config, args)) as store:
-        current = {r.id: r for r in _latest_run(store).results}
-        titles: dict[str, tuple[str, str | None]] = {}
-        for rid in wanted:
-            result = current.get(rid)
-            if result is None or not result.title:
-                print(f"{rid}: no title in the latest run, not accepted", file=sys.stderr)
-                continue
-            if result.status not in ACCEPTABLE and not args.force:
-                print(f"{rid}: not accepted: the latest check found {result.status.value} "
-                      f"({result.reason.value}: {result.detail}), not the page itself; "
-                      "fix the link, or use --force to take this title anyway",
-                      file=sys.stderr)
-                continue
-            titles[rid] = (result.title, known[rid].expected_title)
-        store.accept(titles, datetime.now(UTC))
-        contents = store.accept_content(wanted, datetime.now(UTC))  # the page as it is now
-    for rid, (title, _) in titles.items():
-        print(f"{rid}: accepted {title!r}")
-    for rid in contents:
-        print(f"{rid}: accepted the current content as its snapshot")
-    return EXIT_OK if len(titles) == len(wanted) else EXIT_FAIL
-
-
-def cmd_baseline(args: argparse.Namespace, config: Config) -> int:
-    stored: dict[str, Baseline] = {}
-    snapshots: dict[str, tuple[datetime, str]] = {}
-    db = database_path(config, args.db)
-    if db.exists():  # a fresh folder has no learned titles yet; do not create an empty database
-        with Store(db, writable=False) as store:
-            stored = store.baselines()
-            snapshots = store.snapshot_times()
-    for resource in config.resources:
-        title, source = baseline_for(resource, stored)
-        shown = repr(title) if title else "(none yet: learned on the first good check)"
-        taken = snapshots.get(resource.id)
-        content = (f"content {taken[1]} {taken[0].strftime('%Y-%m-%d %H:%M UTC')}" if taken
-                   else "content: no snapshot yet")
-        print(f"{resource.id}\t{source}\t{shown}\t{content}")
-    return EXIT_OK
-
-
-def _history(config: Config, args: argparse.Namespace) -> Path:
-    """The database a reading command needs; it must exist (opening one would create it)."""
-    db = database_path(config, args.db)
-    if not db.exists():
-        raise UsageError(f"no run in the history yet ({db} does not exist): "
-                         "run `monitor check` first")
-    return db
 
 
 def cmd_init(args: argparse.Namespace, config: Config | None) -> int:

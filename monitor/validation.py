@@ -1,9 +1,11 @@
 """Finding mistakes in resources.toml and saying where they are: source lines for tables and
 keys (tomllib reports none for valid TOML), typed checks, and every error collected so
-`monitor validate` can list them all. `config.py` says what is valid; this says where not."""
+`monitor validate` can list them all. `config_sections.py` says what is valid; this says
+where not."""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Callable
@@ -65,14 +67,22 @@ def type_name(value: Any) -> str:
 
 
 class Validator:
+    noun = "resource"  # what messages call the entry named by `resource`
+
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.where = Lines(text)
         self.errors: list[ConfigError] = []  # every problem, so validate can list them all
 
+    def about(self, noun: str) -> Validator:
+        """The same file, lines and error list, with messages that say `noun 'id':`."""
+        other = copy.copy(self)  # shallow: one error list, so validate reports every problem
+        other.noun = noun
+        return other
+
     def fail(self, line: int | None, message: str, resource: str | None = None) -> ConfigError:
         location = f"{self.path}:{line}" if line else str(self.path)
-        subject = f"resource {resource!r}: " if resource else ""
+        subject = f"{self.noun} {resource!r}: " if resource else ""
         return ConfigError(f"{location}: {subject}{message}", line=line)
 
     def check_keys(
@@ -104,6 +114,16 @@ class Validator:
             if problem:
                 raise self.fail(self.where.key(key, line), f"{key!r} {problem}", resource)
         return value
+
+    def optional(
+        self, table: dict[str, Any], key: str, kinds: tuple[type, ...], line: int | None,
+        resource: str | None = None, check: Callable[[Any], str | None] | None = None,
+        default: Any = None,
+    ) -> Any:
+        """`typed` when `key` is in `table`, else `default`."""
+        if key not in table:
+            return default
+        return self.typed(table, key, kinds, line, resource, check)
 
 
 def collect(v: Validator, build: Callable[[], _T]) -> _T | None:
