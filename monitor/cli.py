@@ -24,7 +24,6 @@ from .notify import notify
 from .pipeline import database_path, run_once
 from .publish import Targets, publish, report_path
 from .runner import baseline_for
-from .schedule import Watcher, serve
 from .shard import ShardError, merge, parse_shard, select, shard_database, tag
 from .store import Store, StoreError
 
@@ -207,6 +206,8 @@ def after_watch_run(config: Config, run: Run, store: Store) -> None:
 
 
 def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    from .schedule import Watcher, serve  # apscheduler: only the daemon needs it
+
     with Store(database_path(config, args.db)):
         pass  # an unusable database is exit 4 now, not an error logged every run
     watcher = Watcher(args.config, config, db=args.db, after_run=after_watch_run)

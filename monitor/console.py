@@ -13,23 +13,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from .models import SEVERITY, Result, Run, Status
 from .pipeline import Outcome
 from .runner import ProgressHook
+
+if TYPE_CHECKING:  # rich is imported only when a terminal is drawn on (cron never pays)
+    from rich.console import Console
+    from rich.table import Table
 
 OFFLINE_MESSAGE = (
     "this machine looks offline: every resource failed at the network level, "
@@ -140,6 +132,9 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
 
 
 def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     run = outcome.run
     title = f"{len(run.results)} checked in {_duration(run):.1f} s: {_counts(run)}"
     table = Table(title=title, title_justify="left", expand=False)
@@ -182,7 +177,15 @@ class Terminal:
         self.mode = mode
         self.verbose = verbose
         self.stream = stream if stream is not None else sys.stdout
-        self.console = Console(file=self.stream, highlight=False)
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.stream, highlight=False)
+        return self._console
 
     @classmethod
     def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool) -> Terminal:
@@ -196,6 +199,15 @@ class Terminal:
         if self.mode is not Mode.RICH:
             yield None
             return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         columns = (
             SpinnerColumn(), TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim"),
@@ -216,6 +228,8 @@ class Terminal:
             self._rich_summary(outcome, fail_on)
 
     def _rich_summary(self, outcome: Outcome, fail_on: Sequence[str]) -> None:
+        from rich.text import Text
+
         run = outcome.run
         if run.offline:
             self.console.print(f"[bold red]OFFLINE:[/] {OFFLINE_MESSAGE}")
