@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,30 @@ def test_judge_always_returns_exactly_one_status(
 def test_title_in_a_comment_is_skipped() -> None:
     body = b"<html><head><!-- <title>Old</title> --><title>New &amp; Real</title></head>"
     assert extract(body, "text/html").title == "New & Real"
+
+
+def _title_by_bs4(element: str) -> str | None:
+    from bs4 import BeautifulSoup
+
+    from monitor.extract import collapse
+    tag = BeautifulSoup(element, "html.parser").find("title")
+    return (collapse(tag.get_text())[:500] or None) if tag is not None else None
+
+
+@pytest.mark.parametrize("inner", [
+    "Plain", "a &amp; b", "&ndash;&#8211;&#x2013;", "caf&eacute;", "x &lt; y",
+    "&amp", "&copy2024", "&notit;", "&#1;", "&#xD800;", "&#150;", "&#0;", "a <b>bold</b>",
+    "\r\n  spaced \t out ", "&AMP; &hellip;",
+])
+def test_fast_title_reads_like_bs4(inner: str) -> None:
+    from monitor.extract import _title
+    element = f"<title>{inner}</title>"
+    assert _title(element) == _title_by_bs4(element)
+
+
+@given(st.text(alphabet="ab &;#x0129FDlt;gampAMPcopy\u00e9\n<>/", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_fast_title_reads_like_bs4_on_any_text(inner: str) -> None:
+    from monitor.extract import _title
+    element = f"<title>{inner}</title>"
+    assert _title(element) == _title_by_bs4(element)
