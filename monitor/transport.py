@@ -123,6 +123,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         connector = aiohttp.TCPConnector(
             limit=concurrency, limit_per_host=per_host, keepalive_timeout=keepalive,
             ssl=self._ssl_context,
+            # The system resolver (getaddrinfo: /etc/hosts, search domains), as before, even
+            # when aiodns happens to be installed.
+            resolver=aiohttp.ThreadedResolver(),
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
