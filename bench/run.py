@@ -498,6 +498,39 @@ def stop_server(proc: subprocess.Popen[bytes]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def import_times(plan: Plan, ctx: Context) -> dict[str, float] | None:
+    """One more monitor run under `-X importtime`: milliseconds of import by top-level
+    package (self times summed), plus "(total)"; None when monitor is not run by Python."""
+    run_dir = ctx.root / "importtime"
+    run_dir.mkdir(exist_ok=True)
+    argv = plan.argv(run_dir)
+    if "-m" not in argv:
+        return None
+    argv = [argv[0], "-X", "importtime", *argv[1:]]
+    done = subprocess.run(argv, cwd=run_dir, env=_clean_env(plan.env), capture_output=True,
+                          text=True, timeout=ctx.args.timeout)
+    by_package: Counter[str] = Counter()
+    total = 0.0
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        self_us, _, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        if not self_us.isdigit():
+            continue  # the header line
+        by_package[name.split(".")[0]] += int(self_us) / 1000
+        total += int(self_us) / 1000
+    result = dict(by_package.most_common(12))
+    result["(total)"] = total
+    return result
+
+
+def imports_table(imports: dict[str, float]) -> str:
+    lines = ["| imported during `monitor check` (top-level package) | ms (self, summed) |",
+             "|---|---:|"]
+    lines += [f"| {name} | {ms:.0f} |" for name, ms in imports.items()]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------------------
 # table
 
@@ -585,6 +618,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="server processes (they split the ports; default 1)")
     ap.add_argument("--no-uvloop", action="store_true", help="server on plain asyncio")
     ap.add_argument("--monitor-cmd", help="how to start monitor (default: python -m monitor)")
+    ap.add_argument("--importtime", action="store_true",
+                    help="after the runs, run monitor once more under `python -X importtime` "
+                         "and print where its start-up goes, by top-level package")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also save every figure here")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (printed)")
     args = ap.parse_args(argv)
@@ -649,6 +685,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"{res.server_peak_inflight}, {res.server_requests} requests on "
                       f"{res.server_connections} connections, other cpu "
                       f"{res.other_cpu_s:.2f} s{flag}", file=sys.stderr, flush=True)
+        imports = None
+        if args.importtime and "monitor" in plans:
+            imports = import_times(plans["monitor"], ctx)
     finally:
         server_total = stop_server(server)
 
@@ -669,8 +708,12 @@ def main(argv: list[str] | None = None) -> int:
               + (f" [{res.detail}]" if res.detail else "") + f" (logs: {root}/{res.checker}-"
               f"{res.repeat})")
 
+    if imports:
+        print()
+        print(imports_table(imports))
     if args.json:
         doc = {
+            "imports_ms": imports,
             "params": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
             "bound_s": bound,
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(),

@@ -38,7 +38,6 @@ from .lock import LockedError
 from .models import Run
 from .pipeline import database_path
 from .publish import OutputError, Targets, publish, report_path, silence_stdout
-from .schedule import Watcher, serve
 from .shard import ShardError
 from .starter import StarterExists, write_example
 from .store import Store, StoreError
@@ -186,6 +185,8 @@ def after_watch_run(config: Config, run: Run, store: Store) -> None:
 
 
 def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    from .schedule import Watcher, serve  # apscheduler: only the daemon needs it
+
     with Store(database_path(config, args.db)):
         pass  # an unusable database is exit 4 now, not an error logged every run
     watcher = Watcher(args.config, config, db=args.db, after_run=after_watch_run)

@@ -14,25 +14,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TextIO
-
-from rich.console import Console, Group, RenderableType
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from .models import SEVERITY, Result, Run, SourceReport, Status
 from .mute import mute_label
 from .pipeline import Outcome
 from .runner import ProgressHook
 from .safetext import display_run, display_text
-from .termtable import STYLES, results_table
+
+if TYPE_CHECKING:  # rich is imported only when a terminal is drawn on (cron never pays)
+    from rich.console import Console, RenderableType
+    from rich.text import Text
 
 OFFLINE_MESSAGE = (
     "this machine looks offline: every resource failed at the network level, "
@@ -56,6 +48,8 @@ def choose_mode(*, quiet: bool, stdout_is_data: bool, tty: bool) -> Mode:
 def page_text(text: str | None, style: str = "") -> Text:
     """A string we did not write (page titles, details, URLs, ids) as rich Text: never read
     as markup, control characters and escape sequences neutralised, credentials masked."""
+    from rich.text import Text
+
     return Text(display_text(text or ""), style=style)
 
 
@@ -180,6 +174,11 @@ def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
 def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False,
                  *, width: int = 120, now: datetime | None = None) -> RenderableType:
     """Results that need a look (all with `verbose`), worst first; layout in termtable."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from .termtable import results_table
+
     run = outcome.run
     rows = sorted(
         (r for r in run.results if verbose or r.status is not Status.OK or r.warnings),
@@ -205,7 +204,15 @@ class Terminal:
         self.verbose = verbose
         self.notify_on = notify_on
         self.stream = stream if stream is not None else sys.stdout
-        self.console = Console(file=self.stream, highlight=False)
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.stream, highlight=False)
+        return self._console
 
     @classmethod
     def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool,
@@ -220,6 +227,15 @@ class Terminal:
         if self.mode is not Mode.RICH:
             yield None
             return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         columns = (
             SpinnerColumn(), TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("{task.fields[last]}", style="dim", markup=False),
@@ -243,6 +259,10 @@ class Terminal:
             self._rich_summary(outcome, fail_on)
 
     def _rich_summary(self, outcome: Outcome, fail_on: Sequence[str]) -> None:
+        from rich.text import Text
+
+        from .termtable import STYLES
+
         run = outcome.run
         if run.offline:
             self.console.print(f"[bold red]OFFLINE:[/] {OFFLINE_MESSAGE}")

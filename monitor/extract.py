@@ -16,9 +16,11 @@ every page (keywords, soft-404, parking and challenge pages).
 from __future__ import annotations
 
 import codecs
+import html
 import logging
 import re
 import warnings
+from html.entities import html5 as html5_entities
 
 import lxml.html
 from bs4 import BeautifulSoup, UnicodeDammit
@@ -63,6 +65,7 @@ VENDOR_MARKS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
                         b"data-adblockkey", b"window.park", b"sedoparking", b"parkingcrew",
                         b"bodis.com", b"href=\"/lander\"", b"href='/lander'")),
 )
+_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def collapse(text: str) -> str:
@@ -142,6 +145,24 @@ def _inside(head: str, opener: str, closer: str) -> bool:
     return opened != -1 and head.find(closer, opened) == -1
 
 
+def _plain_entities(text: str) -> bool:
+    """Every `&` starts a complete numeric or known named reference (`&amp;`, `&#8211;`),
+    the only ones html.unescape and bs4 are sure to read alike."""
+    if "&" not in text:
+        return True
+    found = _ENTITY.findall(text)
+    return len(found) == text.count("&") and all(
+        _ordinary_char(name) if name.startswith("#") else f"{name};" in html5_entities
+        for name in found)
+
+
+def _ordinary_char(reference: str) -> bool:
+    """A numeric reference to a printable character (control characters, surrogates and
+    noncharacters are decoded differently by different parsers)."""
+    code = int(reference[2:], 16) if reference[1:2] in ("x", "X") else int(reference[1:])
+    return 32 <= code < 127 or 160 <= code < 0xD800 or 0xE000 <= code < 0xFDD0
+
+
 def _title(markup: str) -> str | None:
     """The page title, decoded by bs4 from the first <title> element that is not inside an
     <svg> or a comment. Only that element is given to bs4: building a bs4 tree costs Python
@@ -150,8 +171,15 @@ def _title(markup: str) -> str | None:
         head = markup[: match.start()].lower()
         if _inside(head, "<svg", "</svg") or _inside(head, "<!--", "-->"):
             continue
-        tag = BeautifulSoup(match.group(0), "html.parser").find("title")
-        title = collapse(tag.get_text()) if isinstance(tag, Tag) else ""
+        element = match.group(0)
+        inner = element[element.index(">") + 1: element.rindex("<")]
+        if "<" not in inner and _plain_entities(inner):
+            # Plain text and well-formed entities, as nearly every title is: the same text
+            # bs4's html.parser gives, at a fraction of the cost (~0.1 ms a page).
+            title = collapse(html.unescape(inner))
+        else:
+            tag = BeautifulSoup(element, "html.parser").find("title")
+            title = collapse(tag.get_text()) if isinstance(tag, Tag) else ""
         return title[:MAX_TITLE_CHARS] or None
     return None
 

@@ -1,6 +1,6 @@
 """The only module that speaks HTTP: URL -> Fetched facts.
 
-One `httpx.AsyncClient` per run over a per-origin pooled transport; a global and a per-host
+httpx requests sent by one `AiohttpTransport` per run (transport.py); a global and a per-host
 limit; redirects followed by hand so the chain is recorded and loops are caught; bodies
 streamed and decompressed here under a byte cap, so endless bodies and gzip bombs cost at most
 `max_bytes`; a hard deadline per attempt covering connect, redirects and the body read.

@@ -15,7 +15,6 @@ from pathlib import Path
 from .config import Config
 from .models import Run
 from .outputs import write_atomic
-from .outputs.html import iter_html
 from .outputs.jsonout import iter_json
 from .outputs.junit import render_junit
 from .outputs.markdown import render_markdown
@@ -100,6 +99,8 @@ def publish(
                           now=now or datetime.now(UTC))
         heading = config.settings.title
         if targets.report:
+            from .outputs.html import iter_html  # jinja2 (~0.1 s to import): only to render
+
             _emit(targets.report, iter_html(view, heading))
         if targets.markdown:
             _emit(targets.markdown, render_markdown(view, heading, fail_on))

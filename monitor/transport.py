@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import httpx
-import yarl
+
+if TYPE_CHECKING:  # aiohttp (~0.1 s to import) is loaded when the first request is sent,
+    import aiohttp  # so commands that fetch nothing (validate, report) start faster
 
 
 class _TLSInfo:
@@ -38,6 +39,8 @@ class _TLSInfo:
 
 def _mapped(exc: BaseException) -> Exception:
     """An httpx exception for an aiohttp one; the caller raises it `from` the original."""
+    import aiohttp
+
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return httpx.ConnectError(str(exc))
     if isinstance(exc, aiohttp.ClientConnectorError):  # DNS, refused, TLS handshake
@@ -55,6 +58,8 @@ def _mapped(exc: BaseException) -> Exception:
 
 def _cause(exc: BaseException) -> BaseException:
     """The most telling underlying error: the certificate error or the OS error."""
+    import aiohttp
+
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return exc.certificate_error
     if isinstance(exc, aiohttp.ClientConnectorError):
@@ -79,6 +84,8 @@ class _Body(httpx.AsyncByteStream):
         self._response = response
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        import aiohttp
+
         try:
             async for chunk in self._response.content.iter_any():
                 yield chunk
@@ -110,10 +117,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         concurrency, per_host, keepalive = self._limits
         connector = aiohttp.TCPConnector(
             limit=concurrency, limit_per_host=per_host, keepalive_timeout=keepalive,
             ssl=self._ssl_context,
+            # The system resolver (getaddrinfo: /etc/hosts, search domains), as before, even
+            # when aiodns happens to be installed.
+            resolver=aiohttp.ThreadedResolver(),
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -130,6 +142,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import aiohttp
+        import yarl
+
         session = self._session or self._open()
         data: Any = request.content or None
         try:

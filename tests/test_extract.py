@@ -122,3 +122,28 @@ def test_cron_stays_silent_on_a_page_with_undecodable_bytes(
     write_config(tmp_path / "resources.toml", [("odd", url)])
     done = run_monitor("check", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+def _title_by_bs4(element: str) -> str | None:
+    from bs4 import BeautifulSoup
+
+    from monitor.extract import collapse
+    tag = BeautifulSoup(element, "html.parser").find("title")
+    return (collapse(tag.get_text())[:500] or None) if tag is not None else None
+
+
+@pytest.mark.parametrize("inner", [
+    "Plain", "a &amp; b", "&ndash;&#8211;&#x2013;", "caf&eacute;", "x &lt; y",
+    "&amp", "&copy2024", "&notit;", "&#1;", "&#xD800;", "&#150;", "&#0;", "a <b>bold</b>",
+    "\r\n  spaced \t out ", "&AMP; &hellip;",
+])
+def test_fast_title_reads_like_bs4(inner: str) -> None:
+    from monitor.extract import _title
+    element = f"<title>{inner}</title>"
+    assert _title(element) == _title_by_bs4(element)
+
+
+@given(st.text(alphabet="ab &;#x0129FDlt;gampAMPcopy\u00e9\n<>/", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_fast_title_reads_like_bs4_on_any_text(inner: str) -> None:
+    from monitor.extract import _title
+    element = f"<title>{inner}</title>"
+    assert _title(element) == _title_by_bs4(element)

@@ -146,3 +146,22 @@ def test_shards_in_separate_processes_merge_into_the_single_run(
                  "--no-report", str(dbs[0]), str(dbs[1])]) == 2
     assert main(["merge", "-c", str(config), "--db", str(tmp_path / "m3.sqlite3"),
                  "--no-report", str(dbs[0]), str(dbs[0]), str(dbs[1]), str(dbs[2])]) == 2
+
+
+def test_shard_auto_reads_the_job_index_and_a_bad_spec_is_a_usage_error(
+    tmp_path: Path, sites: list[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    resources = [{"id": f"a-{i}", "name": f"a {i}", "url": f"{base}/a"}
+                 for i, base in enumerate(sites)]
+    config = write_config(tmp_path / "resources.toml", resources, workers=1)
+    monkeypatch.setenv("JOB_COMPLETION_INDEX", "2")
+    monkeypatch.setenv("MONITOR_SHARDS", "3")
+    assert main(["check", "-c", str(config), "--shard", "auto", "--db",
+                 str(tmp_path / "s.sqlite3"), "--json", str(tmp_path / "s.json"),
+                 "--no-report", "-q"]) == 0
+    checked = {r["url"].split("/")[2].split(":")[0] for r in
+               json.loads((tmp_path / "s.json").read_text())["results"]}
+    assert checked and {shard_of(host, 3) for host in checked} == {2}
+    assert main(["check", "-c", str(config), "--shard", "3/3", "--no-report"]) == 2
+    assert "need 0 <= I < N" in capsys.readouterr().err

@@ -66,12 +66,15 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _start(tmp_path: Path, holders: list[Holder]) -> tuple[subprocess.Popen[str], list[int]]:
-    """A sharded check whose two workers are both waiting on a held request."""
+def _start(tmp_path: Path, holders: list[Holder], *command: str
+           ) -> tuple[subprocess.Popen[str], list[int]]:
+    """A sharded check (or daemon run) whose two workers both wait on a held request."""
     resources = [{"id": f"r{i}", "name": f"r{i}", "url": h.url} for i, h in enumerate(holders)]
-    config = write_config(tmp_path / "r.toml", resources, workers=2, timeout=60)
+    config = write_config(tmp_path / "r.toml", resources, workers=2, timeout=60,
+                          interval="1h")
+    command = command or ("check", "--no-report", "-q")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "check", "-c", str(config), "--no-report", "-q"],
+        [sys.executable, "-m", "monitor", command[0], "-c", str(config), *command[1:]],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True)
     for holder in holders:  # each host is in its own worker: both are fetching now
@@ -111,4 +114,13 @@ def test_sigterm_and_ctrl_c_stop_the_run_with_one_line(
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code
     assert err.splitlines() == [f"monitor: {word}; history keeps only completed runs"], err
+    assert _all_gone(pidfds)
+
+
+def test_the_daemon_abandoning_a_run_leaves_no_workers(tmp_path: Path,
+                                                      holders: list[Holder]) -> None:
+    proc, pidfds = _start(tmp_path, holders, "watch", "--grace", "0")
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert "abandoning the run in flight" in err
     assert _all_gone(pidfds)
