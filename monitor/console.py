@@ -214,6 +214,10 @@ class Terminal:
             self._console = Console(file=self.stream, highlight=False)
         return self._console
 
+    @console.setter
+    def console(self, console: Console) -> None:  # a test's recording console
+        self._console = console
+
     @classmethod
     def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool,
                   notify_on: str = "problems") -> Terminal:
