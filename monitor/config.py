@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._version import __version__
 from .addresses import has_control_characters, url_problem
 from .fieldchecks import ca_bundle_problem, header_value, non_empty_text, plain_text, up_to
 from .models import Resource, Source, Status
@@ -25,7 +26,8 @@ from .validation import ConfigError as ConfigError  # re-exported: callers impor
 from .validation import Validator, collect
 
 DEFAULT_USER_AGENT = (
-    "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
+    f"curated-link-monitor/{__version__} (+https://github.com/curated-links/monitor; "
+    "link-health check)"
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 INTERVAL_PATTERN = re.compile(r"^\s*([0-9]{1,12}(?:\.[0-9]{1,9})?)\s*(s|m|h|d)?\s*$")
