@@ -122,7 +122,8 @@ def describe_payload(payload: dict[str, Any]) -> tuple[str, str]:
     sources = payload.get("sources") or []
     warnings = payload.get("warnings") or []
     count = len(payload["changes"])
-    links = sum(len(s[kind]) + s["status_changed"] for s in sources for kind in CHANGE_KINDS)
+    links = sum(sum(len(s[kind]) for kind in CHANGE_KINDS) + s["status_changed"]
+                for s in sources)
     parts = [f"{_plural(count, 'link')} changed status"] if count or not (sources or warnings) \
         else []
     if sources:
