@@ -7,7 +7,10 @@ a loopback webhook receiver."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers_modes import HookSink, serve_hooks
@@ -15,6 +18,8 @@ from helpers_modes import HookSink, serve_hooks
 from monitor import __version__
 from monitor.cli import EXIT_FAIL, EXIT_OK, main
 from monitor.config import DEFAULT_USER_AGENT
+from monitor.models import LinkChange, Reason, Result, Run, SourceReport, Status
+from monitor.news import collect, without_muted
 from monitor.notify import describe_payload
 
 from conftest import write_config
@@ -176,3 +181,55 @@ def test_people_read_source_news_in_apprise_messages() -> None:
         "Source The article: ! no longer linked: resource b", "  https://b.example/",
         "Source The article: + added: Guide", "  https://n.example/",
     ]
+
+
+# -- which news a run has (pure) ------------------------------------------------------------
+
+T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def _link(url: str, *, news: bool, rid: str | None = None) -> LinkChange:
+    return LinkChange(url, "text", T0, 1, confirmed=news, news=news, resource_id=rid)
+
+
+def _report(**fields: Any) -> SourceReport:
+    fields.setdefault("status", Status.OK)
+    return SourceReport(id="art", name="Art", url="https://blog.example/a", **fields)
+
+
+def _res(rid: str, **fields: Any) -> Result:
+    return Result(id=rid, name=rid.upper(), url=f"https://{rid}.example/", status=Status.OK,
+                  reason=Reason.OK, detail="", http_status=200, final_url="", redirects=(),
+                  title=None, expected_title=None, elapsed_ms=1.0, checked_at=T0, **fields)
+
+
+@pytest.mark.parametrize(("report", "warnings", "expected"), [
+    # positives: each kind of news confirmed in this run
+    (_report(added=(_link("https://n.example/", news=True),)), (),
+     [("link", "art", None, "added")]),
+    (_report(removed=(_link("https://o.example/", news=True),)), (),
+     [("link", "art", None, "removed")]),
+    (_report(unlinked=(_link("https://b.example/", news=True, rid="b"),)), (),
+     [("link", "art", "b", "unlinked")]),
+    (_report(news=True), (), [("source", "art", None, None)]),
+    (_report(), (("b", "TLS certificate expires in 4.9 days"),),
+     [("warning", "b", "b", None)]),
+    # near misses: shown by cron, but not confirmed in this run (or standing): no news
+    (_report(added=(_link("https://n.example/", news=False),)), (), []),
+    (_report(unlinked=(_link("https://b.example/", news=False, rid="b"),)), (), []),
+    (_report(status=Status.BROKEN, news=False), (), []),
+])
+def test_news_of_a_run(report: SourceReport, warnings: tuple[tuple[str, str], ...],
+                       expected: list[tuple[str, str, str | None, str | None]]) -> None:
+    run = Run(T0, T0, (_res("b"),), sources=(report,))
+    found = collect(run, warnings)
+    assert [(n.kind, n.subject, n.resource_id, n.body.get("change")) for n in found] == expected
+
+
+def test_news_about_a_muted_resource_is_left_out() -> None:
+    muted = replace(_res("b"), muted_until=date(2099, 1, 1))
+    run = Run(T0, T0, (muted, _res("c")), sources=(
+        _report(unlinked=(_link("https://b.example/", news=True, rid="b"),),
+                added=(_link("https://n.example/", news=True),)),))
+    found = without_muted(collect(run, (("b", "w"), ("c", "w"))), run)
+    assert [(n.kind, n.resource_id) for n in found] == [("link", None), ("warning", "c")]
