@@ -78,7 +78,8 @@ def shard_of(host: str, total: int) -> int:
 
 
 def select(config: Config, shard: Shard) -> Config:
-    """The part of `config` that `shard` checks (possibly nothing)."""
+    """The part of `config` that `shard` checks (possibly nothing), without notifiers:
+    `merge` announces what the shards found, so nothing is queued in a shard's history."""
     cache: dict[str, int] = {}
 
     def mine(url: str) -> bool:
@@ -87,7 +88,8 @@ def select(config: Config, shard: Shard) -> Config:
             cache[host] = shard_of(host, shard.total)
         return cache[host] == shard.index
 
-    return replace(config, resources=tuple(r for r in config.resources if mine(r.url)))
+    return replace(config, resources=tuple(r for r in config.resources if mine(r.url)),
+                   notifiers=())
 
 
 def shard_database(config: Config, shard: Shard, override: Path | None) -> Path:

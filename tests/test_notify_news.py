@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_modes import HookSink, serve_hooks
+from helpers_modes import HookSink, history, serve_hooks
 
 from monitor import __version__
 from monitor.cli import EXIT_FAIL, EXIT_OK, main
@@ -153,6 +153,7 @@ def test_merge_keeps_what_it_could_not_announce_for_the_next_merge(
     assert sink.changed_ids() == ["dead"]
     assert shard_then_merge() == EXIT_FAIL
     assert sink.changed_ids() == ["dead"]  # once
+    assert history(shard_db, "SELECT COUNT(*) FROM outbox") == [(0,)]  # merge's job alone
     capsys.readouterr()
 
 
