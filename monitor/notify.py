@@ -245,7 +245,8 @@ QueuedNews = dict[str, list[tuple[int | None, News]]]
 def _queued(config: Config, outcome: Outcome, store: Store | None
             ) -> tuple[Queued, QueuedNews]:
     """Per delivery key: what to send. With a store, everything undelivered in its outbox
-    (this run's and earlier ones that could not be announced); without, this run's."""
+    (this run's and earlier ones that could not be announced) but what concerns a resource
+    muted by now, which is marked done unsent; without, this run's."""
     queued: Queued = defaultdict(list)
     news: QueuedNews = defaultdict(list)
     if store is None:
@@ -256,10 +257,24 @@ def _queued(config: Config, outcome: Outcome, store: Store | None
                 (None, c, by_id.get(c.resource_id)) for c in outcome.changes]
             news[delivery_key(notifier)] = [(None, item) for item in fresh]
     else:
+        muted = {result.id for result in outcome.run.results if result.muted}
+        skipped_changes, skipped_news = [], []
         for notice in store.pending_notices():
-            queued[notice.target].append((notice.id, notice.change, notice.result))
+            if notice.change.resource_id in muted:
+                skipped_changes.append(notice.id)
+            else:
+                queued[notice.target].append((notice.id, notice.change, notice.result))
         for item in store.pending_news():
-            news[item.target].append((item.id, item.news))
+            if item.news.resource_id in muted:
+                skipped_news.append(item.id)
+            else:
+                news[item.target].append((item.id, item.news))
+        if skipped_changes or skipped_news:
+            now = datetime.now(UTC)
+            store.mark_delivered(skipped_changes, now)
+            store.mark_news_delivered(skipped_news, now)
+            log.info("%d queued notification(s) left unsent: their resource is muted now",
+                     len(skipped_changes) + len(skipped_news))
     return queued, news
 
 

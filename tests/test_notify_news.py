@@ -130,6 +130,25 @@ def test_no_news_is_sent_about_a_muted_resource(
     capsys.readouterr()
 
 
+def test_what_was_queued_before_a_mute_is_not_sent_after_it(
+        web: LoopbackWeb, sink: HookSink, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path / "resources.toml",
+                          [{"id": "dead", "url": web.url("/status/404")}])
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + hook(sink.url))
+    sink.status = 503  # the change cannot be announced...
+    assert check(config) == EXIT_FAIL
+    line = f'url = "{web.url("/status/404")}"\n'
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        line, line + "muted_until = 2099-12-31\n"), encoding="utf-8")
+    sink.status = 200  # ...and the curator mutes the link before the next run
+    assert check(config) == EXIT_OK
+    assert check(config) == EXIT_OK
+    assert sink.attempts == 1 and sink.received == []
+    capsys.readouterr()
+
+
 def test_merge_keeps_what_it_could_not_announce_for_the_next_merge(
         web: LoopbackWeb, sink: HookSink, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
