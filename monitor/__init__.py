@@ -5,10 +5,9 @@ Data flows one way: config -> runner (fetch -> extract -> judge) -> store -> out
 
 from __future__ import annotations
 
+from ._version import __version__
 from .config import Config, ConfigError, load_config
 from .models import FetchError, Hop, Reason, Resource, Result, Run, Status
-
-__version__ = "0.2.0"
 
 __all__ = [
     "Config",

@@ -88,9 +88,9 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
     terminal = Terminal.for_check(quiet=args.quiet, verbose=args.verbose,
                                   stdout_is_data=_stdout_documents(args) > 0)
     outcome = merge(config, args.shard_dbs, db=args.db, confirm_runs=args.confirm_runs,
-                    after=lambda run, store: publish(run, config, store, targets, fail_on))
+                    after=lambda run, store: publish(run, config, store, targets, fail_on),
+                    deliver=lambda outcome, store: notify(config, outcome, store=store))
     terminal.summary(outcome, fail_on)
-    notify(config, outcome)
     return EXIT_FAIL if _problems(outcome.run, fail_on) else EXIT_OK
 
 

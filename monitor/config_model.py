@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._version import __version__
 from .models import Resource, Source
 from .probe import DEFAULT_PROBES
 
 DEFAULT_USER_AGENT = (
-    "curated-link-monitor/0.1 (+https://github.com/curated-links/monitor; link-health check)"
+    f"curated-link-monitor/{__version__} (+https://github.com/curated-links/monitor; "
+    "link-health check)"
 )
 ARCHIVE_ENDPOINT = "https://archive.org/wayback/available"
 NOTIFY_ON = ("problems", "change")

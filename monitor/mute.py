@@ -72,14 +72,14 @@ def settle(resources: Iterable[Resource], run: Run, states: dict[str, State],
 def unmuted_changes(changes: Iterable[Change], run: Run, store: Store | None = None
                     ) -> list[Change]:
     """Confirmed changes worth telling someone about: none of a muted resource. With `store`,
-    such changes queued for notification by this run are dropped from the queue too.
+    such changes, and other news about a muted resource (its new warnings, a source article
+    no longer linking to it), queued for notification by this run are dropped from the queue.
 
     (A mute lapses when the confirmed status changes, so this only happens when a mute is
     first seen in the run that confirms a change: the status it mutes is the new one.)"""
     muted = {result.id for result in run.results if result.muted}
-    dropped = [change.resource_id for change in changes if change.resource_id in muted]
-    if store is not None and dropped and run.run_id is not None:
-        store.drop_notices(run.run_id, dropped)
+    if store is not None and muted and run.run_id is not None:
+        store.drop_notices(run.run_id, sorted(muted))
     return [change for change in changes if change.resource_id not in muted]
 
 

@@ -1,9 +1,11 @@
 """Tell someone about confirmed state changes: a JSON webhook (built in) or Apprise (extra).
 
-Only `Outcome.changes` are sent (a change confirmed across `confirm_runs` runs), never every
-failing run. Secrets stay out of resources.toml (`url_env` names an environment variable) and
-out of logs (only the scheme and host of a URL are ever printed). A failed notification is
-logged and never fails the run or changes its exit code.
+Sent: `Outcome.changes` (a status change confirmed across `confirm_runs` runs), never every
+failing run; and the run's other news (`news.py`): a source article's confirmed link changes
+and warnings new since the last run. Nothing about a muted resource. Secrets stay out of
+resources.toml (`url_env` names an environment variable) and out of logs (only the scheme and
+host of a URL are ever printed). A failed notification is logged and never fails the run or
+changes its exit code.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from .config import Config, Notifier
-from .models import Result, Run
-from .outputs.jsonout import result_dict, run_header, utc_iso
+from .models import LinkChange, Result, Run, SourceReport, Status
+from .news import CHANGE_KINDS, LINK, SOURCE, WARNING, News, collect, without_muted
+from .outputs.jsonout import result_dict, run_header, source_dict, utc_iso
 from .pipeline import Outcome, delivery_key
-from .safetext import display_result
+from .safetext import clean_text, display_result, display_source, display_text, display_url
 from .store import Store
 from .streak import Change
 
@@ -36,7 +39,7 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 Pending = Sequence[tuple[Change, Result | None]]  # a change and the result that confirmed it
 
 
-def _payload(pending: Pending, run: Run) -> dict[str, Any]:
+def _payload(pending: Pending, run: Run, news: Sequence[News] = ()) -> dict[str, Any]:
     changes = []
     for change, result in pending:
         full = result_dict(display_result(result)) if result is not None else {}
@@ -51,19 +54,83 @@ def _payload(pending: Pending, run: Run) -> dict[str, Any]:
             "detail": full.get("detail", ""),
             "final_url": full.get("final_url"),
         })
-    return {"event": "status-change", "changes": changes, "run": run_header(run)}
+    return {"event": "status-change" if changes else "news", "changes": changes,
+            "sources": _source_entries(news), "warnings": _warning_entries(news),
+            "run": run_header(run)}
+
+
+def _source_entries(news: Sequence[News]) -> list[dict[str, Any]]:
+    """Per source article, its news (possibly queued by several runs), in the JSON output's
+    `sources` shape, made safe by `safetext.display_source` like every other output."""
+    heads: dict[str, dict[str, Any]] = {}
+    changes: dict[str, dict[str, list[LinkChange]]] = {}
+    changed: set[str] = set()
+    for item in news:
+        if item.kind not in (LINK, SOURCE):
+            continue
+        if item.kind == SOURCE or item.subject not in heads:
+            heads[item.subject] = item.body["source"]  # the article as its news last saw it
+        found = changes.setdefault(item.subject, {kind: [] for kind in CHANGE_KINDS})
+        if item.kind == SOURCE:
+            changed.add(item.subject)
+        else:
+            link = item.body["link"]
+            found[item.body["change"]].append(LinkChange(
+                link["url"], link["text"], datetime.fromisoformat(link["since"]), streak=0,
+                confirmed=True, news=True, resource_id=item.resource_id))
+    entries = []
+    for source_id, head in heads.items():
+        found = changes[source_id]
+        report = display_source(SourceReport(
+            id=source_id, name=head["name"], url=head["url"], status=Status(head["status"]),
+            detail=head["detail"], added=tuple(found["added"]),
+            removed=tuple(found["removed"]), unlinked=tuple(found["unlinked"])))
+        full = source_dict(report)
+        entries.append({key: full[key] for key in ("id", "name", "url", "status", "detail")}
+                       | {"status_changed": source_id in changed}
+                       | {kind: [{key: c[key] for key in ("url", "text", "since", "resource_id")}
+                                 for c in full[kind]] for kind in CHANGE_KINDS})
+    return entries
+
+
+def _warning_entries(news: Sequence[News]) -> list[dict[str, Any]]:
+    return [{
+        "id": item.subject, "name": clean_text(str(item.body.get("name") or item.subject)),
+        "url": display_url(item.body["url"]) if item.body.get("url") else None,
+        "warning": display_text(str(item.body.get("warning", ""))),
+    } for item in news if item.kind == WARNING]
 
 
 def build_payload(outcome: Outcome) -> dict[str, Any]:
-    """The webhook body: one entry per confirmed change, plus the run's summary."""
+    """The webhook body: one entry per confirmed change, the run's news (source-article
+    changes, new warnings; nothing about a muted resource), and the run's summary."""
     by_id = {result.id: result for result in outcome.run.results}
-    return _payload([(c, by_id.get(c.resource_id)) for c in outcome.changes], outcome.run)
+    return _payload([(c, by_id.get(c.resource_id)) for c in outcome.changes], outcome.run,
+                    _outcome_news(outcome))
+
+
+def _outcome_news(outcome: Outcome) -> tuple[News, ...]:
+    return without_muted(collect(outcome.run, outcome.new_warnings), outcome.run)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def describe_payload(payload: dict[str, Any]) -> tuple[str, str]:
     """A title and a plain-text body, for people (Apprise targets: mail, chat)."""
+    sources = payload.get("sources") or []
+    warnings = payload.get("warnings") or []
     count = len(payload["changes"])
-    title = f"monitor: {count} link{'s' if count != 1 else ''} changed status"
+    links = sum(sum(len(s[kind]) for kind in CHANGE_KINDS) + s["status_changed"]
+                for s in sources)
+    parts = [f"{_plural(count, 'link')} changed status"] if count or not (sources or warnings) \
+        else []
+    if sources:
+        parts.append(f"{_plural(links, 'change')} in source articles")
+    if warnings:
+        parts.append(f"{_plural(len(warnings), 'new warning')}")
+    title = "monitor: " + ", ".join(parts)
     lines = []
     for entry in payload["changes"]:
         old = entry["old"] or "new"
@@ -71,6 +138,22 @@ def describe_payload(payload: dict[str, Any]) -> tuple[str, str]:
         if entry["detail"]:
             lines.append(f"  {entry['detail']}")
         lines.append(f"  {entry['url']}")
+    for source in sources:
+        if source["status_changed"]:
+            state = "readable again" if source["status"] == "ok" else \
+                f"could not be read: {source['status']} ({source['detail']})"
+            lines.append(f"Source {source['name']}: {state}")
+        for mark, label, kind in (("!", "no longer linked", "unlinked"),
+                                  ("+", "added", "added"), ("-", "removed", "removed")):
+            for change in source[kind]:
+                what = f"resource {change['resource_id']}" if change["resource_id"] \
+                    else (change["text"] or "(no text)")
+                lines.append(f"Source {source['name']}: {mark} {label}: {what}")
+                lines.append(f"  {change['url']}")
+    for warning in warnings:
+        lines.append(f"{warning['name']}: warning: {warning['warning']}")
+        if warning["url"]:
+            lines.append(f"  {warning['url']}")
     return title, "\n".join(lines)
 
 
@@ -155,20 +238,44 @@ def send_apprise(urls: str, payload: dict[str, Any], notifier: Notifier) -> bool
     return True
 
 
+Queued = dict[str, list[tuple[int | None, Change, Result | None]]]
+QueuedNews = dict[str, list[tuple[int | None, News]]]
+
+
 def _queued(config: Config, outcome: Outcome, store: Store | None
-            ) -> dict[str, list[tuple[int | None, Change, Result | None]]]:
-    """Per delivery key: what to send. With a store, every undelivered change in its outbox
-    (this run's and earlier ones that could not be announced); without, this run's."""
-    queued: dict[str, list[tuple[int | None, Change, Result | None]]] = defaultdict(list)
+            ) -> tuple[Queued, QueuedNews]:
+    """Per delivery key: what to send. With a store, everything undelivered in its outbox
+    (this run's and earlier ones that could not be announced) but what concerns a resource
+    muted by now, which is marked done unsent; without, this run's."""
+    queued: Queued = defaultdict(list)
+    news: QueuedNews = defaultdict(list)
     if store is None:
         by_id = {result.id: result for result in outcome.run.results}
+        fresh = _outcome_news(outcome)
         for notifier in config.notifiers:
             queued[delivery_key(notifier)] = [
                 (None, c, by_id.get(c.resource_id)) for c in outcome.changes]
+            news[delivery_key(notifier)] = [(None, item) for item in fresh]
     else:
+        muted = {result.id for result in outcome.run.results if result.muted}
+        skipped_changes, skipped_news = [], []
         for notice in store.pending_notices():
-            queued[notice.target].append((notice.id, notice.change, notice.result))
-    return queued
+            if notice.change.resource_id in muted:
+                skipped_changes.append(notice.id)
+            else:
+                queued[notice.target].append((notice.id, notice.change, notice.result))
+        for item in store.pending_news():
+            if item.news.resource_id in muted:
+                skipped_news.append(item.id)
+            else:
+                news[item.target].append((item.id, item.news))
+        if skipped_changes or skipped_news:
+            now = datetime.now(UTC)
+            store.mark_delivered(skipped_changes, now)
+            store.mark_news_delivered(skipped_news, now)
+            log.info("%d queued notification(s) left unsent: their resource is muted now",
+                     len(skipped_changes) + len(skipped_news))
+    return queued, news
 
 
 def notify(
@@ -188,25 +295,26 @@ def notify(
     """
     if not config.notifiers:
         return 0
-    if store is None and not outcome.changes:
-        return 0
-    queued = _queued(config, outcome, store)
+    queued, news = _queued(config, outcome, store)
     env = os.environ if env is None else env
     delivered = 0
     for notifier in config.notifiers:
-        items = queued.get(delivery_key(notifier))
-        if not items:
+        items = queued.get(delivery_key(notifier), [])
+        extra = news.get(delivery_key(notifier), [])
+        if not items and not extra:
             continue
-        payload = _payload([(change, result) for _, change, result in items], outcome.run)
+        payload = _payload([(change, result) for _, change, result in items], outcome.run,
+                           [item for _, item in extra])
+        what = f"{len(items)} change(s)" + (f" and {len(extra)} news item(s)" if extra else "")
         if _send(config, notifier, payload, env, transport, sleep):
             delivered += 1
-            log.info("%s: sent %d change(s)", _where(notifier), len(items))
+            log.info("%s: sent %s", _where(notifier), what)
             if store is not None:
-                store.mark_delivered([i for i, _, _ in items if i is not None],
-                                     datetime.now(UTC))
+                now = datetime.now(UTC)
+                store.mark_delivered([i for i, _, _ in items if i is not None], now)
+                store.mark_news_delivered([i for i, _ in extra if i is not None], now)
         elif store is not None:
-            log.warning("%s: %d change(s) kept to send again after the next run",
-                        _where(notifier), len(items))
+            log.warning("%s: %s kept to send again after the next run", _where(notifier), what)
     return delivered
 
 

@@ -70,32 +70,49 @@ def run_once(
         run = asyncio.run(check(config, store.baselines(), on_result=on_result,
                                 memory=store.content_memory()))
         run = follow_up(config, run, store)
-        fresh = new_warnings(run.results, store.last_warnings())
-        run, changes = store.record_run(run, confirm_runs or settings.confirm_runs,
-                                         [delivery_key(n) for n in config.notifiers])
+        outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
+        hand_over(outcome, store, after, deliver)
+    return outcome
+
+
+def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
+           content: bool = True) -> Outcome:
+    """Record a checked run (by `run_once`, or merged from shards) in one transaction with
+    its notifications queued, then settle mutes, learn baselines and prune. `content`:
+    the run's results carry main-text snapshots to keep (a merged run's stay in the shards).
+    """
+    fresh = new_warnings(run.results, store.last_warnings())
+    run, changes = store.record_run(run, confirm_runs,
+                                     [delivery_key(n) for n in config.notifiers], fresh)
+    if content:
         run = store.record_content(run)  # snapshots, latest texts, short diffs
-        if config.digest is not None and run.run_id is not None:
-            store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
-        run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
-        changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
-        learnable = {
-            result.id: result.title
-            for result, resource in zip(run.results, config.resources, strict=True)
-            if result.status is Status.OK and result.title and resource.expected_title is None
-        }
-        learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
-        store.prune(settings.retention_days, run.finished_at)
-        outcome = Outcome(run, tuple(changes), tuple(learned), fresh)
-        try:
-            if after is not None:
-                after(run, store)
-        except Exception:  # not on Ctrl-C: that stops at once
-            if deliver is not None:
-                deliver(outcome, store)
-            raise
+    if config.digest is not None and run.run_id is not None:
+        store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
+    run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
+    changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
+    expected = {r.id: r.expected_title for r in config.resources}
+    learnable = {
+        result.id: result.title for result in run.results
+        if result.status is Status.OK and result.title and result.id in expected
+        and expected[result.id] is None
+    }
+    learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
+    store.prune(config.settings.retention_days, run.finished_at)
+    return Outcome(run, tuple(changes), tuple(learned), fresh)
+
+
+def hand_over(outcome: Outcome, store: Store, after: Callable[[Run, Store], None] | None,
+              deliver: Callable[[Outcome, Store], object] | None) -> None:
+    """`after` (reports), then `deliver` (notifications) even when `after` failed."""
+    try:
+        if after is not None:
+            after(outcome.run, store)
+    except Exception:  # not on Ctrl-C: that stops at once
         if deliver is not None:
             deliver(outcome, store)
-    return outcome
+        raise
+    if deliver is not None:
+        deliver(outcome, store)
 
 
 def follow_up(config: Config, run: Run, store: Store) -> Run:

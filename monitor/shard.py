@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 from .config import Config
 from .lock import run_lock
-from .models import Result, Run, Status
-from .pipeline import Outcome, database_path
+from .models import Result, Run
+from .pipeline import Outcome, database_path, hand_over, record
 from .store import Store
 
 SHARD_META_KEY = "shard"
@@ -78,7 +78,8 @@ def shard_of(host: str, total: int) -> int:
 
 
 def select(config: Config, shard: Shard) -> Config:
-    """The part of `config` that `shard` checks (possibly nothing)."""
+    """The part of `config` that `shard` checks (possibly nothing), without notifiers:
+    `merge` announces what the shards found, so nothing is queued in a shard's history."""
     cache: dict[str, int] = {}
 
     def mine(url: str) -> bool:
@@ -87,7 +88,8 @@ def select(config: Config, shard: Shard) -> Config:
             cache[host] = shard_of(host, shard.total)
         return cache[host] == shard.index
 
-    return replace(config, resources=tuple(r for r in config.resources if mine(r.url)))
+    return replace(config, resources=tuple(r for r in config.resources if mine(r.url)),
+                   notifiers=())
 
 
 def shard_database(config: Config, shard: Shard, override: Path | None) -> Path:
@@ -160,25 +162,18 @@ def combine(config: Config, paths: Sequence[Path]) -> Run:
 def merge(
     config: Config, paths: Sequence[Path], *, db: Path | None = None,
     confirm_runs: int | None = None, after: Callable[[Run, Store], None] | None = None,
+    deliver: Callable[[Outcome, Store], object] | None = None,
 ) -> Outcome:
     """Record the shards' runs as one run in the main history, like `pipeline.run_once`
-    records a run it checked itself (same lock, streaks, baselines, pruning)."""
-    settings = config.settings
+    records a run it checked itself (same lock, streaks, mutes, baselines, pruning, and the
+    same outbox: `deliver(outcome, store)` sends what is queued, and what it cannot send
+    stays queued for the next merge or check)."""
     run = combine(config, paths)
     path = database_path(config, db)
     if any(p.resolve() == path.resolve() for p in paths if path.exists()):
         raise ShardError(f"{path} is one of the shard databases; merge into another file")
     with run_lock(path), Store(path) as store:
-        stored, changes = store.record_run(run, confirm_runs or settings.confirm_runs)
-        expected = {r.id: r.expected_title for r in config.resources}
-        learnable = {
-            result.id: result.title for result in stored.results
-            if result.status is Status.OK and result.title and result.id in expected
-            and expected[result.id] is None
-        }
-        learned = store.learn_baselines(learnable, stored.finished_at) if not run.offline \
-            else []
-        store.prune(settings.retention_days, stored.finished_at)
-        if after is not None:
-            after(stored, store)
-    return Outcome(stored, tuple(changes), tuple(learned))
+        outcome = record(config, run, store, confirm_runs or config.settings.confirm_runs,
+                         content=False)
+        hand_over(outcome, store, after, deliver)
+    return outcome

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import dbcheck, store_curate, store_links
+from . import dbcheck, store_curate, store_links, store_outbox
 from .models import Hop, Reason, Result, Run, Snapshot, Status
+from .news import collect as collect_news
 from .store_content import CONTENT_SCHEMA, ContentHistory
 from .store_curate import MuteRecord
 from .streak import Change, State, advance, is_notable
@@ -204,6 +205,7 @@ class Store(ContentHistory):
         # New tables only (no version change): sources and archived copies, curating.
         self._db.executescript(store_links.SCHEMA)
         self._db.executescript(store_curate.SCHEMA)
+        self._db.executescript(store_outbox.SCHEMA)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -331,12 +333,16 @@ class Store(ContentHistory):
     # -- writing ----------------------------------------------------------------------------
 
     def record_run(
-        self, run: Run, confirm_runs: int, notify_targets: Iterable[str] = ()
+        self, run: Run, confirm_runs: int, notify_targets: Iterable[str] = (),
+        new_warnings: Iterable[tuple[str, str]] = (),
     ) -> tuple[Run, list[Change]]:
         """Store a run atomically; fill in streak fields; return the confirmed changes.
 
         Each change is also queued, in the same transaction, for each of `notify_targets`
-        (see `pending_notices`): a change is never stored as confirmed but lost to them."""
+        (see `pending_notices`): a change is never stored as confirmed but lost to them.
+        So is the run's other news (`news.collect`: confirmed source-article changes and
+        `new_warnings`), see `pending_news`."""
+        notify_targets = set(notify_targets)
         states = self.states()
         changes: list[Change] = []
         new_states: dict[str, State] = {}
@@ -393,6 +399,7 @@ class Store(ContentHistory):
             )
             assert run_id is not None
             stored = store_links.record(db, run_id, stored, confirm_runs)
+            store_outbox.queue(db, run_id, collect_news(stored, new_warnings), notify_targets)
         return replace(stored, run_id=run_id), changes
 
     def cached_snapshots(self, urls: Iterable[str], day: str) -> dict[str, Snapshot | None]:
@@ -428,6 +435,7 @@ class Store(ContentHistory):
     def drop_notices(self, run_id: int, resource_ids: list[str]) -> None:
         with self._transaction() as db:
             store_curate.drop_notices(db, run_id, resource_ids)
+            store_outbox.drop(db, run_id, resource_ids)
 
     def pending_notices(self) -> list[Notice]:
         """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
@@ -456,6 +464,14 @@ class Store(ContentHistory):
         with self._transaction() as db:
             db.executemany("UPDATE outbox SET delivered_at = ? WHERE id = ?",
                            [(_ts(now), notice_id) for notice_id in notice_ids])
+
+    def pending_news(self) -> list[store_outbox.NewsNotice]:
+        """Queued news (source changes, new warnings) not yet delivered, oldest first."""
+        return store_outbox.pending(self._db)
+
+    def mark_news_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction() as db:
+            store_outbox.mark_delivered(db, notice_ids, now)
 
     def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
         """Record {resource id: title} of first successful checks that have no baseline yet."""

@@ -1,0 +1,70 @@
+"""The outbox's second table, beside store.py's `outbox` of status changes: news that is not a
+status change (`news.News`: source-article changes, new warnings), queued per notifier in the
+transaction that records the run, marked when delivered, sent again after the next run when
+it could not be. A new table only (created if missing), so no schema version changes.
+
+Functions take the Store's connection and run inside its transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .news import News
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox_news (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    resource_id TEXT,
+    body TEXT NOT NULL,
+    delivered_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_news_pending ON outbox_news(delivered_at);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewsNotice:
+    """One piece of news still to be announced to one notification target."""
+
+    id: int
+    target: str  # the notifier's delivery key
+    news: News
+
+
+def queue(db: sqlite3.Connection, run_id: int, items: Iterable[News],
+          targets: Iterable[str]) -> None:
+    wanted = sorted(set(targets))
+    db.executemany(
+        "INSERT INTO outbox_news (run_id, target, kind, subject, resource_id, body) "
+        "VALUES (?,?,?,?,?,?)",
+        [(run_id, target, item.kind, item.subject, item.resource_id,
+          json.dumps(item.body, ensure_ascii=False)) for item in items for target in wanted],
+    )
+
+
+def pending(db: sqlite3.Connection) -> list[NewsNotice]:
+    """Undelivered news, oldest first."""
+    rows = db.execute("SELECT id, target, kind, subject, resource_id, body FROM outbox_news "
+                      "WHERE delivered_at IS NULL ORDER BY id").fetchall()
+    return [NewsNotice(row[0], row[1], News(row[2], row[3], row[4], json.loads(row[5])))
+            for row in rows]
+
+
+def mark_delivered(db: sqlite3.Connection, ids: Iterable[int], now: datetime) -> None:
+    db.executemany("UPDATE outbox_news SET delivered_at = ? WHERE id = ?",
+                   [(now.isoformat(), notice_id) for notice_id in ids])
+
+
+def drop(db: sqlite3.Connection, run_id: int, resource_ids: Iterable[str]) -> None:
+    """Unqueue this run's news about these (muted) resources."""
+    db.executemany("DELETE FROM outbox_news WHERE run_id = ? AND resource_id = ? "
+                   "AND delivered_at IS NULL", [(run_id, rid) for rid in resource_ids])
