@@ -86,3 +86,21 @@ def test_broken_worker_pool_falls_back_to_one_process(
     run = run_check([{"id": "a", "url": web.url("/ok")}, {"id": "b", "url": web.url("/ok")}],
                     workers=2)
     assert [r["status"] for r in run.doc["results"]] == ["ok", "ok"]
+
+
+def _die(*args: Any) -> Any:
+    """Stands in for a worker's shard: the process dies as if killed."""
+    import os
+    os._exit(3)
+
+
+def test_a_dying_worker_falls_back_to_one_process_without_losing_results(
+    web: LoopbackWeb, run_check: Any, monkeypatch: Any
+) -> None:
+    # The first shard runs in this process and the second in a worker that dies: the run
+    # is redone in one process and nothing is counted twice or lost.
+    monkeypatch.setattr(runner, "_check_shard", _die)
+    resources = [{"id": "a", "url": web.url("/ok")}, {"id": "t", "url": web.tls_url("/ok")}]
+    run = run_check(resources, ca_bundle=str(web.ca_path), workers=2)
+    assert [(r["id"], r["status"]) for r in run.doc["results"]] == [("a", "ok"), ("t", "ok")]
+    assert "checking in one process" in run.err
