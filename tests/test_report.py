@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from monitor.cli import main
-from monitor.models import Hop, Reason, Result, Run, Status, TextDiff
+from monitor.models import Hop, LinkChange, Reason, Result, Run, SourceReport, Status, TextDiff
 from monitor.outputs import write_atomic
 from monitor.outputs.html import render_html, safe_href, script_hash, since
 from monitor.outputs.junit import render_junit
@@ -252,6 +252,37 @@ def test_report_in_a_real_browser(web: LoopbackWeb, tmp_path: Path) -> None:
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_attention_puts_live_problems_then_sources_then_muted_and_lists_warnings(
+        tmp_path: Path) -> None:
+    """What needs the curator first: live problems, then a changed source article; a working
+    link's warning is listed; the muted known problem comes last and counts nowhere."""
+    change = LinkChange("https://example.org/b", "B", T0 - timedelta(hours=5), 2, True,
+                        resource_id="b")
+    article = SourceReport("post", "The post", "https://blog.example/post", Status.OK, links=3,
+                           unlinked=(change,))
+    results = (
+        result("a-muted", Status.BROKEN, Reason.NOT_FOUND, T0, http_status=404,
+               muted_until=date(2099, 1, 1), mute_note="known"),
+        result("b", Status.BROKEN, Reason.NOT_FOUND, T0, http_status=404),
+        result("tls", Status.OK, Reason.OK, T0, warnings=("TLS certificate expires in 3 days",)),
+    )
+    run = Run(T0, T0 + timedelta(seconds=1), results, sources=(article,))
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(run, 1)
+        soup = BeautifulSoup(render_html(build_view(run, store, history_runs=9, now=T0),
+                                         "x"), "html.parser")
+    cards = [li["id"] for li in soup.select("ul.attention > li")]
+    assert cards == ["a-b", "src-post", "a-a-muted"]
+    assert soup.select_one("#attention .pill").get_text() == "2"
+    assert soup.title is not None and soup.title.get_text().startswith("(2) x")
+    overall = " ".join(soup.select_one(".overall").get_text().split())
+    assert overall.endswith("1 link needs attention · 1 source article changed")
+    assert "gone 5 h ago" in " ".join(soup.select_one("#src-post").get_text().split())
+    warned = soup.select_one(".warned")
+    assert warned is not None and "TLS certificate expires in 3 days" in warned.get_text()
+    assert soup.select_one("#muted") is not None
 
 
 LONG = "https://tracker.example/" + "x" * 60 + "?utm=" + "0123456789abcdef" * 12
