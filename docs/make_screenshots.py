@@ -1,5 +1,9 @@
 """Regenerate docs/report*.png: a mixed run against the loopback web, shot in Chromium.
 
+The demo (tests/demo.py) holds one of every card a curator can meet: broken with an archived
+copy, down, drifted title, changed content, moved, blocked, sign-in wall, a changed source
+article, a certificate warning and a muted known problem.
+
     .venv/bin/python docs/make_screenshots.py     (needs Debian's chromium and playwright)
 """
 

@@ -6,6 +6,7 @@ import json
 import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ def web(web_server: LoopbackWeb) -> Iterator[LoopbackWeb]:
 
 
 def toml_value(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()  # a TOML date, e.g. muted_until
     return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
 
 

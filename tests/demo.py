@@ -1,10 +1,13 @@
-"""A mixed run (ok, moved, drifted, broken, down, blocked) with some history, against the
-loopback web: used by the real-browser test and by docs/make_screenshots.py."""
+"""A mixed run with some history, against the loopback web: one of every card a curator can
+meet (broken with an archived copy, down, drifted title, changed content with its diff, moved,
+blocked, sign-in wall, a muted broken link with its note, a certificate warning, a watched
+source article whose links changed). Used by the real-browser tests and by
+docs/make_screenshots.py."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,19 @@ from monitor.models import Hop, Reason, Result, Run, Status
 from monitor.pipeline import database_path
 from monitor.store import Store
 
+import content_pages
 from conftest import write_config
 from loopback import LoopbackWeb, article
+
+SIGN_IN = ("<html><head><title>Medscape - Sign In</title></head><body><form method=post>"
+           "<input name=user><input type=password name=pw><button>Sign in</button></form>"
+           "<a href='/reset'>Forgot password?</a></body></html>")
+# A real-world tracking URL: one long unbreakable word that must not widen the page.
+LONG_PATH = ("/members/article/stenosis-rehabilitation-programme-for-older-adults-2026"
+             "?utm_source=newsletter&utm_medium=email&utm_campaign=spine-health-weekly-digest"
+             "&session=8f3a9c2e7b1d4f6a0e5c3b9d7a1f2e4c6b8d0a2f4e6c8b0d")
+ARCHIVED_AT = "20250914083000"
+SOURCE_PATH = "/blog/spinal-stenosis-exercises"
 
 
 def demo_resources(web: LoopbackWeb) -> list[dict[str, object]]:
@@ -25,6 +39,11 @@ def demo_resources(web: LoopbackWeb) -> list[dict[str, object]]:
     web.set_page("/treatment", article("Lumbar Spinal Stenosis Treatment Options"))
     web.set_page("/stretching", article("Stretching Video: Reduce Joint Stress"))
     web.set_page("/therapy", article("Physical Therapy for Spinal Stenosis"))
+    web.set_page("/yoga", content_pages.curated())
+    web.set_page("/neck-stenosis", article("Neck Exercises for Cervical Stenosis"))
+    web.set_page(LONG_PATH.split("?")[0], SIGN_IN)
+    web.archived[web.url("/therapy")] = ARCHIVED_AT  # the Internet Archive has a copy
+    web.set_page(SOURCE_PATH, source_article(web, revised=False))
     return [
         {"id": "spine-health-exercises", "name": "Exercises for lumbar spinal stenosis",
          "url": web.url("/exercises"), "tags": ["spine-health", "exercise"],
@@ -45,7 +64,50 @@ def demo_resources(web: LoopbackWeb) -> list[dict[str, object]]:
          "url": web.raw_url("closed", "/neck-exercises"), "tags": ["kenai-spine", "exercise"]},
         {"id": "spineuniverse-videos", "name": "SpineUniverse: stenosis exercise videos",
          "url": web.url("/status/403"), "tags": ["spineuniverse", "video"]},
+        {"id": "spine-health-yoga", "name": "Spine-health: yoga for lumbar stenosis",
+         "url": web.url("/yoga"), "tags": ["spine-health", "exercise"]},
+        {"id": "spine-health-neck", "name": "Spine-health: neck exercises for cervical stenosis",
+         "url": web.url("/neck-stenosis"), "tags": ["spine-health", "exercise"]},
+        {"id": "medscape-rehab", "name": "Medscape: rehabilitation programme for older adults",
+         "url": web.url(LONG_PATH), "tags": ["medscape", "therapy"]},
+        {"id": "kenai-home", "name": "Kenai Spine: patient education",
+         "url": web.tls_url("/", "expiring"), "tags": ["kenai-spine", "education"]},
     ]
+
+
+def source_article(web: LoopbackWeb, *, revised: bool) -> str:
+    """The blog post the list was curated from; its revision drops the video, swaps a
+    non-curated link for a new one."""
+    links = [("/exercises", "Spine-health: exercises"), ("/video", "Spine-health: video"),
+             ("/stretching", "WebMD: stretching video"), ("/treatment", "Kenai Spine")]
+    extra = ("https://www.nhs.uk/conditions/spinal-stenosis/", "NHS: spinal stenosis")
+    if revised:
+        links = [item for item in links if item[0] != "/video"]
+        extra = ("https://www.mayoclinic.org/spinal-stenosis/exercises", "Mayo Clinic: exercises")
+    items = "".join(f'<li><a href="{web.url(path)}">{text}</a></li>' for path, text in links)
+    items += f'<li><a href="{extra[0]}">{extra[1]}</a></li>'
+    return ("<!doctype html><html><head><title>Best Sites For Lumbar Spinal Stenosis Exercises"
+            "</title></head><body><nav><a href='/'>Home</a></nav><article>"
+            f"<h1>Best sites for stenosis exercises</h1><p>Try these:</p><ul>{items}</ul>"
+            "</article></body></html>")
+
+
+def demo_sources(web: LoopbackWeb) -> str:
+    # On another host name than the curated pages, so links to them count as outbound.
+    url = f"http://localhost:{web.ports['http']}{SOURCE_PATH}"
+    return ('\n[[source]]\nid = "balancedback"\n'
+            'name = "BalancedBack: best sites for lumbar spinal stenosis exercises"\n'
+            f'url = "{url}"\n')
+
+
+def write_demo_config(path: Path, web: LoopbackWeb, resources: list[dict[str, Any]]) -> Path:
+    config = write_config(path, resources, confirm_runs=2,
+                          title="Lumbar spinal stenosis exercise links", archive=True,
+                          archive_endpoint=web.url("/wayback/available"),
+                          ca_bundle=str(web.ca_path))
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(demo_sources(web))
+    return config
 
 
 #: Past trouble in the seeded history: {resource id: {runs ago: (status, reason)}}.
@@ -103,15 +165,25 @@ def make_demo(web: LoopbackWeb, workdir: Path, runs: int = 6, history: int = 0) 
     `history` seeded earlier runs. Returns the config path; its report is
     workdir/reports/index.html."""
     resources = demo_resources(web)
-    config = write_config(workdir / "resources.toml", resources, confirm_runs=2,
-                          title="Lumbar spinal stenosis exercise links")
+    config = write_demo_config(workdir / "resources.toml", web, resources)
     if history:
         seed_history(config, resources, history)
     for index in range(runs):
         if index == runs - 3:
             web.set_page("/therapy", article("Page Not Found"), status=404)
+            web.set_page("/neck-stenosis", article("Page Not Found"), status=410)
         if index == runs - 2:
             # The curated page silently turns into something else...
             web.set_page("/stretching", article("Top 10 Mattresses for Back Pain 2026"))
+            # ...another one keeps its title but now sells something else...
+            web.set_page("/yoga", content_pages.body_replaced())
+            # ...and the article the list came from drops one of the curated links.
+            web.set_page(SOURCE_PATH, source_article(web, revised=True))
+        if index == runs - 1 and runs >= 3:
+            # The curator mutes the broken neck page they already know about.
+            neck = next(r for r in resources if r["id"] == "spine-health-neck")
+            neck.update(muted_until=date.today() + timedelta(days=60), mute_note=(
+                "the site is rebuilding its neck section; the editor expects the page back"))
+            write_demo_config(config, web, resources)
         main(["check", "-c", str(config), "-q"])
     return config

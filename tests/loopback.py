@@ -60,6 +60,9 @@ class LoopbackWeb:
         self.seen: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
         self.flaky_failures: dict[str, int] = {}
         self.catch_all: str | None = None  # when set, unknown paths get 200 with this HTML
+        # /wayback/available answers like the Internet Archive's availability API:
+        # {curated URL: snapshot timestamp}; other URLs have no copy.
+        self.archived: dict[str, str] = {}
         self.started_at: list[tuple[str, float]] = []  # (path, loop time) of each request
         self.inflight = 0
         self.max_inflight = 0
@@ -94,6 +97,7 @@ class LoopbackWeb:
         self.seen.clear()
         self.flaky_failures.clear()
         self.catch_all = None
+        self.archived.clear()
         self.started_at.clear()
         self.max_inflight = 0
 
@@ -203,7 +207,7 @@ class LoopbackWeb:
             "/": self._home, "/ok": self._ok, "/slow": self._slow, "/endless": self._endless,
             "/gzipbomb": self._bomb, "/flaky": self._flaky, "/retry-after": self._retry_after,
             "/head-405": self._head_405, "/doc.pdf": self._head_405, "/bigheader": self._bigheader,
-            "/robots.txt": self._robots,
+            "/robots.txt": self._robots, "/wayback/available": self._wayback,
         }
 
     def _prefix_route(
@@ -285,6 +289,14 @@ class LoopbackWeb:
     async def _robots(self, request: web.Request) -> web.Response:
         return web.Response(text="User-agent: *\nDisallow: /private\n",
                             content_type="text/plain")
+
+    async def _wayback(self, request: web.Request) -> web.Response:
+        url = request.query.get("url", "")
+        stamp = self.archived.get(url)
+        closest = {"status": "200", "available": True, "timestamp": stamp,
+                   "url": f"http://web.archive.org/web/{stamp}/{url}"} if stamp else None
+        return web.json_response(
+            {"url": url, "archived_snapshots": {"closest": closest} if closest else {}})
 
     # -- raw hostile servers ---------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from monitor.cli import main
-from monitor.models import Hop, Reason, Result, Run, Status
+from monitor.models import Hop, LinkChange, Reason, Result, Run, SourceReport, Status, TextDiff
 from monitor.outputs import write_atomic
 from monitor.outputs.html import render_html, safe_href, script_hash, since
 from monitor.outputs.junit import render_junit
@@ -223,16 +223,107 @@ def test_report_in_a_real_browser(web: LoopbackWeb, tmp_path: Path) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(report.as_uri())
         attention = page.locator("ul.attention > li")
-        assert attention.count() == 5
         assert attention.first.is_visible()
-        badges = page.locator("ul.attention .badge").all_inner_texts()
-        assert [b.split()[-1] for b in badges] == ["Broken", "Down", "Drifted", "Moved", "Blocked"]
-        # the optional filter works: only the broken row stays visible
+        # What needs the curator first: live problems worst first, then the source article
+        # that dropped a curated link; the muted known problem comes last, after a heading.
+        badges = [b.split()[-1] for b in page.locator("ul.attention .badge").all_inner_texts()]
+        assert badges == ["Broken", "Down", "Drifted", "Drifted", "Moved", "Blocked", "Blocked",
+                          "changed", "Broken"]
+        assert page.locator("#attention .pill").inner_text() == "8"  # the muted one is not
+        cards = {li.get_attribute("id"): li for li in attention.all()}
+        assert "Archived copy from 2025-09-14" in cards["a-webmd-therapy"].inner_text()
+        assert cards["a-spine-health-yoga"].locator("dl.content ins").count() == 3
+        assert "Sign-in wall" in cards["a-medscape-rehab"].inner_text()
+        assert "no longer links to" in cards["src-balancedback"].inner_text()
+        muted = attention.last
+        assert muted.get_attribute("id") == "a-spine-health-neck"
+        assert "Muted until" in muted.inner_text()
+        # ...and its note is not faded with the rest of the card
+        assert muted.locator(".mutenote").evaluate(
+            "e => getComputedStyle(e).opacity") == "1"
+        assert "TLS certificate expires" in page.locator(".warned").inner_text()
+        # the optional filter works: only the broken rows stay visible
         page.locator("#tools button[data-status=broken]").click()
-        assert page.locator("tr[data-status]:visible").count() == 1
+        assert page.locator("tr[data-status]:visible").count() == 2
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        # On a phone, nothing (long tracking URLs included) makes the page wider than the screen.
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(report.as_uri())
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_attention_puts_live_problems_then_sources_then_muted_and_lists_warnings(
+        tmp_path: Path) -> None:
+    """What needs the curator first: live problems, then a changed source article; a working
+    link's warning is listed; the muted known problem comes last and counts nowhere."""
+    change = LinkChange("https://example.org/b", "B", T0 - timedelta(hours=5), 2, True,
+                        resource_id="b")
+    article = SourceReport("post", "The post", "https://blog.example/post", Status.OK, links=3,
+                           unlinked=(change,))
+    results = (
+        result("a-muted", Status.BROKEN, Reason.NOT_FOUND, T0, http_status=404,
+               muted_until=date(2099, 1, 1), mute_note="known"),
+        result("b", Status.BROKEN, Reason.NOT_FOUND, T0, http_status=404),
+        result("tls", Status.OK, Reason.OK, T0, warnings=("TLS certificate expires in 3 days",)),
+    )
+    run = Run(T0, T0 + timedelta(seconds=1), results, sources=(article,))
+    with Store(tmp_path / "h.sqlite3") as store:
+        store.record_run(run, 1)
+        soup = BeautifulSoup(render_html(build_view(run, store, history_runs=9, now=T0),
+                                         "x"), "html.parser")
+    cards = [li["id"] for li in soup.select("ul.attention > li")]
+    assert cards == ["a-b", "src-post", "a-a-muted"]
+    assert soup.select_one("#attention .pill").get_text() == "2"
+    assert soup.title is not None and soup.title.get_text().startswith("(2) x")
+    overall = " ".join(soup.select_one(".overall").get_text().split())
+    assert overall.endswith("1 link needs attention · 1 source article changed")
+    assert "gone 5 h ago" in " ".join(soup.select_one("#src-post").get_text().split())
+    warned = soup.select_one(".warned")
+    assert warned is not None and "TLS certificate expires in 3 days" in warned.get_text()
+    assert soup.select_one("#muted") is not None
+
+
+LONG = "https://tracker.example/" + "x" * 60 + "?utm=" + "0123456789abcdef" * 12
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_long_unbroken_text_never_widens_the_page_on_a_phone(tmp_path: Path) -> None:
+    """Bare URLs as names, in notes, titles, details, redirects and diffs wrap on a 390 px
+    screen instead of pushing the page sideways."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    hop = Hop(LONG, 301, LONG + "/moved")
+    results = (
+        result("named", Status.BROKEN, Reason.NOT_FOUND, T0, name=LONG, url=LONG, title=LONG,
+               detail=LONG, http_status=404, muted_until=date(2099, 1, 1),
+               mute_note="see " + LONG, warnings=("odd header " + LONG,)),
+        result("moved", Status.MOVED, Reason.PERMANENT_REDIRECT, T0, name=LONG, url=LONG,
+               redirects=(hop,), final_url=hop.target),
+        result("drift", Status.DRIFTED, Reason.TITLE_CHANGED, T0, name=LONG, title=LONG,
+               expected_title=LONG + "-old"),
+        result("content", Status.DRIFTED, Reason.CONTENT_CHANGED, T0, name=LONG,
+               content_diff=TextDiff(added=(LONG,), removed=(LONG + "-gone",))),
+        result("fine", Status.OK, Reason.OK, T0, name=LONG, warnings=("note " + LONG,)),
+    )
+    with Store(tmp_path / "h.sqlite3") as store:
+        run = Run(T0, T0, results)
+        store.record_run(run, 1)
+        view = build_view(run, store, history_runs=9, now=T0)  # the run as checked: muted
+        report = tmp_path / "index.html"
+        report.write_text(render_html(view, LONG), encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(report.as_uri())
+        assert page.locator("ul.attention > li").count() == 4
+        assert page.locator("ul.attention > li.muted .mutenote").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()
 
 
 # -- details that are easy to get wrong -------------------------------------------------------

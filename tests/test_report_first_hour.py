@@ -127,9 +127,18 @@ def test_filter_hidden_without_js_says_nothing_matches_and_lives_in_the_url(
         assert not no_js.locator("#nomatch").is_visible()
         assert no_js.locator("tr[data-status]:visible").count() > 1
 
+        no_js_phone = browser.new_context(java_script_enabled=False,
+                                          viewport={"width": 390, "height": 844}).new_page()
+        no_js_phone.goto(report)
+        assert no_js_phone.evaluate("document.documentElement.scrollWidth") <= 390
+
         page = browser.new_page()
-        page.goto(report + "#status=down")  # a shared link opens filtered
+        page.goto(report + "#status=down")  # a shared link opens filtered...
         assert page.locator("tr[data-status]:visible").count() == 1
+        # ...and at the filtered list, not at the top of the page
+        assert page.evaluate("window.scrollY") > 0
+        top = page.evaluate("document.getElementById('all').getBoundingClientRect().top")
+        assert 0 <= top < page.viewport_size["height"] / 2
         assert page.locator("#tools button[data-status=down]").get_attribute(
             "aria-pressed") == "true"
         page.locator("#tools button[data-status=drifted]").click()

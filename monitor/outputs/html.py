@@ -82,6 +82,13 @@ def since(then: datetime | None, started: datetime, now: datetime) -> str:
     return "since this run" if then >= started else f"for {ago(then, now)}"
 
 
+def how_long_ago(then: datetime | None, started: datetime, now: datetime) -> str:
+    """'in this run' for something first seen now, else '5 h ago'."""
+    if then is None:
+        return ""
+    return "in this run" if then >= started else f"{ago(then, now)} ago"
+
+
 def when(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
@@ -116,6 +123,7 @@ def iter_html(view: ReportView, heading: str) -> Iterator[str]:
     return env.get_template("report.html.j2").generate(
         view=view, heading=heading, version=__version__, pct=percent, uptime=uptime,
         since=lambda then: since(then, view.run.started_at, view.run.finished_at),
+        ago=lambda then: how_long_ago(then, view.run.started_at, view.run.finished_at),
         statuses=[status.value for status in Status], icons=ICONS,
         script=script, script_hash=script_hash(script), spark_w=SPARK_WIDTH,
         spark_h=SPARK_HEIGHT, compact_over=COMPACT_OVER,

@@ -90,6 +90,8 @@ class ReportView:
     history_runs: int
     warnings: int
     compact: bool = False
+    # Links outside the attention list that carry a warning (a certificate about to expire...)
+    warned: tuple[ResourceView, ...] = ()
 
     @property
     def problems(self) -> int:
@@ -210,6 +212,7 @@ def build_view(
         (v for v in views if v.result.status in ATTENTION),
         key=lambda v: (v.result.muted, SEVERITY[v.result.status], natural_key(v.result.name)),
     )
+    shown = {v.result.id for v in attention}
     grouped: dict[str, list[ResourceView]] = defaultdict(list)
     for view in views:
         grouped[view.result.tags[0] if view.result.tags else "untagged"].append(view)
@@ -237,4 +240,5 @@ def build_view(
         history_runs=history_runs,
         warnings=sum(1 for v in views if v.result.warnings),
         compact=compact,
+        warned=tuple(v for v in views if v.result.warnings and v.result.id not in shown),
     )
