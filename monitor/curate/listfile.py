@@ -86,8 +86,12 @@ class ListFile:
             if key in table:
                 table[key] = value
                 continue
-            last = [k.key for k, _ in container.body if k is not None][-1]
-            container._insert_after(last, key, value)
+            body = container.body
+            after_last_key = 1 + max(i for i, (k, _) in enumerate(body) if k is not None)
+            if after_last_key >= len(body):
+                table.add(key, value)
+            else:  # tomlkit has no public insert; _insert_at is in every release since 0.6
+                container._insert_at(after_last_key, key, value)
 
     def remove_keys(self, rid: str, keys: list[str]) -> list[str]:
         table = self.resource(rid)
