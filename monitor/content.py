@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .extract import decode, visible_text
+from .extract import MAX_KEY_SCAN, decode, markup_words_key, visible_text, words_key
 from .models import Content, TextDiff
 
 MAX_TEXT_CHARS = 64 * 1024  # main text kept per page (stored compressed)
@@ -46,8 +46,8 @@ _MONTHS = (
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|fri|sat|sun"
 _CALENDAR_WORDS = frozenset(f"{_MONTHS}|{_DAYS}|am|pm".split("|"))
-_TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b|\w+")
 _DIGITS = str.maketrans("", "", "0123456789")
+_TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b|\w+")
 _CODE = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+|\n+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -131,6 +131,12 @@ def _words(text: str) -> list[str]:
 def text_key(visible: str) -> str:
     """A digest of a page's visible text with digits and spacing removed: equal keys mean the
     same words (only counts, dates or markup changed), so nothing needs extracting again."""
+    return words_key(visible)
+
+
+def legacy_text_key(visible: str) -> str:
+    """The visible-words key as 0.2.0 stored it ("t…"), so pages read before an upgrade are
+    still recognised (not extracted again) on the first run after it."""
     return "t" + body_hash(" ".join(visible.translate(_DIGITS).split()).encode())
 
 
@@ -222,7 +228,7 @@ def diff(old: str, new: str) -> TextDiff:
 
 def read(
     body: bytes, content_type: str | None, *, is_html: bool, truncated: bool = False,
-    known: dict[str, bytes] | None = None, extract: bool = True,
+    known: dict[str, bytes] | None = None, extract: bool = True, key: str = "",
 ) -> Content:
     """A 2xx body -> Content. HTML is reduced to its main text unless its body hash or its
     visible-text key is in `known` ({hash or key: fingerprint} of pages read before): an
@@ -237,10 +243,15 @@ def read(
         return Content(digest, False)
     if known and digest in known:
         return Content(digest, True, known[digest])
-    markup = decode(body, content_type, truncated)[0]
-    key = text_key(visible_text(markup))
+    if not key:  # the extractor's words_key of the same body, when the caller has it
+        key = markup_words_key(decode(body, content_type, truncated)[0])
     if known and key in known:
         return Content(digest, True, known[key], text_key=key)
+    markup = decode(body, content_type, truncated)[0]
+    if known and any(k.startswith("t") for k in known):  # history from before 0.2.1
+        old = legacy_text_key(visible_text(markup, MAX_KEY_SCAN))
+        if old in known:
+            return Content(digest, True, known[old], text_key=key)
     if not extract:
         return Content(digest, True, text_key=key, markup_z=compress_markup(markup),
                        extracted=False)

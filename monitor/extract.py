@@ -16,6 +16,7 @@ every page (keywords, soft-404, parking and challenge pages).
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html
 import logging
 import re
@@ -34,6 +35,8 @@ from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 
 MAX_TEXT_CHARS = 200_000
+MAX_KEY_SCAN = 1_000_000  # raw visible text read for Page.words_key (spacing included)
+_SPACE_AND_DIGITS = b" \t\n\r\x0b\x0c0123456789"
 MAX_TITLE_CHARS = 500
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title)\b",
@@ -194,12 +197,18 @@ def _parse(markup: str) -> lxml.html.HtmlElement | None:
         return None
 
 
-def _text_of(doc: lxml.html.HtmlElement, limit: int) -> str:
+def _raw_text(doc: lxml.html.HtmlElement) -> str:
+    text: str = etree.tostring(doc, method="text", encoding="unicode", with_tail=False)
+    return text
+
+
+def _text_of(doc: lxml.html.HtmlElement, limit: int, raw: str | None = None) -> str:
     """The document's text, whitespace collapsed, at most `limit` characters.
 
     Serialising is cheap (C); folding whitespace costs per word, so only a prefix a little
     longer than `limit` is folded, and more only when whitespace made it fall short."""
-    raw = etree.tostring(doc, method="text", encoding="unicode", with_tail=False)
+    if raw is None:
+        raw = _raw_text(doc)
     take = limit + limit // 4 + 16
     while True:
         text = collapse(raw[:take])
@@ -211,6 +220,24 @@ def _text_of(doc: lxml.html.HtmlElement, limit: int) -> str:
 def _strip_invisible(doc: lxml.html.HtmlElement) -> None:
     etree.strip_elements(doc, *_INVISIBLE, with_tail=False)
     etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+
+
+def words_key(visible: str) -> str:
+    """A digest of visible text without digits and ASCII whitespace: equal keys mean the same
+    words (only counts, dates, spacing or markup changed). Raw or collapsed text of the same
+    page give the same key. One bytes.translate: ~40 µs for a 20 KB page, where folding the
+    words in Python took ~280 µs (content.legacy_text_key, keys stored before 0.2.1)."""
+    kept = visible.encode("utf-8", "replace").translate(None, _SPACE_AND_DIGITS)
+    return "w" + hashlib.blake2b(kept, digest_size=12).hexdigest()
+
+
+def markup_words_key(markup: str) -> str:
+    """words_key of a document's visible text, exactly as extract() computes Page.words_key."""
+    doc = _parse(markup)
+    if doc is None:
+        return words_key("")
+    _strip_invisible(doc)
+    return words_key(_raw_text(doc)[:MAX_KEY_SCAN])
 
 
 def visible_text(markup: str, limit: int = MAX_TEXT_CHARS) -> str:
@@ -264,7 +291,8 @@ def extract(
     if doc is None:
         return Page(title=title, is_html=True, charset=charset)
     _strip_invisible(doc)
-    text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1)
+    raw = _raw_text(doc)
+    text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1, raw)
     passwords = links = 0
     if len(text) <= SHORT_PAGE_CHARS:  # sign-in walls are short; articles need no counting
         passwords = int(doc.xpath(_PASSWORD_COUNT))
@@ -274,4 +302,5 @@ def extract(
     content = _text_of(doc, THIN_CONTENT_CHARS + 1)
     marks = vendor_marks(body) if len(content) <= THIN_CONTENT_CHARS else ()
     return Page(title=title, text=text, is_html=True, charset=charset, content_text=content,
-                headings=headings, password_fields=passwords, links=links, marks=marks)
+                headings=headings, password_fields=passwords, links=links, marks=marks,
+                words_key=words_key(raw[:MAX_KEY_SCAN]))

@@ -239,6 +239,8 @@ class Page:
     #: Vendor markers found in the markup of a page with thin content (bot-protection and parking
     #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see extract.VENDOR_MARKS.
     marks: tuple[str, ...] = ()
+    #: extract.words_key of the visible text: content.read reuses it (one parse per page).
+    words_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

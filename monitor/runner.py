@@ -197,7 +197,7 @@ def content_reader(
         snapshots = [(r.id, memory.snapshots[r.id]) for r in resources
                      if r.id in memory.snapshots]
         current = read_content(body, content_type, is_html=page.is_html, truncated=truncated,
-                               known=known, extract=bool(snapshots))
+                               known=known, extract=bool(snapshots), key=page.words_key)
         if not current.is_html or not current.extracted:
             return current
         completed = []

@@ -117,6 +117,18 @@ def test_text_key_ignores_digits_and_spacing_only() -> None:
     assert content.text_key("walk daily") != content.text_key("run daily")
 
 
+def test_a_page_known_by_its_pre_upgrade_key_is_not_extracted_again() -> None:
+    """0.2.0 stored "t…" keys; the first run after the upgrade still recognises the words."""
+    body = pages.same_article_new_noise().encode()
+    visible = content.visible_text(body.decode())
+    known = {content.legacy_text_key(visible): b"fingerprint"}
+    read = content.read(body, "text/html", is_html=True, known=known)
+    assert read.fingerprint == b"fingerprint" and read.text_z is None
+    assert read.text_key == content.text_key(visible)  # stored from now on
+    fresh = content.read(body, "text/html", is_html=True, known={"tother": b"x"})
+    assert fresh.text_z is not None  # a key that does not match: extracted
+
+
 def test_compress_is_bounded_and_tolerant() -> None:
     blob = content.compress("x" * (content.MAX_TEXT_CHARS * 2))
     assert len(content.decompress(blob)) == content.MAX_TEXT_CHARS

@@ -147,3 +147,28 @@ def test_fast_title_reads_like_bs4_on_any_text(inner: str) -> None:
     from monitor.extract import _title
     element = f"<title>{inner}</title>"
     assert _title(element) == _title_by_bs4(element)
+
+
+@pytest.mark.parametrize("markup", [
+    "<html><head><title>T</title><script>var a = 1;</script></head><body><p>Hello  world"
+    "</p><p>Posted 2024-03-02</p></body></html>",
+    "<html><body><h1>404</h1><p>Sorry,\n\tthat page\u00a0is gone</p></body></html>",
+    "<html><body><nav><a href='/'>Home</a></nav><main>Only <b>bold</b> text</main></body>",
+    "<!DOCTYPE html><html><body></body></html>",
+])
+def test_words_key_is_the_content_text_key_of_the_same_page(markup: str) -> None:
+    """content.read reuses the extractor's key instead of parsing the page a second time, so
+    both must name the same words (keys stored by earlier runs still match)."""
+    from monitor import content
+
+    page = extract(markup.encode(), "text/html; charset=utf-8")
+    assert page.words_key == content.read(markup.encode(), "text/html; charset=utf-8",
+                                          is_html=True, extract=False).text_key
+    assert page.words_key.startswith("w")
+
+
+def test_words_key_ignores_spacing_and_numbers_but_not_words() -> None:
+    from monitor.extract import words_key
+
+    assert words_key("Hello world, 3 new posts") == words_key(" Hello\n\tworld,  12 new  posts")
+    assert words_key("Hello world") != words_key("Hello there")
