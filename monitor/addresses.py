@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
-import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,8 +52,12 @@ def ascii_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode's category Cc
+_SPACE = re.compile(r"\s")  # what str.isspace() calls white space
+
+
 def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def url_problem(value: str) -> str | None:
@@ -61,7 +65,7 @@ def url_problem(value: str) -> str | None:
     if len(value) > MAX_URL_LENGTH:
         return f"is {len(value):,} characters long; at most {MAX_URL_LENGTH:,} are allowed"
     shown = value if len(value) <= 200 else value[:200] + "…"
-    if any(ch.isspace() for ch in value):
+    if _SPACE.search(value):
         return f"must not contain spaces: {shown!r}"
     if has_control_characters(value):
         return f"must not contain control characters: {shown!r}"
