@@ -133,6 +133,8 @@ def follow_up(config: Config, run: Run, store: Store) -> Run:
         )
 
     fresh, sources = asyncio.run(both())
+    if run.offline:  # an article unread for the links' reason: nothing concluded about it
+        sources = tuple(s for s in sources if s.status is Status.OK)
     if fresh:
         store.cache_snapshots(fresh, day)
     snapshots = {**cached, **fresh}

@@ -3,6 +3,7 @@ redirects, challenges, certificate expiry, confirmation across runs, offline run
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,28 @@ def test_offline_run_declares_nothing_dead_and_confirms_nothing(
     assert {r["status"] for r in run.doc["results"]} == {"down"}
     assert all(r["confirmed"] is False for r in run.doc["results"])
     assert "offline" in run.out
+
+
+def test_offline_run_reports_no_unreadable_source_article(
+    web: LoopbackWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The article could not be read for the same reason as the links: nothing concluded,
+    so it is neither 'broken' on the terminal nor in the report's attention list."""
+    from conftest import write_config
+
+    config = write_config(tmp_path / "resources.toml", [
+        res("a", web.raw_url("closed", "/a")), res("b", "http://nowhere.invalid/b")])
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('[[source]]\nid = "article"\nname = "The article"\n'
+                     f'url = "{web.raw_url("closed", "/article")}"\n')
+    out_json = tmp_path / "out.json"
+    main(["check", "-c", str(config), "--json", str(out_json),
+          "--report", str(tmp_path / "index.html")])
+    out = capsys.readouterr().out
+    doc = json.loads(out_json.read_text(encoding="utf-8"))
+    assert doc["offline"] is True and doc["sources"] == []
+    assert "broken" not in out
+    assert "The article" not in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
 SIGN_IN = ("<html><head><title>Example - Sign In</title></head><body><form method=post>"
