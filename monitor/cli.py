@@ -221,6 +221,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.config = Path(args.config or "resources.toml")
     args.db = Path(args.db) if args.db else None
     configure_logging(daemon=args.command == "watch")
+    if sys.stdout is None and "-" in (getattr(args, name, None)
+                                      for name in ("report", "json", "markdown", "junit")):
+        # `>&-`: known before fetching, like any other output that cannot be written
+        print("monitor: error: standard output: closed, so an output '-' cannot be written",
+              file=sys.stderr)
+        return EXIT_OUTPUT
     previous = None
     if args.command != "watch" and threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)  # the daemon has its own

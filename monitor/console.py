@@ -7,6 +7,7 @@ read: a status in --fail-on, a confirmed change, or an offline run.
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -195,6 +196,13 @@ def render_table(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False
     return Group(title, table, Text("; ".join(notes), style="dim")) if rows else Group()
 
 
+class _Discard(io.StringIO):
+    """Where the summary goes when there is no stdout (`monitor check >&-`): nowhere."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
 class Terminal:
     """The output side of one `monitor check` run."""
 
@@ -203,7 +211,10 @@ class Terminal:
         self.mode = mode
         self.verbose = verbose
         self.notify_on = notify_on
-        self.stream = stream if stream is not None else sys.stdout
+        stream = stream if stream is not None else sys.stdout
+        if stream is None:  # stdout was closed when Python started: nothing can be shown
+            self.mode, stream = Mode.QUIET, _Discard()
+        self.stream: TextIO = stream
         self._console: Console | None = None
 
     @property
@@ -221,8 +232,9 @@ class Terminal:
     @classmethod
     def for_check(cls, *, quiet: bool, verbose: bool, stdout_is_data: bool,
                   notify_on: str = "problems") -> Terminal:
+        # No stdout at all (`>&-`: sys.stdout is None) is no terminal; __init__ keeps it quiet.
         mode = choose_mode(quiet=quiet, stdout_is_data=stdout_is_data,
-                           tty=sys.stdout.isatty())
+                           tty=sys.stdout is not None and sys.stdout.isatty())
         return cls(mode, verbose, notify_on=notify_on)
 
     @contextmanager
