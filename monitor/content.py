@@ -46,8 +46,8 @@ _MONTHS = (
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|fri|sat|sun"
 _CALENDAR_WORDS = frozenset(f"{_MONTHS}|{_DAYS}|am|pm".split("|"))
-_DIGITS = str.maketrans("", "", "0123456789")
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|am|pm)?\b|\w+")
+_DIGITS = str.maketrans("", "", "0123456789")
 _CODE = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+|\n+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -243,11 +243,14 @@ def read(
         return Content(digest, False)
     if known and digest in known:
         return Content(digest, True, known[digest])
+    markup: str | None = None
     if not key:  # the extractor's words_key of the same body, when the caller has it
-        key = markup_words_key(decode(body, content_type, truncated)[0])
+        markup = decode(body, content_type, truncated)[0]
+        key = markup_words_key(markup)
     if known and key in known:
         return Content(digest, True, known[key], text_key=key)
-    markup = decode(body, content_type, truncated)[0]
+    if markup is None:
+        markup = decode(body, content_type, truncated)[0]
     if known and any(k.startswith("t") for k in known):  # history from before 0.2.1
         old = legacy_text_key(visible_text(markup, MAX_KEY_SCAN))
         if old in known:
