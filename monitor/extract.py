@@ -64,9 +64,11 @@ VENDOR_MARKS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
     ("radware", (b"perfdrive", b"shieldsquare")),
     ("akamai", (b"edgesuite.net", b"edgesuite&#46;net")),
     ("aws-waf", (b"awswaf",)),
+    ("kasada", (b"kpsdk", b"tkrm_alpekz")),
+    # `/?subid1=`: the redirect of an expired domain to its parking host (ww1., ww25.)
     ("parking-lander", (b"lander_system", b"parking-lander", b"ap:\"parking\"", b"caf.js",
                         b"data-adblockkey", b"window.park", b"sedoparking", b"parkingcrew",
-                        b"bodis.com", b"href=\"/lander\"", b"href='/lander'")),
+                        b"bodis.com", b"href=\"/lander\"", b"href='/lander'", b"/?subid1=")),
 )
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 

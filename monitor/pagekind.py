@@ -15,6 +15,20 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from rapidfuzz import fuzz
 
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Hop, Page
+from .pagehints import (
+    article_sized,
+    bare,
+    headline_title,
+    label_match,
+    lead,
+    search_if,
+    title_segments,
+)
+from .parking import looks_parked
+
+__all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "fingerprint", "login_redirect",
+           "looks_challenge", "looks_consent", "looks_login", "looks_parked", "looks_soft_404",
+           "same_page"]
 
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
@@ -24,14 +38,7 @@ FINGERPRINT_CHARS = 2000
 _MIN_FINGERPRINT_CHARS = 40
 
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """pattern.search(text), skipped when none of the pattern's trigger words occurs:
-    a big alternation costs ~0.1 ms per 1,000 characters, a lower-cased `in` almost nothing."""
-    if not text:
-        return None
-    low = text.lower()
-    if not any(word in low for word in _TRIGGERS[pattern]):
-        return None
-    return pattern.search(text)
+    return search_if(pattern, text, _TRIGGERS[pattern])
 
 
 # --- soft-404 ---------------------------------------------------------------------------
@@ -87,28 +94,87 @@ _BARE_404 = re.compile(
 )
 
 
+#: "Page not found" in the languages curated lists are most often in: the same rule reads
+#: the title and headings of a German, French, Spanish, Italian, Portuguese or Dutch site.
+_ERROR_INTL = re.compile(
+    r"\b(?:seite|page|p[aá]gina|inhalt|contenu|contenido|conte[uú]do|artikel|article)\b"
+    r".{0,40}?(?:nicht\s+gefunden|existiert\s+(?:leider\s+)?nicht|introuvable"
+    r"|n['’]existe\s+(?:pas|plus)|non\s+trouv[ée]e|no\s+(?:encontrad[ao]|existe)"
+    r"|non\s+(?:trovat[ao]|esiste)|n[ãa]o\s+(?:encontrad[ao]|existe)|niet\s+gevonden"
+    r"|bestaat\s+niet)|^\s*(?:fehler|erreur|errore|erro|fout)\s*:?\s*404\b",
+    re.IGNORECASE,
+)
+#: Title segments that are nothing but an error label (a platform's error shell).
+_ERROR_LABEL = re.compile(
+    r"^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
+    r"|(?:page|content|article|post)\s+(?:is\s+)?(?:missing|unavailable|gone|removed))[.!]?$",
+    re.IGNORECASE,
+)
+#: A heading saying the content is gone ("This content is no longer available").
+_GONE_HEADING = re.compile(
+    r"\b(?:page|content|article|post|story|item)\s+(?:is\s+)?no\s+longer\s+(?:available|exists)"
+    r"|\b(?:page|content|article|post)\s+(?:is\s+)?(?:unavailable|missing)\b",
+    re.IGNORECASE,
+)
+#: A standalone 404 in a short title segment or a heading, on a page with hardly any text
+#: of its own, is an error page in any language ("Fehler 404", "404 | Site", "<h1>404</h1>").
+_LONE_404 = re.compile(rf"{_NOT_A_CODE}404(?![\w)-]|[.,]\d)(?!\s+of\b)")
+#: A 404 that numbers something ("Page 404 of 1,200", "Route 404", "Issue 404"), not an error.
+_NUMBERED_404 = re.compile(
+    r"\b(?:page|p\.|pg\.?|no\.?|number|nr\.?|part|chapter|ch\.|issue|episode|ep\.?|vol\.?"
+    r"|volume|step|day|week|exit|model|flight|highway|hwy\.?|line|bus|psalm|section|sec\.|article"
+    r"|rfc|suite|room|unit|route|box|lot|level|track|item|post|comment)\s*#?\s*404\b",
+    re.IGNORECASE)
+_LONE_404_WORDS = 4
+_LONE_404_CONTENT = 600
 #: How far into a page's own content its error message may start.
 _ERROR_TEXT_WITHIN = 320
 
 
+def _lone_404(page: Page) -> str | None:
+    if len(page.content_text) > _LONE_404_CONTENT:
+        return None
+    for text in (*title_segments(page.title or ""), *page.headings):
+        if len(text.split()) <= _LONE_404_WORDS and _LONE_404.search(text) \
+                and not _NUMBERED_404.search(text):
+            return f"{text!r} on a page with almost no text of its own"
+    return None
+
+
 def looks_soft_404(page: Page) -> str | None:
     """A 200 page that is really an error page: its title, an error heading on a page with
-    little content of its own, or the wording of its (short) text."""
-    if page.title and _ERROR_TITLE.search(page.title):
-        return f"title {page.title!r} reads like an error page"
+    little content of its own, or the wording of its (short) text. On a page with an
+    article's worth of text, only a title or heading that is an error *label* counts, or a
+    message the page opens with: a headline may quote "page not found"."""
+    title = page.title or ""
+    article = article_sized(page)
+    match = (label_match(_ERROR_TITLE, title) if article else _ERROR_TITLE.search(title)) \
+        or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title)
+    if match:
+        return f"title {title!r} reads like an error page"
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
-    if thin:
+    # An article-sized page whose title is a headline of its own is the article its title
+    # names: a heading that says "Error 404" is one of its sections.
+    if thin and not (article and headline_title(title)):
         for heading in page.headings:
-            if _ERROR_HEADING.search(heading):
+            found = label_match(_ERROR_HEADING, heading) if article else \
+                _ERROR_HEADING.search(heading)
+            if found or label_match(_ERROR_INTL, heading) or label_match(_GONE_HEADING, heading):
                 return f"heading {heading!r} reads like an error page"
+    lone = _lone_404(page)
+    if lone:
+        return f"error number {lone}"
     # An error page says so first; an article that mentions "404 Not Found" says it later.
-    haystacks = [page.content_text[:_ERROR_TEXT_WITHIN]] if thin else []
-    if len(page.text) <= SHORT_PAGE_CHARS:
-        haystacks.append(page.text[:_ERROR_TEXT_WITHIN])
+    if article:
+        haystacks = [lead(page)]
+    else:
+        haystacks = [page.content_text[:_ERROR_TEXT_WITHIN]] if thin else []
+        if len(page.text) <= SHORT_PAGE_CHARS:
+            haystacks.append(page.text[:_ERROR_TEXT_WITHIN])
     for text in haystacks:
-        match = _ERROR_TEXT.search(text) or _BARE_404.search(text)
-        if match:
-            return f"page says {match.group(0)!r}"
+        found = _ERROR_TEXT.search(text) or _BARE_404.search(text)
+        if found:
+            return f"page says {found.group(0)!r}"
     return None
 
 
@@ -128,82 +194,6 @@ def same_page(page: Page, other: Page) -> float | None:
     return round(fuzz.ratio(mine, theirs) / 100.0, 3)
 
 
-# --- parked, for sale, placeholder, suspended hosting -----------------------------------
-
-_DOMAIN = r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
-_FOR_SALE = re.compile(
-    r"\b(?:this\s+domain\s+(?:name\s+)?(?:is|may\s+be)\s+(?:for\s+sale|available)"
-    r"|(?:the\s+)?domain\s+(?:name\s+)?[\w.-]*\s*(?:is|may\s+be)\s+for\s+sale"
-    rf"|{_DOMAIN}\s+(?:is|may\s+(?:still\s+)?be)\s+for\s+(?:sale|lease)"
-    rf"|{_DOMAIN}\s+may\s+still\s+be\s+available"
-    r"|domain\s+name\s+is\s+available\s+for\s+(?:purchase|sale|lease)"
-    r"|(?:buy|purchase|lease)\s+this\s+domain|(?:domain|website)\s+(?:is\s+)?parked"
-    r"|parked\s+(?:free|domain)|make\s+an\s+offer\s+on\s+this\s+domain"
-    r"|inquire\s+about\s+this\s+domain|contact\s+(?:with\s+)?(?:the\s+)?domain\s+owner"
-    r"|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic|domain\s+parking"
-    r"|this\s+web\s+page\s+is\s+parked)",
-    re.IGNORECASE,
-)
-#: Said by parking and hosting placeholders, but also by articles: thin pages only.
-_THIN_PARKED = re.compile(
-    r"\bparked\s+(?:at|by|with)\s+\w+|^\s*(?:domain\s+)?default\s+(?:web\s+)?page\b"
-    r"|\bwelcome\s+to\s+nginx\b|\bdefault\s+page\b.{0,20}\bit\s+works\b|^\s*it\s+works!"
-    r"|\b(?:web\s+)?server'?s?\s+default\s+page\b|^\s*iis\s+windows\s+server\s*$",
-    re.IGNORECASE,
-)
-#: A title that is nothing but "<domain> is available/for sale".
-_DOMAIN_TITLE_AVAILABLE = re.compile(rf"^\s*{_DOMAIN}\s+is\s+available\s*$", re.IGNORECASE)
-_SUSPENDED = re.compile(
-    r"\b(?:(?:this\s+)?account\s+(?:has\s+been\s+|is\s+|was\s+)?(?:suspended|expired)"
-    r"|(?:web)?site\s+(?:has\s+)?expired|(?:web\s*)?site\s+(?:has\s+been\s+|is\s+)"
-    r"(?:suspended|disabled|deactivated)|hosting\s+(?:account\s+|plan\s+)?(?:has\s+)?expired"
-    r"|bandwidth\s+limit\s+exceeded|(?:this\s+)?domain\s+(?:name\s+)?(?:has\s+)?expired"
-    r"|isn['’]?t\s+connected\s+to\s+a\s+website|site\s+(?:was|has\s+been)\s+deleted"
-    r"|(?:web)?site\s+is\s+temporarily\s+unavailable.{0,200}?\b(?:contact|manage\s+this\s+site)"
-    r"|suspendedpage\.cgi)",
-    re.IGNORECASE | re.DOTALL,
-)
-_PLACEHOLDER = re.compile(  # no leading \b: block elements' texts may run together
-    r"(?:coming\s+soon|under\s+construction|future\s+home\s+of|launching\s+soon"
-    r"|website\s+is\s+(?:being\s+built|on\s+its\s+way)|default\s+(?:web\s+)?page)\b",
-    re.IGNORECASE,
-)
-_PLACEHOLDER_CHARS = 300
-
-
-def looks_parked(page: Page, final_url: str = "") -> str | None:
-    """Parked and for-sale domains, registrar placeholders and suspended or expired hosting:
-    the site is gone whatever the status code says. The detail says which."""
-    if "suspendedpage.cgi" in final_url.lower():
-        return ("hosting or domain suspended or expired: redirected to the host's "
-                "suspended-account page")
-    title = page.title or ""
-    short = page.text if len(page.text) <= SHORT_PAGE_CHARS else ""
-    thin = len(page.content_text) <= THIN_CONTENT_CHARS
-    # Only a thin page is the host's notice: an article may report a suspended account.
-    suspended = thin and (_search(_SUSPENDED, title) or _search(_SUSPENDED, short))
-    if suspended:
-        return f"hosting or domain suspended or expired: page says {suspended.group(0)!r}"
-    for text in (title, *page.headings, short):
-        match = _search(_FOR_SALE, text)
-        if match:
-            return f"domain for sale or parked: page says {match.group(0)!r}"
-    if _DOMAIN_TITLE_AVAILABLE.search(title):
-        return f"domain for sale or parked: titled {title!r}"
-    if thin:
-        for text in (title, *page.headings, short[:_ERROR_TEXT_WITHIN]):
-            match = _THIN_PARKED.search(text) if text else None
-            if match:
-                return f"parked or a server's placeholder, no site: page says {match.group(0)!r}"
-    if "parking-lander" in page.marks and _bare(page):
-        return "domain parked: a parking lander's script and no content of its own"
-    if len(page.text) <= _PLACEHOLDER_CHARS:
-        match = _PLACEHOLDER.search(page.text) or _PLACEHOLDER.search(title)
-        if match:
-            return f"placeholder page, no site: page says {match.group(0)!r}"
-    return None
-
-
 # --- bot walls ------------------------------------------------------------------------
 
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
@@ -213,7 +203,8 @@ _CHALLENGE_TITLE = re.compile(
     r"|human\s+verification|verify(?:ing)?\s+you\s+are\s+(?:a\s+)?human|pardon\s+our\s+interruption"
     r"|one\s+more\s+step|request\s+unsuccessful|site\s+verification|bot\s+verification"
     r"|you\s+have\s+been\s+blocked|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|sucuri\s+website\s+firewall|robot\s+check\s*$)"
+    r"|sucuri\s+website\s+firewall|robot\s+check\s*$|request\s+rejected"
+    r"|the\s+requested\s+url\s+was\s+rejected)"
     r"|\bcaptcha\s*$|\bsecurity\s+checkpoint\s*$",
     re.IGNORECASE,
 )
@@ -228,6 +219,7 @@ _CHALLENGE_STRONG = re.compile(
     r"|(?:verifying|confirm)\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
     r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
     r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
+    r"|the\s+requested\s+url\s+was\s+rejected|your\s+support\s+id\s+is"
     r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
     re.IGNORECASE,
 )
@@ -235,9 +227,6 @@ _CHALLENGE_STRONG = re.compile(
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
     r"\bcaptcha\b|\breference\s*#\s*\d+\.[0-9a-f]+\.|\bray\s+id:\s*[0-9a-f]{8,}", re.IGNORECASE)
-#: Walls and landers are bare: thin content and a handful of links. Protected and
-#: monetised sites carry the same vendors' scripts on their ordinary pages.
-_BARE_MAX_LINKS = 15
 _CONSENT = re.compile(
     r"\bbefore\s+you\s+continue(?:\s+to\b)?|\bwe\s+value\s+your\s+privacy\b"
     r"|\b(?:accept|reject)\s+all\b.{0,300}?\bcookies\b|\bcookies\b.{0,300}?\b(?:accept|reject)"
@@ -249,11 +238,19 @@ _CONSENT_MAX_CHARS = 1500
 #: cookie banner has more (measured: a 1,000-character article was called a wall at 2,000).
 _CONSENT_MAX_CONTENT = 600
 _CONSENT_TITLE = re.compile(r"^\s*before\s+you\s+continue\b", re.IGNORECASE)
+#: What a consent dialog talks about. A page whose own text is mostly this talk, with
+#: accept/reject-all choices, is the dialog itself however long its legal text runs.
+_CONSENT_TALK = re.compile(
+    r"\b(?:cookies?|consent|partners?|personal\s+(?:data|information)|privacy|advertis\w*"
+    r"|preferences|tracking|devices?)\b", re.IGNORECASE)
+_CONSENT_TALK_HITS = 6
+_CONSENT_TALK_SHARE = 0.05
 
 
-def _bare(page: Page) -> bool:
-    return len(page.content_text) <= THIN_CONTENT_CHARS and page.links <= _BARE_MAX_LINKS \
-        and len(page.text) <= SHORT_PAGE_CHARS
+def _consent_dialog(page: Page) -> bool:
+    words = len(page.content_text.split())
+    hits = len(_CONSENT_TALK.findall(page.content_text))
+    return hits >= _CONSENT_TALK_HITS and hits >= _CONSENT_TALK_SHARE * words
 
 
 def looks_consent(page: Page) -> str | None:
@@ -261,30 +258,25 @@ def looks_consent(page: Page) -> str | None:
     bot wall, it stands between us and the content. Cookie banners on ordinary pages say
     the same words, so the text counts only on a bare page."""
     match = _CONSENT_TITLE.search(page.title or "")
-    if match is None and _bare(page) and len(page.text) <= _CONSENT_MAX_CHARS \
-            and len(page.content_text) <= _CONSENT_MAX_CONTENT:
+    if match is None and bare(page) and len(page.text) <= _CONSENT_MAX_CHARS \
+            and (len(page.content_text) <= _CONSENT_MAX_CONTENT or _consent_dialog(page)):
         match = _CONSENT.search(page.text)
     return f"consent wall: page says {match.group(0)!r}" if match else None
 
 
 _WALL_VENDORS = frozenset({
     "cloudflare-challenge", "incapsula", "perimeterx", "datadome", "sucuri", "ddos-guard",
-    "radware", "akamai", "aws-waf",
+    "radware", "akamai", "aws-waf", "kasada",
 })
 
 
 #: Words at least one of which every match of the pattern contains (lower case).
 _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
-    _FOR_SALE: ("domain", "for sale", "for lease", "still be available", "parked", "sedo",
-                "parkingcrew", "bodis", "afternic"),
-    _SUSPENDED: ("suspend", "expired", "deactivated", "bandwidth limit",
-                 "temporarily unavailable", "connected to a website", "site was deleted",
-                 "site has been deleted", "site is disabled", "site has been disabled"),
     _CHALLENGE_STRONG: ("checking if the site", "checking your browser", "verifying your browser",
                         "enable javascript and cookies", "you are a human", "you are human",
                         "security check", "incapsula", "request unsuccessful", "press",
                         "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
-                        "a bot", "automation"),
+                        "a bot", "automation", "was rejected", "support id"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
 }
 
@@ -304,11 +296,19 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
     if consent and not failing:
         return consent
     vendors = [mark for mark in page.marks if mark in _WALL_VENDORS]
-    if vendors and _bare(page) and not failing:
+    if vendors and bare(page) and not failing:
         return f"{vendors[0]} bot wall (vendor markup, little content, few links)"
     if short:
-        match = _search(_CHALLENGE_STRONG, page.text) or (
-            _search(_CHALLENGE_WEAK, page.text) if refused else None)
+        # An article may quote a wall ("the site showed 'Checking your browser'"): on an
+        # article-sized page the wording counts only in its opening or when a heading is
+        # the wall's own ("Security Check").
+        text = page.text
+        if article_sized(page) and not any(
+                _CHALLENGE_TITLE.search(h) or _search(_CHALLENGE_STRONG, h)
+                for h in page.headings):
+            text = lead(page)
+        match = _search(_CHALLENGE_STRONG, text) or (
+            _search(_CHALLENGE_WEAK, text) if refused else None)
         if match:
             return f"challenge page: {match.group(0)!r}"
     return None
@@ -344,15 +344,11 @@ _RETURN_KEYS = frozenset({
 })
 
 
-def _title_segments(title: str) -> list[str]:
-    return [seg.strip() for seg in re.split(r"\s+[|\-–—:·]\s+|\s*[|·]\s*", title) if seg.strip()]
-
-
 def looks_login(page: Page) -> str | None:
     """A sign-in form where content was: a password field on a page with little else, or a
     page titled "Sign in" with hardly any text (forms drawn by JavaScript)."""
     title = page.title or ""
-    titled = any(_LOGIN_TITLE.search(seg) for seg in _title_segments(title))
+    titled = any(_LOGIN_TITLE.search(seg) for seg in title_segments(title))
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
         and len(page.text) <= SHORT_PAGE_CHARS

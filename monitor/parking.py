@@ -1,0 +1,171 @@
+"""Parked and for-sale domains, registrar placeholders, suspended or expired hosting and
+platforms' "no site here" pages: the site is gone whatever the status code says.
+
+Pure functions over a Page. Besides the wording of sale and suspension notices, two
+signals read how such pages are built, in any vendor's template: a page whose main heading
+or title is a bare domain name and that talks of buying, prices or registration (a lander),
+and a short page that addresses the site's *owner* rather than its readers ("Are you the
+store owner?", "If you are the owner of this website...", "Is this your site?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
+from .pagehints import article_sized, bare, label_match, lead, search_if, title_segments
+
+_DOMAIN = r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
+_FOR_SALE = re.compile(
+    r"\b(?:this\s+domain\s+(?:name\s+)?(?:is|may\s+be)\s+(?:for\s+sale|available)"
+    r"|(?:the\s+)?domain\s+(?:name\s+)?[\w.-]*\s*(?:is|may\s+be)\s+for\s+sale"
+    rf"|{_DOMAIN}\s+(?:is|may\s+(?:still\s+)?be)\s+for\s+(?:sale|lease)"
+    rf"|{_DOMAIN}\s+may\s+still\s+be\s+available"
+    r"|domain\s+name\s+is\s+available\s+for\s+(?:purchase|sale|lease)"
+    r"|(?:buy|purchase|lease|get|claim)\s+this\s+domain|(?:domain|website)\s+(?:is\s+)?parked"
+    r"|parked\s+(?:free|domain)|make\s+an\s+offer\s+on\s+this\s+domain"
+    r"|inquire\s+about\s+this\s+domain|contact\s+(?:with\s+)?(?:the\s+)?domain\s+owner"
+    r"|sedoparking|parkingcrew|bodis\.com|hugedomains|afternic|domain\s+parking"
+    r"|this\s+web\s+page\s+is\s+parked)",
+    re.IGNORECASE,
+)
+#: Said by parking and hosting placeholders, but also by articles: thin pages only.
+_THIN_PARKED = re.compile(
+    r"\bparked\s+(?:at|by|with)\s+\w+|^\s*(?:domain\s+)?default\s+(?:web\s+)?page\b"
+    r"|\bwelcome\s+to\s+nginx\b|\bdefault\s+page\b.{0,20}\bit\s+works\b|^\s*it\s+works!"
+    r"|\b(?:web\s+)?server'?s?\s+default\s+page\b|^\s*iis\s+windows\s+server\s*$",
+    re.IGNORECASE,
+)
+#: A title that is nothing but "<domain> is available/for sale".
+_DOMAIN_TITLE_AVAILABLE = re.compile(rf"^\s*{_DOMAIN}\s+is\s+available\s*$", re.IGNORECASE)
+_SUSPENDED = re.compile(
+    r"\b(?:(?:this\s+)?account\s+(?:has\s+been\s+|is\s+|was\s+)?(?:suspended|expired)"
+    r"|(?:web)?site\s+(?:has\s+)?expired|(?:web\s*)?site\s+(?:has\s+been\s+|is\s+)"
+    r"(?:suspended|disabled|deactivated)|hosting\s+(?:account\s+|plan\s+)?(?:has\s+)?expired"
+    r"|bandwidth\s+limit\s+exceeded|(?:this\s+)?domain\s+(?:name\s+)?(?:has\s+)?expired"
+    r"|site\s+(?:was|has\s+been)\s+deleted"
+    r"|(?:web)?site\s+is\s+temporarily\s+unavailable.{0,200}?\b(?:contact|manage\s+this\s+site)"
+    r"|suspendedpage\.cgi)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: A platform's or registrar's "nothing is published at this address".
+_NO_SITE = re.compile(
+    rf"\b(?:{_DOMAIN}\s+(?:doesn['’]?t|does\s+not)\s+exist"
+    r"|(?:is\s+not|isn['’]?t|not)\s+(?:yet\s+)?connected\s+to\s+(?:a|an|any)\s+(?:\w+\s+)?"
+    r"(?:web)?site"
+    r"|(?:web)?site\s+is\s+no\s+longer\s+available|(?:been|was)\s+archived\s+or\s+deleted"
+    r"|(?:blog|site|website|store|shop)\s+has\s+been\s+(?:removed|deleted|archived)"
+    r"|no\s+(?:web\s*)?site\s+(?:is\s+)?(?:configured\s+)?at\s+this\s+address"
+    r"|domain\s+(?:name\s+)?(?:has\s+(?:just\s+|recently\s+)?been|was\s+(?:just\s+|recently\s+))"
+    r"registered)",
+    re.IGNORECASE,
+)
+#: Words to the site's owner, not its readers.
+_OWNER = re.compile(
+    r"\b(?:are\s+you\s+the\s+(?:\w+\s+)?owner|if\s+you(?:['’]re|\s+are)\s+the\s+(?:\w+\s+)?owner"
+    r"|is\s+this\s+your\s+(?:web)?site\b|if\s+you\s+(?:own|manage)\s+this\s+(?:web)?site"
+    r"|(?:are|if)\s+you\s+(?:are\s+)?the\s+owner\s+of\s+this\s+(?:domain|website|site|store|shop))",
+    re.IGNORECASE,
+)
+#: An owner-addressed page is a lone notice: a few sentences, no article.
+_OWNER_MAX_CONTENT = 800
+#: What a lander under a bare-domain heading offers.
+_LANDER_OFFER = re.compile(
+    r"\b(?:buy(?:\s+now)?|make\s+an\s+offer|offer|price|purchase|lease|for\s+sale|own\s+it"
+    r"|(?:was|been|is)\s+(?:recently\s+|just\s+)?registered|registered\s+(?:at|with))\b"
+    r"|(?:USD|EUR|GBP|\$|€|£)\s?\d",
+    re.IGNORECASE,
+)
+_BARE_DOMAIN = re.compile(rf"^\s*(?:www\.)?{_DOMAIN}\s*$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(  # no leading \b: block elements' texts may run together
+    r"(?:coming\s+soon|under\s+construction|future\s+home\s+of|launching\s+soon"
+    r"|website\s+is\s+(?:being\s+built|on\s+its\s+way)|default\s+(?:web\s+)?page)\b",
+    re.IGNORECASE,
+)
+_PLACEHOLDER_CHARS = 300
+_TEXT_WITHIN = 320
+
+_FOR_SALE_TRIGGERS = ("domain", "for sale", "for lease", "still be available", "parked", "sedo",
+                      "parkingcrew", "bodis", "afternic")
+_SUSPENDED_TRIGGERS = ("suspend", "expired", "deactivated", "bandwidth limit",
+                       "temporarily unavailable", "site was deleted", "site has been deleted",
+                       "site is disabled", "site has been disabled")
+_NO_SITE_TRIGGERS = ("exist", "connected to", "no longer available", "archived", "removed",
+                     "deleted", "at this address", "registered")
+
+
+def _bare_domain_lander(page: Page, title: str) -> str | None:
+    """A thin page headed by nothing but a domain name that offers it for sale or says it
+    was just registered: every registrar's and marketplace's lander is built so."""
+    if not bare(page) or article_sized(page):
+        return None
+    named = [h for h in page.headings[:1] if _BARE_DOMAIN.match(h)]
+    named += [seg for seg in title_segments(title)[:1] if _BARE_DOMAIN.match(seg)]
+    if not named:
+        return None
+    offer = _LANDER_OFFER.search(page.text) or _LANDER_OFFER.search(title)
+    if offer is None:
+        return None
+    return f"domain for sale or parked: a page headed {named[0]!r} that says {offer.group(0)!r}"
+
+
+def _owner_notice(page: Page, texts: tuple[str, ...]) -> str | None:
+    if not bare(page) or len(page.content_text) > _OWNER_MAX_CONTENT:
+        return None
+    for text in texts:
+        match = _OWNER.search(text) if text else None
+        if match:
+            return (f"a hosting or platform notice to the site's owner, no site: page says "
+                    f"{match.group(0)!r}")
+    return None
+
+
+def looks_parked(page: Page, final_url: str = "") -> str | None:
+    """Parked and for-sale domains, registrar placeholders and suspended or expired hosting:
+    the site is gone whatever the status code says. The detail says which."""
+    if "suspendedpage.cgi" in final_url.lower():
+        return ("hosting or domain suspended or expired: redirected to the host's "
+                "suspended-account page")
+    title = page.title or ""
+    article = article_sized(page)
+    # An article's body may quote a notice ("the page said 'This domain is for sale'"): on
+    # an article-sized page only its opening counts, besides its title and headings.
+    short = (lead(page) if article else page.text) if len(page.text) <= SHORT_PAGE_CHARS else ""
+    thin = len(page.content_text) <= THIN_CONTENT_CHARS
+    if thin:
+        # Only a thin page is the host's notice: an article may report a suspended account.
+        heads = (title, *page.headings)
+        suspended = (label_match(_SUSPENDED, *heads) if article else
+                     search_if(_SUSPENDED, title, _SUSPENDED_TRIGGERS)) \
+            or search_if(_SUSPENDED, short, _SUSPENDED_TRIGGERS)
+        if suspended:
+            return f"hosting or domain suspended or expired: page says {suspended.group(0)!r}"
+        gone = (label_match(_NO_SITE, *heads) if article else
+                next(filter(None, (search_if(_NO_SITE, t, _NO_SITE_TRIGGERS) for t in heads)),
+                     None)) or search_if(_NO_SITE, short, _NO_SITE_TRIGGERS)
+        if gone:
+            return f"no site at this address: page says {gone.group(0)!r}"
+    for text in (title, *page.headings, short):
+        match = search_if(_FOR_SALE, text, _FOR_SALE_TRIGGERS)
+        if match:
+            return f"domain for sale or parked: page says {match.group(0)!r}"
+    if _DOMAIN_TITLE_AVAILABLE.search(title):
+        return f"domain for sale or parked: titled {title!r}"
+    lander = _bare_domain_lander(page, title)
+    if lander:
+        return lander
+    if thin:
+        for text in (title, *page.headings, short[:_TEXT_WITHIN]):
+            match = _THIN_PARKED.search(text) if text else None
+            if match:
+                return f"parked or a server's placeholder, no site: page says {match.group(0)!r}"
+    owner = _owner_notice(page, (*page.headings, short))
+    if owner:
+        return owner
+    if "parking-lander" in page.marks and bare(page):
+        return "domain parked: a parking lander's script and no content of its own"
+    if len(page.text) <= _PLACEHOLDER_CHARS:
+        match = _PLACEHOLDER.search(page.text) or _PLACEHOLDER.search(title)
+        if match:
+            return f"placeholder page, no site: page says {match.group(0)!r}"
+    return None
