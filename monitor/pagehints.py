@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
+from .signals import split_title
 
 #: A page with at least this much text of its own (outside links, menus, header, footer)
 #: reads as an article: its body text alone never makes it an error, parking or wall page.
@@ -30,12 +31,8 @@ HEADLINE_WORDS = 4
 #: Walls and landers are bare: thin content and a handful of links.
 BARE_MAX_LINKS = 15
 
-_SEGMENTS = re.compile(r"\s+[|\-–—:·»]\s+|\s*[|·»]\s*")
-
-
-def title_segments(title: str) -> list[str]:
-    """A title split where sites join a page's name to their own ("X | Site", "X - Site")."""
-    return [seg.strip() for seg in _SEGMENTS.split(title) if seg.strip()]
+#: A title split where sites join a page's name to their own (one definition, in signals).
+title_segments = split_title
 
 
 def article_sized(page: Page) -> bool:

@@ -28,9 +28,15 @@ def normalise_title(title: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def split_title(title: str) -> list[str]:
+    """A title split where sites join a page's name to their own ("X | Site", "X - Site",
+    "Home » Blog"), segments stripped, empties dropped; a hyphen inside a word stays."""
+    return [seg.strip() for seg in _SEPARATORS.split(title) if seg.strip()]
+
+
 def title_segments(title: str) -> list[str]:
     """A title split at site-name separators, each segment normalised, empties dropped."""
-    parts = _SEPARATORS.split(unicodedata.normalize("NFKC", html.unescape(title)))
+    parts = split_title(unicodedata.normalize("NFKC", html.unescape(title)))
     return [seg for seg in (normalise_title(part) for part in parts) if seg]
 
 
