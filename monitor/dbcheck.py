@@ -8,6 +8,8 @@ that into a StoreError naming the file.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 #: `PRAGMA application_id` of our databases ("LMON"): a SQLite file without it that is not
 #: empty and not a history of ours from before the id existed belongs to someone else.
@@ -29,6 +31,17 @@ def foreign(db: sqlite3.Connection) -> str | None:
         return None
     return ("not a monitor history database (another application's SQLite file?); "
             "not touching it. Point --db or 'database' elsewhere")
+
+
+def foreign_file(path: Path) -> str | None:
+    """`foreign` of an existing file, opened read-only: asked before the run's lock file is
+    created beside it, so another application's folder is left as it was. A file SQLite
+    cannot read at all is left to `Store` to report."""
+    try:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            return foreign(db)
+    except sqlite3.Error:
+        return None
 
 
 def damaged(db: sqlite3.Connection) -> str | None:

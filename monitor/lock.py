@@ -15,6 +15,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import dbcheck
 from .store import StoreError
 
 
@@ -42,11 +43,15 @@ def _holder(handle: int) -> str:
 def run_lock(database: Path) -> Iterator[Path]:
     """Hold `<database>.lock` for the duration of the block, or raise LockedError at once.
 
-    StoreError if the lock file cannot be created (the database folder is not writable).
+    StoreError if the lock file cannot be created (the database folder is not writable), or
+    if the database is another application's SQLite file (checked read-only, first).
     The database path is resolved first: one database reached through a symlink or another
     relative name takes the same lock.
     """
-    database = Path(os.path.realpath(database))
+    given, database = database, Path(os.path.realpath(database))
+    problem = dbcheck.foreign_file(database) if database.is_file() else None
+    if problem:  # another application's file: no lock file of ours beside it either
+        raise StoreError(f"{given}: {problem}")
     path = lock_path(database)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
