@@ -10,12 +10,14 @@ import asyncio
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import secrets
 import signal
 import sys
 import threading
 import time
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -339,6 +341,19 @@ def _worker_init(parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
+#: Pools of sharded runs in flight, so a process abandoning its run can stop their workers.
+_LIVE_POOLS: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
+def abandon_workers() -> None:
+    """For a process about to leave with `os._exit` while a sharded run is in flight (the
+    daemon's abandoned run): kill the workers and release the pools' semaphores now, as the
+    interpreter's exit would have. Otherwise the resource tracker reports them as leaked."""
+    for pool in list(_LIVE_POOLS):
+        _stop_workers(pool)
+    multiprocessing.util._run_finalizers(0)  # type: ignore[attr-defined]  # atexit runs it
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Kill the pool's processes now: shutdown() alone would wait for their shards."""
     processes = getattr(pool, "_processes", None) or {}
@@ -383,6 +398,7 @@ async def _gather_sharded(
 
     pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=context,
                                initializer=_worker_init, initargs=(os.getpid(),))
+    _LIVE_POOLS.add(pool)
     here: asyncio.Future[dict[str, Result]] | None = None
     try:
         # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.

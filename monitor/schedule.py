@@ -36,6 +36,7 @@ from .lock import LockedError
 from .models import Run, Status
 from .notify import notify
 from .pipeline import Outcome, database_path, run_once
+from .runner import abandon_workers
 from .store import Store, StoreError
 
 log = logging.getLogger("monitor.watch")
@@ -261,6 +262,7 @@ def serve(watcher: Watcher, *, grace: float = 30.0, poll: float = 0.2) -> int:
     if watcher.busy:
         log.warning("abandoning the run in flight: it is not recorded, "
                     "history keeps every completed run")
+        abandon_workers()
         logging.shutdown()
         os._exit(0)  # the worker thread cannot be interrupted; SQLite rolls back its write
     log.info("stopped after %d run(s)", watcher.runs)

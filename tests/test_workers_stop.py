@@ -123,4 +123,5 @@ def test_the_daemon_abandoning_a_run_leaves_no_workers(tmp_path: Path,
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert "abandoning the run in flight" in err
+    assert "leaked" not in err and "Traceback" not in err, err
     assert _all_gone(pidfds)
