@@ -47,6 +47,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 #: The site's chrome: what `Page.content_text` leaves out. Forms stay (ASP.NET pages wrap
 #: the whole body in one).
 _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
+_PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
 _PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password'])")
 MAX_HEADINGS = 3
 MAX_HEADING_CHARS = 200
@@ -263,6 +264,12 @@ def _headings(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _has_password_input(body: bytes) -> bool:
+    """A cheap look for `type="password"` in the markup (substring first: no regex over
+    the body of every article)."""
+    return (b"assword" in body or b"ASSWORD" in body) and bool(_PASSWORD_INPUT.search(body))
+
+
 def vendor_marks(body: bytes) -> tuple[str, ...]:
     """Names of the bot-protection and parking vendors whose markers are in the markup.
 
@@ -296,7 +303,9 @@ def extract(
     raw = _raw_text(doc)
     text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1, raw)
     passwords = links = 0
-    if len(text) <= SHORT_PAGE_CHARS:  # sign-in walls are short; articles need no counting
+    # Sign-in walls are short, or carry a password field under long terms of use; articles
+    # need no counting.
+    if len(text) <= SHORT_PAGE_CHARS or _has_password_input(body):
         passwords = int(doc.xpath(_PASSWORD_COUNT))
         links = int(doc.xpath("count(//a[@href])"))
     headings = _headings(doc)

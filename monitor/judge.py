@@ -45,6 +45,9 @@ _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
     FetchError.PRIVATE_ADDRESS: (Status.BLOCKED, Reason.PRIVATE_ADDRESS),
 }
 PERMANENT = frozenset({301, 308})
+#: Never an answer to our plain GET (Accept: */* at the end, no preconditions): what
+#: mod_security (406) and hosting firewalls (412, 418) say when they refuse a client.
+_FIREWALL_CODES = frozenset({406, 412, 418})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,10 @@ def _status_verdict(code: int) -> Verdict | None:
         return Verdict(Status.BROKEN, Reason.NOT_FOUND, f"HTTP {code}")
     if code in (401, 403):
         return Verdict(Status.BLOCKED, Reason.FORBIDDEN, f"HTTP {code}: the site refused us")
+    if code in _FIREWALL_CODES:
+        return Verdict(Status.BLOCKED, Reason.FORBIDDEN,
+                       f"HTTP {code}: refused, as web application firewalls refuse requests "
+                       f"they distrust (the request was an ordinary GET)")
     if code == 429:
         return Verdict(Status.BLOCKED, Reason.RATE_LIMITED, "HTTP 429 Too Many Requests")
     if code >= 500:

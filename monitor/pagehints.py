@@ -26,7 +26,7 @@ LEAD_CHARS = 60
 #: LABEL_EXTRA_WORDS remain once the matched words are taken out, and it is no headline.
 #: A title carries a headline of its own when a segment is longer than HEADLINE_WORDS.
 LABEL_WORDS = 6
-LABEL_EXTRA_WORDS = 3
+LABEL_EXTRA_WORDS = 4
 HEADLINE_WORDS = 4
 #: Walls and landers are bare: thin content and a handful of links.
 BARE_MAX_LINKS = 15
@@ -87,13 +87,14 @@ def label_match(pattern: re.Pattern[str], *texts: str) -> re.Match[str] | None:
 
 
 def lead(page: Page) -> str:
-    """The opening of the page's own content when it has no headings: where an article-sized
-    page may still say what it is, as a wall's message before its boilerplate does. A page
-    with headings says what it is in them (an article opening with "The account has been
-    suspended, the host said" has a headline of its own)."""
-    if page.headings:
+    """The opening of the page's own content unless a heading opens it: where an article-sized
+    page may still say what it is, as an error's or a wall's message before the site's
+    boilerplate does. A page that opens with a heading says what it is there (an article
+    opening with "The account has been suspended, the host said" has a headline of its own)."""
+    content = page.content_text.lstrip()
+    if page.headings and content.startswith(page.headings[0]):
         return ""
-    return page.content_text.strip()[:LEAD_CHARS]
+    return content[:LEAD_CHARS]
 
 
 def search_if(pattern: re.Pattern[str], text: str, triggers: tuple[str, ...]) -> \

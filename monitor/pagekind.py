@@ -18,6 +18,7 @@ from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Hop, Page
 from .pagehints import (
     article_sized,
     bare,
+    headline,
     headline_title,
     label_match,
     lead,
@@ -96,14 +97,29 @@ _BARE_404 = re.compile(
 
 #: "Page not found" in the languages curated lists are most often in: the same rule reads
 #: the title and headings of a German, French, Spanish, Italian, Portuguese or Dutch site.
+#: "Not found" / "does not exist" in the languages of most of the web (no page noun: "Weblog
+#: niet gevonden", "お探しのページは見つかりませんでした"). Read in labels and in the opening of
+#: thin pages only: an article's headline may say that a person or thing was not found.
+_NOT_FOUND_INTL = (
+    r"nicht\s+gefunden|existiert\s+(?:leider\s+)?nicht(?:\s+mehr)?|introuvable"
+    r"|n['’]existe\s+(?:pas|plus)|non\s+trouv[ée]e?|no\s+(?:se\s+)?(?:ha\s+)?encontr[aó]d?[ao]?"
+    r"|no\s+existe|non\s+(?:trovat[ao]|esiste)|n[ãa]o\s+(?:foi\s+)?(?:encontrad[ao]|existe)"
+    r"|niet\s+gevonden|bestaat\s+niet|nie\s+znaleziono|nie\s+istnieje|не\s+найден[аоы]?"
+    r"|не\s+существует|bulunamad[ıi]|hittades\s+inte|finns\s+inte|ikke\s+fundet"
+    r"|ikke\s+funnet|finnes\s+ikke|ei\s+löytynyt|nenalezen[ao]?|neexistuje|nem\s+található"
+    r"|δεν\s+βρέθηκε|không\s+tìm\s+thấy|tidak\s+ditemukan|見つかりません|存在しません"
+    r"|找不到|不存在|찾을\s*수\s*없|존재하지\s*않"
+)
+_PAGE_NOUNS = r"seite|page|p[aá]gina|inhalt|contenu|contenido|conte[uú]do|artikel|article|strona"
+_ERROR_NUMBER_WORDS = r"fehler|erreur|errore|erro|fout|błąd|ошибка|hata|fel|chyba|virhe|feil"
+#: The same with a page noun ("Die aufgerufene Seite existiert nicht"), or an error number
+#: named in another language ("Fehler 404"): labels of article-sized pages too.
 _ERROR_INTL = re.compile(
-    r"\b(?:seite|page|p[aá]gina|inhalt|contenu|contenido|conte[uú]do|artikel|article)\b"
-    r".{0,40}?(?:nicht\s+gefunden|existiert\s+(?:leider\s+)?nicht|introuvable"
-    r"|n['’]existe\s+(?:pas|plus)|non\s+trouv[ée]e|no\s+(?:encontrad[ao]|existe)"
-    r"|non\s+(?:trovat[ao]|esiste)|n[ãa]o\s+(?:encontrad[ao]|existe)|niet\s+gevonden"
-    r"|bestaat\s+niet)|^\s*(?:fehler|erreur|errore|erro|fout)\s*:?\s*404\b",
+    rf"\b(?:{_PAGE_NOUNS})\b.{{0,40}}?(?:{_NOT_FOUND_INTL})"
+    rf"|^\s*(?:{_ERROR_NUMBER_WORDS})\s*:?\s*404\b",
     re.IGNORECASE,
 )
+_NOT_FOUND_ANY = re.compile(_NOT_FOUND_INTL, re.IGNORECASE)
 #: Title segments that are nothing but an error label (a platform's error shell).
 _ERROR_LABEL = re.compile(
     r"^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
@@ -129,6 +145,8 @@ _LONE_404_WORDS = 4
 _LONE_404_CONTENT = 600
 #: How far into a page's own content its error message may start.
 _ERROR_TEXT_WITHIN = 320
+#: ... and, said without a page noun in another language, how far into a thin page.
+_INTL_TEXT_WITHIN = 120
 
 
 def _lone_404(page: Page) -> str | None:
@@ -149,7 +167,8 @@ def looks_soft_404(page: Page) -> str | None:
     title = page.title or ""
     article = article_sized(page)
     match = (label_match(_ERROR_TITLE, title) if article else _ERROR_TITLE.search(title)) \
-        or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title)
+        or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title) \
+        or (None if article else label_match(_NOT_FOUND_ANY, title))
     if match:
         return f"title {title!r} reads like an error page"
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
@@ -159,7 +178,8 @@ def looks_soft_404(page: Page) -> str | None:
         for heading in page.headings:
             found = label_match(_ERROR_HEADING, heading) if article else \
                 _ERROR_HEADING.search(heading)
-            if found or label_match(_ERROR_INTL, heading) or label_match(_GONE_HEADING, heading):
+            if found or label_match(_ERROR_INTL, heading) or label_match(_GONE_HEADING, heading) \
+                    or (not article and label_match(_NOT_FOUND_ANY, heading)):
                 return f"heading {heading!r} reads like an error page"
     lone = _lone_404(page)
     if lone:
@@ -172,7 +192,8 @@ def looks_soft_404(page: Page) -> str | None:
         if len(page.text) <= SHORT_PAGE_CHARS:
             haystacks.append(page.text[:_ERROR_TEXT_WITHIN])
     for text in haystacks:
-        found = _ERROR_TEXT.search(text) or _BARE_404.search(text)
+        found = _ERROR_TEXT.search(text) or _BARE_404.search(text) or (
+            _NOT_FOUND_ANY.search(text[:_INTL_TEXT_WITHIN]) if thin else None)
         if found:
             return f"page says {found.group(0)!r}"
     return None
@@ -316,11 +337,19 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
 
 # --- sign-in walls --------------------------------------------------------------------
 
-_SIGN_IN = r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authenticat\w*"
+_SIGN_IN = (
+    r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authenticat\w*"
+    # the same label in the languages of most of the web
+    r"|anmelden|anmeldung|einloggen|connexion|se\s+connecter|iniciar\s+sesi[oó]n|acceder"
+    r"|accedi|accesso|entrar|inloggen|aanmelden|zaloguj(?:\s+si[eę])?|logowanie|войти|вход"
+    r"|авторизация|giri[sş]\s+yap|logga\s+in|p[rř]ihl[aá][sš]en[ií]|kirjaudu|ログイン"
+    r"|サインイン|登录|登入|로그인"
+)
 #: A title segment that is a sign-in label: "Sign in", "Sign in to X", "Log In or Sign Up",
 #: "X Sign In", "Single Sign-On"; not a headline that starts with "Login".
 _LOGIN_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
+_COLON = re.compile(r":\s+")
 _LOGIN_TITLE_CHARS = 1500
 _LOGIN_CONTENT_CHARS = 1000  # a sign-in form's page says little of its own
 #: What a members-only page says instead of its content.
@@ -348,7 +377,9 @@ def looks_login(page: Page) -> str | None:
     """A sign-in form where content was: a password field on a page with little else, or a
     page titled "Sign in" with hardly any text (forms drawn by JavaScript)."""
     title = page.title or ""
-    titled = any(_LOGIN_TITLE.search(seg) for seg in title_segments(title))
+    # "Agency: My Access: Sign In" ends in a label too (colons join a site's names).
+    titled = any(_LOGIN_TITLE.search(part) for seg in title_segments(title)
+                 for part in _COLON.split(seg))
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
         and len(page.text) <= SHORT_PAGE_CHARS
@@ -356,6 +387,11 @@ def looks_login(page: Page) -> str | None:
     ):
         return "a sign-in form (password field) and little else: not readable anonymously"
     if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
+        return f"a sign-in page titled {title!r}: not readable anonymously"
+    # Titled and headed "Sign in", or titled so over a password field: a sign-in page however
+    # long its terms of use or help text run (an article is never titled "Sign in").
+    if titled and page.links <= LOGIN_MAX_LINKS and not headline(title) and (
+            page.password_fields or any(_LOGIN_TITLE.search(h) for h in page.headings[:1])):
         return f"a sign-in page titled {title!r}: not readable anonymously"
     if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
         match = _LOGIN_NEEDED.search(page.content_text[:_ERROR_TEXT_WITHIN])

@@ -83,6 +83,8 @@ _PLACEHOLDER = re.compile(  # no leading \b: block elements' texts may run toget
     re.IGNORECASE,
 )
 _PLACEHOLDER_CHARS = 300
+#: A tiny page that talks of "this domain" is a registry's or registrar's notice.
+_ABOUT_THE_DOMAIN = re.compile(r"\b(?:this|the)\s+domain(?:\s+name)?\b[^.]{0,80}", re.IGNORECASE)
 _TEXT_WITHIN = 320
 
 _FOR_SALE_TRIGGERS = ("domain", "for sale", "for lease", "still be available", "parked", "sedo",
@@ -168,4 +170,13 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
         match = _PLACEHOLDER.search(page.text) or _PLACEHOLDER.search(title)
         if match:
             return f"placeholder page, no site: page says {match.group(0)!r}"
+        match = _ABOUT_THE_DOMAIN.search(page.text)
+        if match:  # a registry's or registrar's notice is all a tiny page says
+            return f"a registry or registrar notice, no site: page says {match.group(0)!r}"
+    if len(page.content_text) <= _PLACEHOLDER_CHARS and bare(page):
+        # "Coming soon" as the title or heading of a page with nothing of its own: the
+        # host's upsell links around it do not make it a site.
+        match = label_match(_PLACEHOLDER, title, *page.headings)
+        if match:
+            return f"placeholder page, no site: titled {match.group(0)!r}"
     return None

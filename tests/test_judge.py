@@ -62,6 +62,10 @@ def test_transport_errors_map_to_status_and_reason(
         (451, (Status.BROKEN, Reason.HTTP_ERROR)),
         (401, (Status.BLOCKED, Reason.FORBIDDEN)),
         (403, (Status.BLOCKED, Reason.FORBIDDEN)),
+        # never an answer to a plain GET: a web application firewall refusing us
+        (406, (Status.BLOCKED, Reason.FORBIDDEN)),
+        (412, (Status.BLOCKED, Reason.FORBIDDEN)),
+        (405, (Status.BROKEN, Reason.HTTP_ERROR)),
         (429, (Status.BLOCKED, Reason.RATE_LIMITED)),
         (500, (Status.DOWN, Reason.SERVER_ERROR)),
         (503, (Status.DOWN, Reason.SERVER_ERROR)),

@@ -11,7 +11,13 @@ import pytest
 from monitor.extract import extract
 from monitor.models import Page
 from monitor.pagehints import label_match, lead, title_segments
-from monitor.pagekind import looks_challenge, looks_consent, looks_parked, looks_soft_404
+from monitor.pagekind import (
+    looks_challenge,
+    looks_consent,
+    looks_login,
+    looks_parked,
+    looks_soft_404,
+)
 
 MENU = "".join(f'<li><a href="/s{i}">Section number {i}</a></li>' for i in range(40))
 CHROME_HEAD = f"<header><nav><ul>{MENU}</ul></nav></header>"
@@ -185,3 +191,111 @@ def test_expired_domain_redirected_to_parking_subid_is_marked() -> None:
     lander = page('<script>window.location.href="/?subid1=20240101-abcd";</script>', title="")
     assert "parking-lander" in lander.marks
     assert looks_parked(lander)
+
+
+# --- not found in any language; an error stated before the site's headings ------------
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page("<h1>Weblog niet gevonden</h1><p>Je probeert een niet bestaand weblog te "
+             "bekijken.</p>", title="Weblog niet gevonden - Tweakblogs"),
+        page("<p>お探しのページは見つかりませんでした。</p><a href='/'>トップへ</a>",
+             title="アルバイト・求人情報ならサイト"),
+        page("<p>Nie znaleziono strony</p><p>© 2020 Bank S.A. Infolinia 801 601 607</p>",
+             title="Transakcja 3D Secure"),
+        page("<p>Страница не найдена. Вернуться на главную.</p>", title="Магазин"),
+        chrome(f"{PROSE}", title="Die von Ihnen aufgerufene Seite existiert nicht - Gruppe"),
+        # The message opens the site's own content; section headings come after it.
+        chrome(f"<p>404 The requested page cannot be found. Please use the links above.</p>"
+               f"{PROSE}<h2>How to Join</h2><h2>Prior Service</h2>", title="Air Reserve"),
+    ],
+)
+def test_not_found_in_other_languages_and_opening_statements(candidate: Page) -> None:
+    assert looks_soft_404(candidate)
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        # An article's headline may say that someone or something was not found.
+        chrome(f"<h1>Vermisster Wanderer nicht gefunden</h1>{PROSE}",
+               title="Vermisster Wanderer nicht gefunden | Zeitung"),
+        chrome(f"<h1>Пропавший турист не найден</h1>{PROSE}", title="Новости"),
+        # ... or quote a missing page further down; a page that opens with its headline
+        # is the article the headline names.
+        chrome(f"<h1>Hosting news</h1><p>404 The requested page cannot be found, the site "
+               f"said for a week.</p>{PROSE}"),
+        chrome(f"{PROSE}<p>Die Seite existiert nicht mehr, sagte der Betreiber.</p>{PROSE}",
+               title="Betreiber schließt Forum nach zwanzig Jahren"),
+    ],
+)
+def test_articles_saying_not_found_are_not_soft_404s(candidate: Page) -> None:
+    assert looks_soft_404(candidate) is None
+
+
+# --- sign-in pages with long terms of use, no password field or another language ------
+
+TERMS = "<p>" + "This is an official system for authorized use only. " * 100 + "</p>"
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page(f"<h1>Sign In</h1>{TERMS}<form><input name=u><input type=password></form>",
+             title="USA Staffing - Sign In"),
+        page(f"<h1>Sign In</h1>{TERMS}<form><input type=email name=email></form>",
+             title="U.S. Department of Example: My Access: Sign In"),
+        page("<div id=app></div><p>Почта</p>", title="Авторизация"),
+        page("<form><input type=text><input type=password></form>", title="Anmelden"),
+        page("<div id=root></div>", title="ログイン | サービス"),
+    ],
+)
+def test_sign_in_pages_in_any_language_and_under_long_terms(candidate: Page) -> None:
+    assert looks_login(candidate)
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        # An article about signing in, with a members' box in the sidebar.
+        chrome(f"<h1>Sign in</h1>{PROSE}{PROSE}{PROSE}<form><input type=password></form>",
+               title="Why we dropped the password login"),
+        chrome(f"<h1>Anmelden beim Arzt</h1>{PROSE}{PROSE}{PROSE}",
+               title="So klappt das Anmelden beim Facharzt"),
+        # A long article whose title ends in "Login" but no form nor sign-in heading.
+        chrome(f"<h1>The day the login broke</h1>{PROSE}{PROSE}{PROSE}",
+               title="Outage report: Login"),
+    ],
+)
+def test_articles_about_signing_in_are_not_sign_in_pages(candidate: Page) -> None:
+    assert looks_login(candidate) is None
+
+
+# --- registry notices and placeholders with upsell links -------------------------------
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page("<p>This domain has been reserved from registration. Copyright 2011 Registry"
+             "</p>", title="Reserved from Registration"),
+        page("<h1>Future home of... example-lakes.com</h1>" + "".join(
+            f"<a href='https://registrar.example/{n}'>{'Build a website in minutes. ' * 5}</a>"
+            for n in range(4)), title="Future home of example-lakes.com"),
+    ],
+)
+def test_registry_notices_and_placeholders_with_upsell_links(candidate: Page) -> None:
+    assert looks_parked(candidate)
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        chrome(f"<h1>Coming soon: gentle exercises</h1>{PROSE}",
+               title="Coming soon: gentle exercises for the lower back"),
+        chrome(f"<h1>Choosing a domain name</h1><p>The domain name is the address of your "
+               f"site.</p>{PROSE}", title="Choosing a domain name"),
+    ],
+)
+def test_articles_about_domains_and_launches_are_not_placeholders(candidate: Page) -> None:
+    assert looks_parked(candidate) is None
