@@ -1,0 +1,107 @@
+"""Sign-in walls: a curated page that now shows only a sign-in form, or a deep link that now
+redirects to a sign-in page, can no longer be read anonymously (`blocked`/`login`).
+
+Pure functions over a Page and a fetch's redirect chain, tuned against false alarms: a
+page with a login box in its header, or an article about signing in, is not a wall.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .models import SHORT_PAGE_CHARS, Hop, Page
+from .pagehints import headline, title_segments
+
+#: A sign-in page may carry a footer of links, not a site's worth of navigation.
+LOGIN_MAX_LINKS = 60
+#: How far into a page's own content a members-only notice may start.
+_NOTICE_WITHIN = 320
+
+_SIGN_IN = (
+    r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authenticat\w*"
+    # the same label in the languages of most of the web
+    r"|anmelden|anmeldung|einloggen|connexion|se\s+connecter|iniciar\s+sesi[oó]n|acceder"
+    r"|accedi|accesso|entrar|inloggen|aanmelden|zaloguj(?:\s+si[eę])?|logowanie|войти|вход"
+    r"|авторизация|giri[sş]\s+yap|logga\s+in|p[rř]ihl[aá][sš]en[ií]|kirjaudu|ログイン"
+    r"|サインイン|登录|登入|로그인"
+)
+#: A title segment that is a sign-in label: "Sign in", "Sign in to X", "Log In or Sign Up",
+#: "X Sign In", "Single Sign-On"; not a headline that starts with "Login".
+_LOGIN_TITLE = re.compile(
+    rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
+_COLON = re.compile(r":\s+")
+_LOGIN_TITLE_CHARS = 1500
+_LOGIN_CONTENT_CHARS = 1000  # a sign-in form's page says little of its own
+#: What a members-only page says instead of its content.
+_LOGIN_NEEDED = re.compile(
+    r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:be\s+)?(?:log(?:ged)?|sign(?:ed)?)\s*-?\s*in\b"
+    r"(?!\s+to\s+(?:comment|reply|post|vote|like))"
+    r"|\bplease\s+(?:log|sign)\s*-?\s*in\s+(?:to\s+)?(?:continue|view|access|see|read)\b"
+    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b",
+    re.IGNORECASE,
+)
+_LOGIN_PATH = re.compile(
+    r"(?:^|/)(?:log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?on|auth|authenticate|sso|saml"
+    r"|oauth2?|cas|idp|account/login|users/sign_in)(?:\.\w+)?(?:/|$)",
+    re.IGNORECASE,
+)
+_LOGIN_HOSTS = ("accounts.", "account.", "login.", "signin.", "auth.", "sso.", "id.", "idp.")
+_RETURN_KEYS = frozenset({
+    "returnurl", "return_url", "returnto", "return_to", "redirect_uri", "redirect_url",
+    "redirecturl", "redirect", "continue", "next", "goto", "destination", "service", "target",
+    "referer", "came_from", "backurl", "fromuri",
+})
+
+
+def looks_login(page: Page) -> str | None:
+    """A sign-in form where content was: a password field on a page with little else, or a
+    page titled "Sign in" with hardly any text (forms drawn by JavaScript)."""
+    title = page.title or ""
+    # "Agency: My Access: Sign In" ends in a label too (colons join a site's names).
+    titled = any(_LOGIN_TITLE.search(part) for seg in title_segments(title)
+                 for part in _COLON.split(seg))
+    if (
+        page.password_fields and page.links <= LOGIN_MAX_LINKS
+        and len(page.text) <= SHORT_PAGE_CHARS
+        and (titled or len(page.content_text) <= _LOGIN_CONTENT_CHARS)
+    ):
+        return "a sign-in form (password field) and little else: not readable anonymously"
+    if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
+        return f"a sign-in page titled {title!r}: not readable anonymously"
+    # Titled and headed "Sign in", or titled so over a password field: a sign-in page however
+    # long its terms of use or help text run (an article is never titled "Sign in").
+    if titled and page.links <= LOGIN_MAX_LINKS and not headline(title) and (
+            page.password_fields or any(_LOGIN_TITLE.search(h) for h in page.headings[:1])):
+        return f"a sign-in page titled {title!r}: not readable anonymously"
+    if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
+        match = _LOGIN_NEEDED.search(page.content_text[:_NOTICE_WITHIN])
+        if match:
+            return f"page says {match.group(0)!r}: not readable anonymously"
+    return None
+
+
+def _is_login_url(url: str, original: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if _LOGIN_PATH.search(parts.path) or host.startswith(_LOGIN_HOSTS):
+        return True
+    wanted = urlsplit(original).path.rstrip("/")
+    if len(wanted) < 2:
+        return False
+    return any(
+        key.lower() in _RETURN_KEYS and wanted in unquote(value)
+        for key, value in parse_qsl(parts.query)
+    )
+
+
+def login_redirect(url: str, redirects: tuple[Hop, ...], final_url: str) -> str | None:
+    """A deep link that now redirects to a sign-in page (/login, accounts.*, ?returnUrl=)."""
+    if not redirects or _is_login_url(url, "/"):
+        return None
+    for hop in redirects:
+        if hop.target and _is_login_url(hop.target, url):
+            return f"redirects to a sign-in page {hop.target}"
+    if _is_login_url(final_url, url):
+        return f"redirects to a sign-in page {final_url}"
+    return None
