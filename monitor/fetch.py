@@ -1,10 +1,11 @@
 """The only module that speaks HTTP: URL -> Fetched facts.
 
-httpx requests sent by one `AiohttpTransport` per run (transport.py); a global and a per-host
-limit; redirects followed by hand so the chain is recorded and loops are caught; bodies
-streamed and decompressed here under a byte cap, so endless bodies and gzip bombs cost at most
-`max_bytes`; a hard deadline per attempt covering connect, redirects and the body read.
-Failures of the outside world come back as data (`Fetched.error`), never as exceptions.
+Requests sent by one `AiohttpTransport` per run (transport.py), URLs as httpx `URL`s; a
+global and a per-host limit; redirects followed by hand so the chain is recorded and loops are
+caught; bodies streamed and decompressed here under a byte cap, so endless bodies and gzip
+bombs cost at most `max_bytes`; a hard deadline per attempt covering connect, redirects and the
+body read. Failures of the outside world come back as data (`Fetched.error`), never as
+exceptions.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .decoding import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from .extract import extract
 from .models import Content, Fetched, FetchError, Hop, Page
 from .netfaults import classify_error, describe, retry_after_seconds
-from .transport import AiohttpTransport
+from .transport import AiohttpTransport, Reply, ReplyHeaders
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +60,12 @@ class FetchOptions:
     allow_private: bool = False  # follow redirects from public hosts into private addresses
 
 
-def _tls_expiry(response: httpx.Response) -> datetime | None:
-    if response.url.scheme != "https":
-        return None  # anyio builds every socket attribute (syscalls) on each lookup: skip
-    stream = response.extensions.get("network_stream")
-    if stream is None:
+def _tls_expiry(response: Reply) -> datetime | None:
+    # None but for https (and a connection already gone)
+    getpeercert = getattr(response.ssl_object, "getpeercert", None)
+    if getpeercert is None:
         return None
-    ssl_object = stream.get_extra_info("ssl_object")
-    if ssl_object is None:
-        return None
-    cert = ssl_object.getpeercert()
+    cert = getpeercert()
     if not cert or "notAfter" not in cert:
         return None
     return datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
@@ -110,17 +107,18 @@ def resolve_location(current: httpx.URL, location: str) -> httpx.URL | None:
         return None
 
 
-_BAD_LOCATION = "monitor.bad_location"
-
-
-async def _vet_location(response: httpx.Response) -> None:
-    """Set a malformed or non-http Location aside, so the redirect is reported as a bad
-    redirect with the offending value."""
-    if response.status_code in REDIRECT_CODES and "location" in response.headers:
-        location = response.headers["location"]
-        if resolve_location(response.request.url, location) is None:
-            response.extensions[_BAD_LOCATION] = location[:300]
-            del response.headers["location"]
+def next_location(headers: ReplyHeaders, current: httpx.URL
+                  ) -> tuple[httpx.URL | None, str | None]:
+    """A redirect's target, or (None, the offending value) for a malformed or non-http
+    Location, so the redirect is reported as a bad redirect with it; (None, None) without
+    a Location (or a blank one)."""
+    location = headers.get("location")
+    if location is None:
+        return None, None
+    target = resolve_location(current, location)
+    if target is None:
+        return None, location[:300]
+    return (target, None) if location.strip() else (None, None)
 
 
 class _Failed(Exception):
@@ -159,11 +157,12 @@ class Fetcher:
         # transport keeps cookies for the run.
         self._transport = AiohttpTransport(concurrency=options.concurrency,
                                            per_host=options.per_host, ssl_context=ssl_context)
-        self._headers = httpx.Headers({
+        # Sent as httpx sent them (lower-case names), built once per run.
+        self._headers = tuple(httpx.Headers({
             "User-Agent": options.user_agent,
             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             "Accept-Encoding": ACCEPT_ENCODING,
-        })
+        }).multi_items())
         self._full_text = full_text or (lambda url: True)
         self._content = content
         self._keep_body = keep_body  # for callers that parse bodies (sources, archive)
@@ -178,13 +177,9 @@ class Fetcher:
         self._guard.close()
         await self._transport.aclose()
 
-    async def _send(self, method: str, url: httpx.URL) -> httpx.Response:
+    async def _send(self, method: str, url: httpx.URL) -> Reply:
         """One request, no redirect followed; the body is left to stream."""
-        request = httpx.Request(method, url, headers=self._headers)
-        response = await self._transport.handle_async_request(request)
-        response.request = request
-        await _vet_location(response)
-        return response
+        return await self._transport.send(method, url, self._headers)
 
     @asynccontextmanager
     async def _host_slot(self, url: httpx.URL) -> AsyncIterator[None]:
@@ -304,7 +299,7 @@ class Fetcher:
                         response = await self._send("HEAD" if head else "GET", current)
                         try:
                             if response.status_code in REDIRECT_CODES:
-                                target = self._next_location(response, current)
+                                target, bad = next_location(response.headers, current)
                             else:
                                 final = await self._final(url, response, trail)
                         finally:
@@ -315,7 +310,6 @@ class Fetcher:
                 return replace(final, elapsed_ms=round(trail.spent * 1000, 1))
             hops.append(Hop(str(current), response.status_code, str(target or "")))
             if target is None:
-                bad = response.extensions.get(_BAD_LOCATION)
                 raise _Failed(FetchError.BAD_REDIRECT,
                               f"{response.status_code} redirect to unusable Location {bad!r}"
                               if bad else f"{response.status_code} redirect without Location")
@@ -365,14 +359,9 @@ class Fetcher:
             return None
         return Protego.parse(body.decode("utf-8", "replace"))
 
-    @staticmethod
-    def _next_location(response: httpx.Response, current: httpx.URL) -> httpx.URL | None:
-        location = response.headers.get("location", "").strip()
-        return resolve_location(current, location) if location else None
-
-    async def _final(self, url: str, response: httpx.Response, trail: _Trail) -> Fetched:
+    async def _final(self, url: str, response: Reply, trail: _Trail) -> Fetched:
         content_type = response.headers.get("content-type")
-        if response.request.method == "HEAD":
+        if response.method == "HEAD":
             body, truncated = b"", False
         else:
             try:
@@ -409,7 +398,7 @@ class Fetcher:
         )
 
     async def _read_capped(
-        self, response: httpx.Response, limit: int | None = None
+        self, response: Reply, limit: int | None = None
     ) -> tuple[bytes, bool]:
         """Read and decode at most `max_bytes` of body; stop the transfer there."""
         limit = limit or self.options.max_bytes

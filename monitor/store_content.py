@@ -194,14 +194,19 @@ class ContentHistory:
                 page = result.content
                 if page is None:
                     continue
-                self._save_latest(db, result, page, run.run_id)
+                learn = result.id not in taken and result.status in _GOOD and not run.offline
+                # A snapshot taken now keeps the markup; the latest reads it from there.
+                written = self._save_latest(db, result, page, run.run_id, keep_markup=not learn)
                 for rid, done in page.completed:  # deferred snapshots extracted this run
                     db.execute(
                         "UPDATE snapshots SET fingerprint = ?, text = ?, markup = NULL "
                         "WHERE resource_id = ? AND body_hash = ?",
                         (done.fingerprint, done.text_z, rid, done.body_hash),
                     )
-                if result.id not in taken and result.status in _GOOD and not run.offline:
+                if learn and written is not None:  # the row just written, as the snapshot
+                    db.execute("INSERT INTO snapshots VALUES (?,?,?,?,?,?,?,?,?)",
+                               (written[0], written[2], "learned", *written[3:]))
+                elif learn:
                     db.execute(
                         "INSERT INTO snapshots SELECT resource_id, checked_at, 'learned', "
                         "body_hash, is_html, fingerprint, text, text_key, markup "
@@ -216,7 +221,11 @@ class ContentHistory:
 
     @staticmethod
     def _save_latest(db: sqlite3.Connection, result: Result, page: Content,
-                     run_id: int | None) -> None:
+                     run_id: int | None, *, keep_markup: bool = True
+                     ) -> tuple[object, ...] | None:
+        """The latest content of `result`'s resource. Returns the row as a latest_content
+        row with its markup (stored only with `keep_markup`), or None when the stored row
+        was still right and only its run and time were updated."""
         checked = result.checked_at.isoformat()
         same = "resource_id = ? AND (body_hash = ? OR (text_key != '' AND text_key = ?))"
         keys = (result.id, page.body_hash, page.text_key)
@@ -228,18 +237,18 @@ class ContentHistory:
                 (run_id, checked, *keys),
             )
             if cursor.rowcount:
-                return
+                return None
             row = db.execute(f"SELECT fingerprint, text, text_key, markup FROM snapshots "
                              f"WHERE {same}", keys).fetchone()
             if row is not None:
                 page = replace(page, fingerprint=bytes(row["fingerprint"]),
                                text_z=_blob(row["text"]), text_key=row["text_key"])
                 # (its markup, if not extracted yet, stays with the snapshot only)
-        db.execute(
-            "INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?,?)",
-            (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
-             page.text_z, page.text_key, markup),
-        )
+        row = (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
+               page.text_z, page.text_key, markup)
+        db.execute("INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?,?)",
+                   row if keep_markup else (*row[:-1], None))
+        return row
 
     def accept_content(self, ids: Iterable[str], now: datetime) -> list[str]:
         """Take each resource's latest content as its new snapshot; returns those taken."""

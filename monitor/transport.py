@@ -1,12 +1,15 @@
-"""An httpx transport that sends requests with aiohttp.
+"""Sends requests with aiohttp; what comes back is a lean `Reply`.
 
 httpcore's pool scans every pooled connection on each request, so its CPU per request grows
 with the number of connections (one host at per_host 100 cost ~10x the CPU per URL of 100
 hosts at per_host 2). aiohttp's connector finds an idle connection by key in constant time and
-parses HTTP in C, so the cost per request stays flat whatever the shape of the list. The client
-keeps httpx's types (`Request`, `URL`, `Response`), and aiohttp's failures are
-mapped onto httpx's exception types with the original error as the cause, so
-`netfaults.classify_error` sees the same chain (gaierror, SSL errors, errnos) as before.
+parses HTTP in C, so the cost per request stays flat whatever the shape of the list. URLs are
+httpx `URL`s (fetch.py resolves redirects with them); requests and responses are not wrapped
+in httpx `Request`/`Response` objects (building them cost ~10% of the CPU per URL): a `Reply`
+carries the status, headers read exactly as `httpx.Headers` reads them, and the raw body
+stream. aiohttp's failures are mapped onto httpx's exception types with the original error as
+the cause, so `netfaults.classify_error` sees the same chain (gaierror, SSL errors, errnos) as
+before.
 
 Deadlines are the caller's: `fetch.py` wraps every attempt in `asyncio.timeout`, so no
 per-read timers are armed here.
@@ -15,8 +18,8 @@ per-read timers are armed here.
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -24,17 +27,47 @@ if TYPE_CHECKING:  # aiohttp (~0.1 s to import) is loaded when the first request
     import aiohttp  # so commands that fetch nothing (validate, report) start faster
 
 
-class _TLSInfo:
-    """What `fetch._tls_expiry` asks of `response.extensions["network_stream"]`, captured
-    while the connection is still attached to the response."""
+def _header_encoding(raw: Sequence[tuple[bytes, bytes]]) -> str:
+    """The encoding httpx.Headers decodes a header set with: ASCII, else UTF-8 (all names and
+    values must fit), else ISO-8859-1, which decodes any byte."""
+    if all(key.isascii() and value.isascii() for key, value in raw):
+        return "ascii"
+    try:
+        for key, value in raw:
+            key.decode("utf-8")
+            value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "iso-8859-1"
+    return "utf-8"
 
-    __slots__ = ("_ssl_object",)
 
-    def __init__(self, ssl_object: object) -> None:
-        self._ssl_object = ssl_object
+class ReplyHeaders:
+    """Response headers with httpx.Headers' semantics, decoded once: names are case-insensitive
+    (ASCII lower-cased), a name that occurs more than once reads as its values joined with
+    ", " (RFC 9110), and `items()` gives lower-case names in order of first occurrence."""
 
-    def get_extra_info(self, name: str) -> object:
-        return self._ssl_object if name == "ssl_object" else None
+    __slots__ = ("_pairs",)
+
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
+        raw = list(raw)
+        encoding = _header_encoding(raw)
+        self._pairs = [(key.lower().decode(encoding), value.decode(encoding))
+                       for key, value in raw]
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        wanted = name.lower()
+        values = [value for key, value in self._pairs if key == wanted]
+        return ", ".join(values) if values else default
+
+    def __contains__(self, name: object) -> bool:
+        wanted = name.lower() if isinstance(name, str) else name
+        return any(key == wanted for key, _ in self._pairs)
+
+    def items(self) -> Iterable[tuple[str, str]]:
+        merged: dict[str, str] = {}
+        for key, value in self._pairs:
+            merged[key] = f"{merged[key]}, {value}" if key in merged else value
+        return merged.items()
 
 
 def _mapped(exc: BaseException) -> Exception:
@@ -77,13 +110,28 @@ def _ssl_object(response: aiohttp.ClientResponse) -> object:
     return transport.get_extra_info("ssl_object") if transport is not None else None
 
 
-class _Body(httpx.AsyncByteStream):
-    """The raw (still content-encoded) body of an aiohttp response."""
+class Reply:
+    """One response, its body still to stream: what fetch.py reads of it."""
 
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
+    __slots__ = ("_closed", "_response", "headers", "method", "ssl_object", "status_code",
+                 "url")
+
+    def __init__(self, method: str, url: httpx.URL, response: aiohttp.ClientResponse,
+                 ssl_object: object) -> None:
+        self.method = method
+        self.url = url
+        self.status_code: int = response.status
+        self.headers = ReplyHeaders(response.raw_headers)
+        self.ssl_object = ssl_object  # the TLS connection's, for the certificate's expiry
         self._response = response
+        self._closed = False
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
+        """The raw (still content-encoded) body, chunk by chunk as it arrives."""
         import aiohttp
 
         try:
@@ -93,6 +141,9 @@ class _Body(httpx.AsyncByteStream):
             raise _mapped(exc) from _cause(exc)
 
     async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         response = self._response
         if response.content.at_eof():
             response.release()  # fully read: the connection goes back to the pool
@@ -100,7 +151,7 @@ class _Body(httpx.AsyncByteStream):
             response.close()  # cut short (byte cap, deadline): never reuse a half-read socket
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
+class AiohttpTransport:
     """At most `concurrency` connections in all and `per_host` per origin, kept alive for
     `keepalive_expiry` s. The session is opened on first use, inside the running loop."""
 
@@ -141,28 +192,23 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         return self._session
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, method: str, url: httpx.URL,
+                   headers: Sequence[tuple[str, str]]) -> Reply:
+        """One request without a body, no redirect followed; the reply's body is left to
+        stream (the caller closes the reply)."""
         import aiohttp
         import yarl
 
         session = self._session or self._open()
-        data: Any = request.content or None
         try:
             response = await session.request(
-                request.method, yarl.URL(str(request.url), encoded=True),
-                headers=request.headers.multi_items(), data=data, allow_redirects=False,
+                method, yarl.URL(str(url), encoded=True), headers=headers,
+                allow_redirects=False,
             )
         except aiohttp.ClientError as exc:
             raise _mapped(exc) from _cause(exc)
-        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
-        if request.url.scheme == "https":
-            extensions["network_stream"] = _TLSInfo(_ssl_object(response))
-        return httpx.Response(
-            status_code=response.status,
-            headers=list(response.raw_headers),
-            stream=_Body(response),
-            extensions=extensions,
-        )
+        return Reply(method, url, response,
+                     _ssl_object(response) if url.scheme == "https" else None)
 
     async def aclose(self) -> None:
         session, self._session = self._session, None

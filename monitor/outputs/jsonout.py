@@ -99,10 +99,11 @@ def run_dict(run: Run, *, results: bool = True) -> dict[str, Any]:
 
 def iter_json(run: Run) -> Iterator[str]:
     """The document in chunks, one result at a time, so a 100,000-link run is never held
-    in memory as one string."""
+    in memory as one string. The run's header is indented; each result is one line (C
+    encoder: the indenting encoder is pure Python, ~40 µs a result)."""
     head = run_dict(run, results=False)
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "results": ['
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     for index, result in enumerate(run.results):
-        text = json.dumps(result_dict(result), indent=2, ensure_ascii=False)
-        yield ("," if index else "") + "\n    " + text.replace("\n", "\n    ")
+        yield ("," if index else "") + "\n    " + dumps(result_dict(result))
     yield "\n  ]\n}\n" if run.results else "]\n}\n"
