@@ -16,7 +16,7 @@ from ..config import Config
 from ..judge import moved_to_url
 from ..models import Resource, Result, Status
 from ..runner import check
-from .fix import landing_problem
+from .landing import landing_problem, redirect_problem
 from .listfile import CurateError
 
 MAX_ID_CHARS = 60
@@ -112,6 +112,9 @@ def probe(config: Config, urls: Sequence[str], keywords: tuple[str, ...] = ()
 def judge_candidate(asked: str, result: Result) -> Verdict:
     """Healthy pages are curated; a permanently moved one under its new address."""
     if result.status is Status.OK:
+        problem = redirect_problem(result)
+        if problem:
+            return Verdict(asked, result, None, problem=problem)
         return Verdict(asked, result, asked)
     if result.status is Status.MOVED:
         new_url = moved_to_url(result.redirects, result.url)
