@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from ..config import Config
 from ..judge import moved_to_url
+from ..linkdiff import normalise_url
 from ..models import Resource, Result, Status
 from ..runner import check
 from .landing import landing_problem, redirect_problem
@@ -48,13 +49,10 @@ def check_http_url(url: str) -> str:
 
 
 def same_link_key(url: str) -> str:
-    """Two URLs a curator would call the same link: scheme, `www.`, case of the host and a
-    trailing slash ignored."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    host = host[4:] if host.startswith("www.") else host
-    port = f":{parts.port}" if parts.port else ""
-    return f"{host}{port}{parts.path.rstrip('/')}?{parts.query}"
+    """Two URLs a curator would call the same link have one key: scheme, `www.`, case of the
+    host, default port, fragment, trailing slash and tracking parameters (`utm_*`, `fbclid`,
+    `gclid`) ignored, as when a source article's links are compared (linkdiff)."""
+    return normalise_url(url)
 
 
 def listed(config: Config) -> dict[str, str]:
