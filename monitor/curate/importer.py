@@ -82,6 +82,10 @@ def _print_skipped(found: Extraction) -> None:
         print(f"  skipped ({why}): {skip.href or '(no href)'}{label}")
 
 
+def _count(number: int, what: str) -> str:
+    return f"{number} link{'s' if number != 1 else ''} {what}"
+
+
 def import_links(config: Config, listfile: ListFile, source: str, *,
                  selector: str | None = None, base: str | None = None,
                  tags: str | None = None, dry_run: bool = False) -> int:
@@ -91,24 +95,31 @@ def import_links(config: Config, listfile: ListFile, source: str, *,
     _print_skipped(found)
     known = listed(config)
     fresh = []
+    already = 0
     for link in found.links:
         if same_link_key(link.url) in known:
+            already += 1
             print(f"  already listed as {known[same_link_key(link.url)]}: {link.url}")
         else:
             fresh.append(link)
     if not fresh:
-        print("monitor: nothing new to import")
+        print("monitor: nothing new to import: " + (
+            f"{_count(already, 'already listed')} in {listfile.path}" if already
+            else f"no outbound link in {source}"))
         return 0
     ids = listfile.ids()
     extra = parse_tags(tags)
     added: list[str] = []
+    refused = 0
     for link, result in zip(fresh, probe(config, [link.url for link in fresh]), strict=True):
         verdict = judge_candidate(link.url, result)
         if verdict.url is None:
+            refused += 1
             print(f"  not added: {link.url} is {verdict.problem}")
             continue
         key = same_link_key(verdict.url)
         if key in known:
+            already += 1
             print(f"  already listed as {known[key]}: {link.url} (redirects to {verdict.url})")
             continue
         rid = derive_id(verdict.url, ids)
@@ -125,12 +136,19 @@ def import_links(config: Config, listfile: ListFile, source: str, *,
         added.append(rid)
         if verdict.note:
             print(f"  {rid}: {verdict.note}")
+    why_not = ", ".join(part for part in (
+        _count(refused, "not healthy") if refused else "",
+        _count(already, "already listed") if already else "") if part)
     if dry_run:
-        sys.stdout.write(added_lines(listfile))
-        print(f"monitor: dry run: {len(added)} resource(s) would be added; "
-              f"{listfile.path} not changed")
+        if added:
+            sys.stdout.write(added_lines(listfile))
+        would = f"{len(added)} resource(s) would be added" if added else \
+            f"nothing would be added ({why_not})"
+        print(f"monitor: dry run: {would}; {listfile.path} not changed")
         return 0
-    if added:
-        listfile.save()
+    if not added:
+        print(f"monitor: nothing added to {listfile.path}: {why_not} (see above)")
+        return 0
+    listfile.save()
     print(f"monitor: added {len(added)} resource(s) to {listfile.path}: {', '.join(added)}")
     return 0
