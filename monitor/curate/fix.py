@@ -9,7 +9,6 @@ lands on a home page (`/`, `/index.html`, `/en/`), an error page (`/404.html`,
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from ..config import Config
@@ -17,7 +16,7 @@ from ..judge import moved_to_url
 from ..models import Run, Status
 from ..streak import State
 from .landing import landing_problem
-from .listfile import CurateError, ListFile
+from .listfile import CurateError, ListFile, say, shown
 
 __all__ = ["Fix", "Skip", "landing_problem", "plan"]
 
@@ -87,13 +86,13 @@ def apply_fixes(listfile: ListFile, fixes: list[Fix]) -> None:
 
 def report(fixes: list[Fix], skips: list[Skip], listfile: ListFile, applied: bool) -> None:
     for skip in skips:
-        print(f"{skip.resource_id}: {skip.why}", file=sys.stderr)
+        say(f"{skip.resource_id}: {skip.why}", err=True)
     if not fixes:
         print("monitor: nothing to fix")
         return
-    sys.stdout.write(listfile.diff())
+    print(shown(listfile.diff()), end="")  # the file keeps the password; the screen does not
     count = f"{len(fixes)} moved link{'s' if len(fixes) != 1 else ''}"
     if applied:
-        print(f"monitor: updated {count} in {listfile.path}; history carries over (same ids)")
+        say(f"monitor: updated {count} in {listfile.path}; history carries over (same ids)")
     else:
-        print(f"monitor: {count} to update; nothing written (run again with --apply)")
+        say(f"monitor: {count} to update; nothing written (run again with --apply)")
