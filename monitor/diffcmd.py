@@ -2,7 +2,7 @@
 
 Prints the full sentence-level diff between the resource's content snapshot and the main text
 of the latest run, from history (nothing is fetched). Page text is cleaned of control and
-bidi characters before it reaches the terminal.
+bidi characters, and of credentials in any URL it quotes, before it reaches the terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import datetime
 from .config import Config
 from .content import clean, compare, diff, shingles
 from .pipeline import database_path
+from .safetext import redact_urls_in
 from .store import Store
 
 
@@ -45,8 +46,8 @@ def render(resource_id: str, store: Store) -> tuple[list[str], bool]:
     changes = diff(pair.snapshot, pair.latest)
     lines = [*head, change.describe() if changes else
              "no change in the main text (only numbers, dates or boilerplate differ)"]
-    lines += [f"- {clean(s)}" for s in changes.removed]
-    lines += [f"+ {clean(s)}" for s in changes.added]
+    lines += [f"- {redact_urls_in(clean(s))}" for s in changes.removed]
+    lines += [f"+ {redact_urls_in(clean(s))}" for s in changes.added]
     return lines, True
 
 

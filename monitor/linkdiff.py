@@ -16,6 +16,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from .models import Link, LinkChange
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING_KEYS = frozenset({"fbclid", "gclid"})
+
+
+def is_tracking_param(key: str) -> bool:
+    """A query parameter that only says where a click came from (`utm_*`, `fbclid`, `gclid`)."""
+    key = key.lower()
+    return key.startswith("utm_") or key in _TRACKING_KEYS
 
 
 def normalise_url(url: str) -> str:
@@ -32,7 +39,7 @@ def normalise_url(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     query = urlencode([
         (key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in ("fbclid", "gclid")
+        if not is_tracking_param(key)
     ])
     return f"{netloc}{path}" + (f"?{query}" if query else "")
 

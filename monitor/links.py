@@ -11,7 +11,9 @@ Used by `monitor import` (turn an article into resources) and by watched sources
         selector  CSS selector of the article body (e.g. "article .entry-content"); only
                   links inside matching elements count. None: the whole document.
     Extraction.links    tuple[Link(url, text)], outbound http(s) links in document order,
-                        fragment removed, each URL once (the first anchor text wins)
+                        fragment removed, each link once (the first anchor text wins;
+                        spellings that `linkdiff.normalise_url` folds, such as `utm_*`,
+                        `fbclid`/`gclid` or a trailing slash, are the same link)
     Extraction.skipped  tuple[Skipped(href, text, reason, detail)], every anchor not taken,
                         in document order, with a `SkipReason`
     Extraction.title    the document's <title> (or first Markdown heading), if any
@@ -41,6 +43,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import Tag
 from markdown_it import MarkdownIt
+
+from .linkdiff import normalise_url
 
 
 class SkipReason(StrEnum):
@@ -273,7 +277,7 @@ def extract_links(
         roots = [soup]
     links: list[Link] = []
     skipped: list[Skipped] = []
-    taken: set[str] = set()
+    taken: dict[str, str] = {}  # normalise_url -> the first spelling taken
     seen_anchor: set[int] = set()
     for root in roots:
         stop = root if selector else None
@@ -290,12 +294,14 @@ def extract_links(
                     region = SkipReason.SOCIAL
                 if region is not None:
                     reason = region
-                elif url in taken:
+                elif normalise_url(url) in taken:
                     reason = SkipReason.DUPLICATE
+                    first = taken[normalise_url(url)]
+                    detail = f"same link as {first}" if first != url else ""
             if reason is not None:
                 skipped.append(Skipped(href, text, reason, detail))
                 continue
             assert url is not None
-            taken.add(url)
+            taken[normalise_url(url)] = url
             links.append(Link(url, text))
     return Extraction(tuple(links), tuple(skipped), title, base)

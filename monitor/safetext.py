@@ -9,7 +9,9 @@ Markdown, JUnit, webhooks):
 - `redact_url` / `redact_urls_in`: `user:secret@` becomes `user:***@`, and the values of
   secret-looking query parameters (token, key, sig, password...) become `***`.
 
-`display_run` applies both to every display field of a run, once, at the edge.
+`display_run` applies both to every display field of a run, once, at the edge; page text
+that can quote a URL (titles, the content diff of a drifted page, anchor texts of a source's
+links) gets both, since a page may well quote its own address, credentials included.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from dataclasses import replace
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from .models import Hop, LinkChange, Result, Run, Snapshot, SourceReport
+from .models import Hop, LinkChange, Result, Run, Snapshot, SourceReport, TextDiff
 
 REPLACEMENT = "\ufffd"
 # C0 (tab and newline included: every field we show is one line), DEL, C1; bidi embeddings,
@@ -122,10 +124,12 @@ def _text_is_clean(text: str) -> bool:
 
 def display_result(result: Result) -> Result:
     """The result with every string a reader sees made safe (see the module docstring)."""
+    changes = result.content_diff or TextDiff()
     blob = "".join((result.url, result.final_url, result.name, result.title or "",
                     result.expected_title or "", result.detail, *result.warnings, *result.tags,
                     *(h.url + h.target for h in result.redirects),
-                    result.archived.url if result.archived else ""))
+                    result.archived.url if result.archived else "",
+                    *changes.added, *changes.removed))
     if blob.isprintable() and "@" not in blob and not _maybe_secret(blob):
         return result  # nearly every result: one C-speed pass, nothing to change
     changed: dict[str, object] = {}
@@ -135,8 +139,11 @@ def display_result(result: Result) -> Result:
             changed[name] = display_url(value)
     for name in ("name", "title", "expected_title"):
         value = getattr(result, name)
-        if value and not _safe_chars(value):
-            changed[name] = clean_text(value)
+        if value and not _text_is_clean(value):
+            changed[name] = display_text(value)
+    if not all(map(_text_is_clean, (*changes.added, *changes.removed))):
+        changed["content_diff"] = TextDiff(tuple(map(display_text, changes.added)),
+                                           tuple(map(display_text, changes.removed)))
     if not _text_is_clean(result.detail):
         changed["detail"] = display_text(result.detail)
     if not all(_text_is_clean(w) for w in result.warnings):
@@ -152,11 +159,12 @@ def display_result(result: Result) -> Result:
 
 
 def _display_change(change: LinkChange) -> LinkChange:
-    return replace(change, url=display_url(change.url), text=clean_text(change.text))
+    return replace(change, url=display_url(change.url), text=display_text(change.text))
 
 
 def display_source(source: SourceReport) -> SourceReport:
-    """A source article's report with its anchor texts and URLs (page text) made safe."""
+    """A source article's report with its anchor texts and URLs (page text) made safe; an
+    anchor text is often the bare URL, credentials and all."""
     return replace(
         source, name=clean_text(source.name), url=display_url(source.url),
         detail=display_text(source.detail),

@@ -128,3 +128,33 @@ def test_import_errors_are_one_line(web: LoopbackWeb, tmp_path: Path,
     assert main(["import", "-c", str(listed), source, *extra]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_an_import_that_adds_nothing_says_why_and_leaves_the_file_alone(
+        web: LoopbackWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gone, moved = web.url("/gone/one"), web.url("/redirect/301?to=/ok")
+    web.set_page("/gone/one", "gone", status=404)
+    source = tmp_path / "article.md"
+    source.write_text(f"# Picks\n\n[Gone]({gone}), [moved]({moved}) and [ok]({web.url('/ok')}).\n",
+                      encoding="utf-8")
+    listed = tmp_path / "resources.toml"
+    listed.write_text(MINIMAL.format(url=web.url("/ok")), encoding="utf-8")
+    before = listed.read_bytes()
+
+    assert main(["import", "-c", str(listed), str(source), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("monitor: dry run: nothing would be added (1 link not healthy, "
+                        f"2 links already listed); {listed} not changed\n")
+    assert "[[resource]]" not in out and "would be added;" not in out
+    assert main(["import", "-c", str(listed), str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "added 0" not in out and out.endswith(
+        f"monitor: nothing added to {listed}: 1 link not healthy, 2 links already listed "
+        "(see above)\n")
+    assert listed.read_bytes() == before
+
+    only_listed = tmp_path / "listed.md"
+    only_listed.write_text(f"[ok]({web.url('/ok')})\n", encoding="utf-8")
+    assert main(["import", "-c", str(listed), str(only_listed)]) == 0
+    assert capsys.readouterr().out.endswith(
+        f"monitor: nothing new to import: 1 link already listed in {listed}\n")

@@ -3,10 +3,8 @@ whose name and expected_title come from the live title."""
 
 from __future__ import annotations
 
-import sys
-
 from ..config import ID_PATTERN, Config
-from .listfile import CurateError, ListFile
+from .listfile import CurateError, ListFile, say, shown
 from .newlinks import (
     check_http_url,
     derive_id,
@@ -50,11 +48,11 @@ def add(config: Config, listfile: ListFile, url: str, *, rid: str | None = None,
         verdict.url, new_id, title=result.title, name=name, keywords=keywords,
         tags=parse_tags(tags)))
     if verdict.note:
-        print(f"monitor: {url} {verdict.note}", file=sys.stderr)
+        say(f"monitor: {url} {verdict.note}", err=True)
     if dry_run:
-        sys.stdout.write(added_lines(listfile))
-        print(f"monitor: dry run: {listfile.path} not changed")
+        print(shown(added_lines(listfile)), end="")
+        say(f"monitor: dry run: {listfile.path} not changed")
         return 0
     listfile.save()
-    print(f"monitor: added {new_id!r} ({result.title or 'no title'}) to {listfile.path}")
+    say(f"monitor: added {new_id!r} ({result.title or 'no title'}) to {listfile.path}")
     return 0

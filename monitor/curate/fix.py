@@ -3,26 +3,22 @@
 Based on the latest stored run, and only if resources.toml is byte-for-byte the file that run
 checked (its digest is stored with the run): otherwise the run may describe other URLs. The id
 stays the same, so history, baselines and mutes carry over to the new URL. A redirect that
-lands on a home page, a login or an error page is never taken as the new address.
+lands on a home page (`/`, `/index.html`, `/en/`), an error page (`/404.html`,
+`/error?code=404`) or a login is never taken as the new address (curate/landing.py).
 """
 
 from __future__ import annotations
 
-import re
-import sys
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ..config import Config
 from ..judge import moved_to_url
-from ..models import Result, Run, Status
+from ..models import Run, Status
 from ..streak import State
-from .listfile import CurateError, ListFile
+from .landing import landing_problem
+from .listfile import CurateError, ListFile, say, shown
 
-_LOGIN_PATH = re.compile(
-    r"(?:^|/)(?:log-?in|sign-?in|signon|sso|auth|oauth2?|session/new|users?/sign_in)(?:/|$)"
-    r"|[?&](?:returnurl|return_to|redirect_uri|next)=", re.IGNORECASE)
-_LOGIN_TITLE = re.compile(r"\b(?:log\s?in|sign\s?in|login|signin)\b", re.IGNORECASE)
+__all__ = ["Fix", "Skip", "landing_problem", "plan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,28 +32,6 @@ class Fix:
 class Skip:
     resource_id: str
     why: str
-
-
-def _root(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path.strip("/") == "" and not parts.query
-
-
-def landing_problem(result: Result, new_url: str) -> str | None:
-    """Why `new_url` must not replace the curated URL, or None when it is a fine new home."""
-    if result.http_status is None or not 200 <= result.http_status < 300:
-        return f"the redirect ends in HTTP {result.http_status}, not a page"
-    if not _root(result.url) and (_root(new_url) or _root(result.final_url)):
-        return f"it now lands on the home page {result.final_url}"
-    for url in (new_url, result.final_url):
-        parts = urlsplit(url)
-        if _LOGIN_PATH.search(parts.path + ("?" + parts.query if parts.query else "")):
-            return f"it now lands on a login page {url}"
-    if result.title and _LOGIN_TITLE.search(result.title):
-        return f"it now lands on a login page (title {result.title!r})"
-    if urlsplit(result.url).scheme == "https" and urlsplit(new_url).scheme == "http":
-        return f"the new address {new_url} drops https"
-    return None
 
 
 def plan(config: Config, run: Run, states: dict[str, State],
@@ -112,13 +86,13 @@ def apply_fixes(listfile: ListFile, fixes: list[Fix]) -> None:
 
 def report(fixes: list[Fix], skips: list[Skip], listfile: ListFile, applied: bool) -> None:
     for skip in skips:
-        print(f"{skip.resource_id}: {skip.why}", file=sys.stderr)
+        say(f"{skip.resource_id}: {skip.why}", err=True)
     if not fixes:
         print("monitor: nothing to fix")
         return
-    sys.stdout.write(listfile.diff())
+    print(shown(listfile.diff()), end="")  # the file keeps the password; the screen does not
     count = f"{len(fixes)} moved link{'s' if len(fixes) != 1 else ''}"
     if applied:
-        print(f"monitor: updated {count} in {listfile.path}; history carries over (same ids)")
+        say(f"monitor: updated {count} in {listfile.path}; history carries over (same ids)")
     else:
-        print(f"monitor: {count} to update; nothing written (run again with --apply)")
+        say(f"monitor: {count} to update; nothing written (run again with --apply)")

@@ -8,7 +8,6 @@ permanent redirect) are left alone, so importing the same article again adds not
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 from ..config import Config
@@ -18,7 +17,7 @@ from ..links import Extraction, extract_links, sniff_kind
 from ..models import Fetched
 from ..runner import fetch_options
 from .add import added_lines
-from .listfile import CurateError, ListFile
+from .listfile import CurateError, ListFile, say, shown
 from .newlinks import (
     check_http_url,
     derive_id,
@@ -79,7 +78,11 @@ def _print_skipped(found: Extraction) -> None:
     for skip in found.skipped:
         why = skip.reason.value + (f", {skip.detail}" if skip.detail else "")
         label = f" {skip.text!r}" if skip.text else ""
-        print(f"  skipped ({why}): {skip.href or '(no href)'}{label}")
+        say(f"  skipped ({why}): {skip.href or '(no href)'}{label}")
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} link{'s' if number != 1 else ''} {what}"
 
 
 def import_links(config: Config, listfile: ListFile, source: str, *,
@@ -87,29 +90,36 @@ def import_links(config: Config, listfile: ListFile, source: str, *,
                  tags: str | None = None, dry_run: bool = False) -> int:
     text, kind, own_url = read_source(config, source)
     found = _extract(text, kind, check_http_url(base) if base else own_url, selector)
-    print(f"{source}: {len(found.links)} outbound link(s), {len(found.skipped)} skipped")
+    say(f"{source}: {len(found.links)} outbound link(s), {len(found.skipped)} skipped")
     _print_skipped(found)
     known = listed(config)
     fresh = []
+    already = 0
     for link in found.links:
         if same_link_key(link.url) in known:
-            print(f"  already listed as {known[same_link_key(link.url)]}: {link.url}")
+            already += 1
+            say(f"  already listed as {known[same_link_key(link.url)]}: {link.url}")
         else:
             fresh.append(link)
     if not fresh:
-        print("monitor: nothing new to import")
+        say("monitor: nothing new to import: " + (
+            f"{_count(already, 'already listed')} in {listfile.path}" if already
+            else f"no outbound link in {source}"))
         return 0
     ids = listfile.ids()
     extra = parse_tags(tags)
     added: list[str] = []
+    refused = 0
     for link, result in zip(fresh, probe(config, [link.url for link in fresh]), strict=True):
         verdict = judge_candidate(link.url, result)
         if verdict.url is None:
-            print(f"  not added: {link.url} is {verdict.problem}")
+            refused += 1
+            say(f"  not added: {link.url} is {verdict.problem}")
             continue
         key = same_link_key(verdict.url)
         if key in known:
-            print(f"  already listed as {known[key]}: {link.url} (redirects to {verdict.url})")
+            already += 1
+            say(f"  already listed as {known[key]}: {link.url} (redirects to {verdict.url})")
             continue
         rid = derive_id(verdict.url, ids)
         ids.add(rid)
@@ -120,17 +130,26 @@ def import_links(config: Config, listfile: ListFile, source: str, *,
         listfile.append_resource(
             resource_values(verdict.url, rid, title=result.title, name=result.title or link.text,
                             tags=[site, *(tag for tag in extra if tag != site)]),
-            comment=f"Imported from {source}" + (f' (link text: "{anchor}")' if anchor else ""),
+            # the source's password stays out of the comment (the screen and the file)
+            comment=shown(f"Imported from {source}" +
+                          (f' (link text: "{anchor}")' if anchor else "")),
         )
         added.append(rid)
         if verdict.note:
-            print(f"  {rid}: {verdict.note}")
+            say(f"  {rid}: {verdict.note}")
+    why_not = ", ".join(part for part in (
+        _count(refused, "not healthy") if refused else "",
+        _count(already, "already listed") if already else "") if part)
     if dry_run:
-        sys.stdout.write(added_lines(listfile))
-        print(f"monitor: dry run: {len(added)} resource(s) would be added; "
-              f"{listfile.path} not changed")
+        if added:
+            print(shown(added_lines(listfile)), end="")
+        would = f"{len(added)} resource(s) would be added" if added else \
+            f"nothing would be added ({why_not})"
+        say(f"monitor: dry run: {would}; {listfile.path} not changed")
         return 0
-    if added:
-        listfile.save()
-    print(f"monitor: added {len(added)} resource(s) to {listfile.path}: {', '.join(added)}")
+    if not added:
+        say(f"monitor: nothing added to {listfile.path}: {why_not} (see above)")
+        return 0
+    listfile.save()
+    say(f"monitor: added {len(added)} resource(s) to {listfile.path}: {', '.join(added)}")
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,10 +21,31 @@ from tomlkit.container import Container
 from tomlkit.items import AoT, String, StringType, Table
 
 from ..config import ConfigError, file_digest, parse_config
+from ..safetext import display_text
 
 
 class CurateError(Exception):
-    """A curating command cannot go on; the message is one line for the curator."""
+    """A curating command cannot go on; the message is one line for the curator, with any
+    URL's password (and secret query values) masked and control characters neutralised."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(display_text(message))
+
+
+_KEPT = re.compile(r"(\r?\n|\t)")
+
+
+def shown(text: str) -> str:
+    """What the curating commands print, made safe piece by piece by `display_text`: a URL's
+    `user:password@` becomes `user:***@` (secret query values `***`), control characters
+    U+FFFD; line breaks and tabs (a diff of the curator's own file) are kept."""
+    return "".join(part if _KEPT.fullmatch(part) else display_text(part)
+                   for part in _KEPT.split(text))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """print(shown(text)) to stdout, or to stderr."""
+    print(shown(text), file=sys.stderr if err else sys.stdout)
 
 
 class ListFile:

@@ -12,7 +12,7 @@ from ..config import Config
 from ..pipeline import database_path
 from ..store import Store
 from ..store_curate import MuteRecord
-from .listfile import CurateError, ListFile
+from .listfile import CurateError, ListFile, say
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dw])\s*$")
 MUTE_KEYS = ["muted_until", "mute_note"]
@@ -47,7 +47,7 @@ def mute(config: Config, path: Path, db: Path | None, rid: str, until_text: str,
     listfile.save()
     record = _remember(config, db, rid, until, now)
     seen = f" (now {record.status.value})" if record else ""
-    print(f"monitor: muted {rid} until {until.isoformat()}{seen}" + (f": {note}" if note else ""))
+    say(f"monitor: muted {rid} until {until.isoformat()}{seen}" + (f": {note}" if note else ""))
     return 0
 
 
@@ -75,5 +75,5 @@ def unmute(config: Config, path: Path, db: Path | None, rid: str) -> int:
     if history.exists():
         with Store(history) as store:
             store.forget_mute(rid)
-    print(f"monitor: unmuted {rid}")
+    say(f"monitor: unmuted {rid}")
     return 0

@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 
 from ..config import Config
 from ..judge import moved_to_url
+from ..linkdiff import normalise_url
 from ..models import Resource, Result, Status
 from ..runner import check
-from .fix import landing_problem
+from .landing import landing_problem, redirect_problem
 from .listfile import CurateError
 
 MAX_ID_CHARS = 60
@@ -48,13 +49,10 @@ def check_http_url(url: str) -> str:
 
 
 def same_link_key(url: str) -> str:
-    """Two URLs a curator would call the same link: scheme, `www.`, case of the host and a
-    trailing slash ignored."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    host = host[4:] if host.startswith("www.") else host
-    port = f":{parts.port}" if parts.port else ""
-    return f"{host}{port}{parts.path.rstrip('/')}?{parts.query}"
+    """Two URLs a curator would call the same link have one key: scheme, `www.`, case of the
+    host, default port, fragment, trailing slash and tracking parameters (`utm_*`, `fbclid`,
+    `gclid`) ignored, as when a source article's links are compared (linkdiff)."""
+    return normalise_url(url)
 
 
 def listed(config: Config) -> dict[str, str]:
@@ -112,6 +110,9 @@ def probe(config: Config, urls: Sequence[str], keywords: tuple[str, ...] = ()
 def judge_candidate(asked: str, result: Result) -> Verdict:
     """Healthy pages are curated; a permanently moved one under its new address."""
     if result.status is Status.OK:
+        problem = redirect_problem(result)
+        if problem:
+            return Verdict(asked, result, None, problem=problem)
         return Verdict(asked, result, asked)
     if result.status is Status.MOVED:
         new_url = moved_to_url(result.redirects, result.url)
