@@ -10,7 +10,9 @@ truncated bodies. Nothing here raises on bad input; the worst case is a Page wit
 beautifulsoup4 decodes (UnicodeDammit: header charset, then <meta>, then fallbacks) and finds
 the title; the visible text is taken with lxml.html directly, because a full bs4 tree of a
 20 KB page costs ~1.4 ms of CPU against ~0.07 ms for lxml (measured), and text is needed for
-every page (keywords, soft-404, parking and challenge pages).
+every page (keywords, soft-404, parking and challenge pages). bs4 (~0.09 s to import, most of
+it soupsieve) is imported only when a page needs it: a body without a usable header charset, or
+a title with markup in it.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ import warnings
 from html.entities import html5 as html5_entities
 
 import lxml.html
-from bs4 import BeautifulSoup, UnicodeDammit
-from bs4.element import Tag
 from lxml import etree
 
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
@@ -138,6 +138,8 @@ def decode(
         # As browsers do: the header's charset wins (a BOM aside) and bad bytes become U+FFFD.
         # Guessing instead would depend on which detector happens to be installed.
         return body.decode(codec, "replace"), declared
+    from bs4 import UnicodeDammit
+
     known = [declared] if declared else []
     dammit = UnicodeDammit(body, known_definite_encodings=known, is_html=True)
     if dammit.unicode_markup is None:  # pragma: no cover - cp1252 fallback always decodes
@@ -184,6 +186,9 @@ def _title(markup: str) -> str | None:
             # bs4's html.parser gives, at a fraction of the cost (~0.1 ms a page).
             title = collapse(html.unescape(inner))
         else:
+            from bs4 import BeautifulSoup
+            from bs4.element import Tag
+
             tag = BeautifulSoup(element, "html.parser").find("title")
             title = collapse(tag.get_text()) if isinstance(tag, Tag) else ""
         return title[:MAX_TITLE_CHARS] or None

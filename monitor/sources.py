@@ -13,7 +13,6 @@ from dataclasses import replace
 
 from .config import Config
 from .fetch import Fetcher, FetchOptions
-from .links import extract_links, sniff_kind
 from .models import Fetched, FetchError, Link, Source, SourceReport, Status
 
 _DOWN_ERRORS = frozenset({FetchError.TIMEOUT, FetchError.CONNECT, FetchError.TLS,
@@ -46,6 +45,8 @@ def read_report(source: Source, fetched: Fetched) -> SourceReport:
     """A source's report from its fetch: status, and the outbound links found (pure)."""
     status, detail = fetch_status(fetched)
     if status is Status.OK:
+        from .links import extract_links, sniff_kind  # bs4: only when there is an article
+
         text = _text(fetched)
         kind = sniff_kind(source.url, fetched.content_type, text)
         found = extract_links(text, kind=kind, base_url=fetched.final_url,

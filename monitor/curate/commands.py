@@ -15,7 +15,6 @@ from ..pipeline import database_path
 from ..store import Store
 from . import fix
 from .add import add
-from .importer import import_links
 from .listfile import CurateError, ListFile
 from .muting import mute, unmute
 
@@ -97,6 +96,8 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from .importer import import_links  # bs4 (~0.09 s): only for `monitor import`
+
     return import_links(config, ListFile(args.config), args.source, selector=args.selector,
                         base=args.base, tags=args.tags, dry_run=args.dry_run)
 
