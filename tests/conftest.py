@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +20,17 @@ from monitor.cli import main
 from loopback import LoopbackWeb
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_CACHE_DIR = tempfile.mkdtemp(prefix="monitor-test-cache-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled report templates go to a scratch folder, never the user's ~/.cache; CLI
+    runs in subprocesses inherit it."""
+    os.environ["MONITOR_CACHE_DIR"] = _CACHE_DIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

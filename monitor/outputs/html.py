@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from .. import __version__
 from ..models import Status
 from .jsonout import utc_iso
+from .template_cache import bytecode_cache
 from .view import (
     COMPACT_OVER,
     SPARK_HEIGHT,
@@ -106,6 +107,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(href=safe_href, ms=ms, when=when, iso=utc_iso)
     return env
