@@ -255,6 +255,8 @@ class Fetcher:
                 elif result.http_status == 429:
                     break  # rate limited without a hint: do not hammer
             await asyncio.sleep(wait)
+        if attempt == 1 and spent == result.elapsed_ms:
+            return result  # one attempt, as nearly every URL: already what we would build
         return replace(result, attempts=attempt, elapsed_ms=round(spent, 1))
 
     async def _attempt(self, url: str, *, head: bool = False, allow_private: bool = False
