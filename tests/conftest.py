@@ -20,17 +20,18 @@ from monitor.cli import main
 from loopback import LoopbackWeb
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-_CACHE_DIR = tempfile.mkdtemp(prefix="monitor-test-cache-")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Compiled report templates go to a scratch folder, never the user's ~/.cache; CLI
     runs in subprocesses inherit it."""
-    os.environ["MONITOR_CACHE_DIR"] = _CACHE_DIR
+    os.environ["MONITOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="monitor-test-cache-")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
+    folder = os.environ.pop("MONITOR_CACHE_DIR", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
