@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from .fieldchecks import (
     parse_interval,
 )
 from .models import Resource, Source
+from .tomlchunks import Chunks, Unsplittable
 from .validation import ConfigError, Validator, collect
 
 __all__ = [
@@ -67,15 +69,28 @@ def _tables(v: Validator, data: dict[str, Any], key: str) -> list[Any]:
 def parse_config(text: str, path: Path) -> Config:
     """Validate TOML text; `path` is used in messages and to resolve relative paths."""
     text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark, as some editors write
-    v = Validator(path, text)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        return _parse(text, path, chunked=True)  # one resource table in memory at a time
+    except Unsplittable:
+        return _parse(text, path, chunked=False)  # the same data, or tomllib's own error
+
+
+def _parse(text: str, path: Path, *, chunked: bool) -> Config:
+    v = Validator(path, text)
+    raw_resources: Iterable[Any]
+    if chunked:
+        chunks = Chunks(text)
+        data, raw_resources, empty = chunks.rest, chunks.resources(), chunks.count == 0
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raw_resources = _tables(v, data, "resource")
+        empty = data.get("resource", []) == []
     v.check_keys(data, _TOP_KEYS, None, "the top level")
     settings = collect(v, lambda: parse_settings(v, data.get("monitor", {})))
-    raw_resources = _tables(v, data, "resource")
-    if data.get("resource", []) == []:  # missing or empty, not merely malformed
+    if empty:  # missing or empty, not merely malformed
         v.errors.append(v.fail(1, "no [[resource]] entries: nothing to check "
                                   "(`monitor init` writes an example)"))
     seen: dict[str, int] = {}

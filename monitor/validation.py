@@ -27,17 +27,31 @@ class ConfigError(Exception):
         self.line = line
 
 
+_HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_.\"-]+)[ \t]*\]\]?", re.MULTILINE)
+
+
 class Lines:
-    """Finds source lines for tables and keys, since tomllib reports none for valid TOML."""
+    """Finds source lines for tables and keys, since tomllib reports none for valid TOML.
+
+    Table headers are indexed in one pass over the text (every resource's line is kept); the
+    text is split into lines only when a key's line is asked for, which happens for errors:
+    a million-line list is not held twice. Lines are counted by LF, as editors number them."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        self._text = text
+        self._lines: list[str] | None = None
         self.tables: dict[str, list[int]] = {}
-        header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
-        for number, line in enumerate(self.lines, start=1):
-            match = header.match(line)
-            if match:
-                self.tables.setdefault(match.group(2), []).append(number)
+        number, last = 1, 0
+        for match in _HEADER.finditer(text):
+            number += text.count("\n", last, match.start())
+            last = match.start()
+            self.tables.setdefault(match.group(2), []).append(number)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        return self._lines
 
     def table(self, name: str, index: int = 0) -> int | None:
         found = self.tables.get(name, [])
