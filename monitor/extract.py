@@ -47,8 +47,15 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 #: The site's chrome: what `Page.content_text` leaves out. Forms stay (ASP.NET pages wrap
 #: the whole body in one).
 _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
+#: A <header> or <footer> inside an <article> belongs to that article (its headline,
+#: byline, tags), not to the site's chrome (HTML's sectioning rule; <main> is no section).
+_OUTSIDE_CONTENT = "not(ancestor::article or ancestor::header or ancestor::footer)"
+_SECTION_CHROME = f"//header[{_OUTSIDE_CONTENT}]|//footer[{_OUTSIDE_CONTENT}]"
 _PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
-_PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password'])")
+#: Password fields of the page's own content: a sign-in box in the site's header, navigation
+#: or sidebar sits on every page of the site, articles included.
+_PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password']"
+                   "[not(ancestor::header or ancestor::nav or ancestor::aside)])")
 MAX_HEADINGS = 3
 MAX_HEADING_CHARS = 200
 #: Vendor markers sit in small pages (walls, landers): the start of the body is enough.
@@ -264,6 +271,15 @@ def _headings(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _strip_chrome(doc: lxml.html.HtmlElement) -> None:
+    """Remove the site's chrome (links, menus, the site's header and footer, sidebars, form
+    controls); an article's own header (its headline) stays."""
+    for element in doc.xpath(_SECTION_CHROME):
+        element.drop_tree()  # keeps the text that follows it
+    etree.strip_elements(doc, *(tag for tag in _CHROME if tag not in ("header", "footer")),
+                         with_tail=False)
+
+
 def _has_password_input(body: bytes) -> bool:
     """A cheap look for `type="password"` in the markup (substring first: no regex over
     the body of every article)."""
@@ -309,7 +325,7 @@ def extract(
         passwords = int(doc.xpath(_PASSWORD_COUNT))
         links = int(doc.xpath("count(//a[@href])"))
     headings = _headings(doc)
-    etree.strip_elements(doc, *_CHROME, with_tail=False)
+    _strip_chrome(doc)
     content = _text_of(doc, THIN_CONTENT_CHARS + 1)
     marks = vendor_marks(body) if len(content) <= THIN_CONTENT_CHARS else ()
     return Page(title=title, text=text, is_html=True, charset=charset, content_text=content,
