@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
-from .pagehints import article_sized, bare, label_match, lead, search_if, title_segments
+from .pagehints import (
+    BARE_MAX_LINKS,
+    article_like,
+    article_sized,
+    bare,
+    label_match,
+    lead,
+    search_if,
+    title_segments,
+)
 
 _DOMAIN = r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
 _FOR_SALE = re.compile(
@@ -111,6 +120,48 @@ def _bare_domain_lander(page: Page, title: str) -> str | None:
     return f"domain for sale or parked: a page headed {named[0]!r} that says {offer.group(0)!r}"
 
 
+#: What a freshly installed server or platform says to its *operator*, not to readers: the
+#: install worked, put your content here. Any vendor's default page is built around it.
+_FOR_OPERATOR = re.compile(
+    r"\b(?:(?:is|been|you['’]ve|have)\s+successfully\s+installed|installed\s+and\s+working"
+    r"|further\s+configuration\s+is\s+required|waiting\s+for\s+your\s+content"
+    r"|(?:replace|remove)\s+this\s+(?:file|page|default\s+page|index(?:\.\w+)?)\b"
+    r"|(?:web\s+)?server\s+is\s+(?:working|installed)"
+    r"|(?:web\s+app|app\s+service(?:\s+app)?|app)\s+is\s+(?:up\s+and\s+)?running\b"
+    r"|default\s+(?:welcome\s+)?page\s+(?:used\s+to\s+test|of\s+(?:the\s+|your\s+)?\w+))",
+    re.IGNORECASE,
+)
+#: A title or heading that names a server's default page ("Apache2 Ubuntu Default Page",
+#: "Caddy works!"): a label, read only on a page with a handful of links.
+_DEFAULT_LABEL = re.compile(
+    r"\bdefault\s+(?:welcome\s+|web\s+)?page$|^\w+\s+works!$", re.IGNORECASE)
+_COLON = re.compile(r":\s+")
+_OPERATOR_TRIGGERS = ("install", "configuration", "your content", "replace this",
+                      "remove this", "server is", "running", "default")
+
+
+def _operator_notice(page: Page, title: str, *, article: bool, thin: bool) -> str | None:
+    """A server's or platform's default page: words to the operator who installed it, in a
+    title or heading, or opening a thin page. However long its setup notes run, such a page
+    has a handful of links and no article of its own."""
+    few_links = page.links <= BARE_MAX_LINKS and len(page.text) <= SHORT_PAGE_CHARS
+    if article_sized(page) and not few_links:
+        return None
+    # "Apache2 Ubuntu Default Page: It works" (a colon joins the label to the greeting)
+    labels = (*_COLON.split(title), *page.headings)
+    label = label_match(_DEFAULT_LABEL, *labels) if few_links else None
+    if label:
+        return f"a server's default page, no site: titled {label.group(0)!r}"
+    if article or not thin:
+        return None
+    for text in (title, *page.headings, page.content_text[:_TEXT_WITHIN]):
+        match = search_if(_FOR_OPERATOR, text, _OPERATOR_TRIGGERS)
+        if match:
+            return (f"a server's or platform's default page, no site: page says "
+                    f"{match.group(0)!r}")
+    return None
+
+
 def _owner_notice(page: Page, texts: tuple[str, ...]) -> str | None:
     if not bare(page) or len(page.content_text) > _OWNER_MAX_CONTENT:
         return None
@@ -129,7 +180,7 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
         return ("hosting or domain suspended or expired: redirected to the host's "
                 "suspended-account page")
     title = page.title or ""
-    article = article_sized(page)
+    article = article_like(page)
     # An article's body may quote a notice ("the page said 'This domain is for sale'"): on
     # an article-sized page only its opening counts, besides its title and headings.
     short = (lead(page) if article else page.text) if len(page.text) <= SHORT_PAGE_CHARS else ""
@@ -158,9 +209,14 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
         return lander
     if thin:
         for text in (title, *page.headings, short[:_TEXT_WITHIN]):
-            match = _THIN_PARKED.search(text) if text else None
+            # An article's headline may say "parked with ads": there only a label counts.
+            match = (label_match(_THIN_PARKED, text) if article and text != short[:_TEXT_WITHIN]
+                     else _THIN_PARKED.search(text)) if text else None
             if match:
                 return f"parked or a server's placeholder, no site: page says {match.group(0)!r}"
+    operator = _operator_notice(page, title, article=article, thin=thin)
+    if operator:
+        return operator
     owner = _owner_notice(page, (*page.headings, short))
     if owner:
         return owner
