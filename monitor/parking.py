@@ -11,6 +11,7 @@ store owner?", "If you are the owner of this website...", "Is this your site?").
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 from .pagehints import (
@@ -78,6 +79,9 @@ _OWNER = re.compile(
 )
 #: An owner-addressed page is a lone notice: a few sentences, no article.
 _OWNER_MAX_CONTENT = 800
+#: A vendor's page links to its sign-up, log-in or help pages: two links at least.
+_VENDOR_MIN_LINKS = 2
+_MIN_BRAND_CHARS = 3
 #: What a lander under a bare-domain heading offers.
 _LANDER_OFFER = re.compile(
     r"\b(?:buy(?:\s+now)?|make\s+an\s+offer|offer|price|purchase|lease|for\s+sale|own\s+it"
@@ -162,6 +166,44 @@ def _operator_notice(page: Page, title: str, *, article: bool, thin: bool) -> st
     return None
 
 
+#: Second-level labels under which country registries sell names (`example.co.uk`).
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+_IP_ADDRESS = re.compile(r"^[\d.]+$|:")
+
+
+def site_of(host: str) -> str:
+    """The registrable name of a host, roughly: `www.shop.example.co.uk` -> `example.co.uk`;
+    an IP address is its own site."""
+    host = host.lower().rstrip(".").removeprefix("www.")
+    if _IP_ADDRESS.search(host):
+        return host
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL \
+        else 2
+    return ".".join(labels[-keep:])
+
+
+def _vendor_page(page: Page, final_url: str) -> str | None:
+    """A bare page whose every link leads to one other site: a host's, registrar's or
+    platform's page in the site's place (Wix, Hostinger, WordPress.com, GoDaddy...). A site's
+    own page, even an error page, links to the site itself."""
+    if not final_url or not bare(page) or len(page.content_text) > _OWNER_MAX_CONTENT \
+            or page.links < _VENDOR_MIN_LINKS or not page.link_hosts or "" in page.link_hosts:
+        return None
+    sites = {site_of(host) for host in page.link_hosts}
+    here = urlsplit(final_url).hostname or ""
+    # Without a host name (an address, localhost) a site's own absolute links look foreign.
+    if len(sites) != 1 or "." not in here or _IP_ADDRESS.search(here) or site_of(here) in sites:
+        return None
+    vendor = sites.pop()
+    # ... and the page speaks for that vendor: it names it ("Wix.com", "courtesy of Hostinger").
+    brand = vendor.split(".")[0]
+    if len(brand) < _MIN_BRAND_CHARS or brand not in f"{page.title} {page.text}".lower():
+        return None
+    return (f"a hosting, registrar or platform page, not the site: every link leads to "
+            f"{vendor}")
+
+
 def _owner_notice(page: Page, texts: tuple[str, ...]) -> str | None:
     if not bare(page) or len(page.content_text) > _OWNER_MAX_CONTENT:
         return None
@@ -220,6 +262,9 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
     owner = _owner_notice(page, (*page.headings, short))
     if owner:
         return owner
+    vendor = _vendor_page(page, final_url)
+    if vendor:
+        return vendor
     if "parking-lander" in page.marks and bare(page):
         return "domain parked: a parking lander's script and no content of its own"
     if len(page.text) <= _PLACEHOLDER_CHARS:

@@ -247,3 +247,46 @@ def test_a_headlined_error_page_whose_title_ends_in_the_error_is_still_an_error(
                  + "</main>", f"{title} | County of Marlow")
     assert headlined(built)
     assert looks_soft_404(built)
+
+
+# --- a vendor's page in the site's place --------------------------------------------------
+
+def test_link_hosts_are_where_a_short_pages_links_lead() -> None:
+    built = page('<a href="https://www.Wix.com/start">Start</a><a href="/about">About</a>'
+                 '<a href="#top">Top</a><a href="mailto:a@b.c">Mail</a>'
+                 '<a href="//manage.wix.com/domains">Domains</a>')
+    assert built.link_hosts == ("", "manage.wix.com", "wix.com")
+
+
+@pytest.mark.parametrize("host, site", [
+    ("www.shop.example.co.uk", "example.co.uk"), ("manage.wix.com", "wix.com"),
+    ("example.org", "example.org"), ("203.0.113.7", "203.0.113.7")])
+def test_site_of_a_host(host: str, site: str) -> None:
+    from monitor.parking import site_of
+    assert site_of(host) == site
+
+
+WIX = ('<h1>Almost there!</h1>'  # no known wording: only where the links lead
+       '<p>Go to your Wix account to finish setting up greenleafyoga.com.</p>'
+       '<a href="https://manage.wix.com/account/domains">Connect</a>'
+       '<a href="https://www.wix.com/start/website">Get started</a>')
+
+
+@pytest.mark.parametrize("body, url, flagged", [
+    (WIX, "https://greenleafyoga.com/classes", True),
+    # a site's own page links to the site itself
+    (WIX.replace("wix.com", "greenleafyoga.com"), "https://greenleafyoga.com/classes", False),
+    # one link only, or links to several sites: no single vendor
+    ('<p>Follow us on Wix.</p><a href="https://wix.com/">Wix</a>', "https://a-site.org/x", False),
+    (WIX + '<a href="https://twitter.com/x">Twitter</a>', "https://greenleafyoga.com/", False),
+    # the page does not name the site it links to
+    (WIX.replace("Wix account", "account"), "https://greenleafyoga.com/classes", False),
+    # no host name to compare with (served from an address): the site's own absolute links
+    # would look foreign
+    (WIX, "http://127.0.0.1:8080/classes", False),
+])
+def test_a_page_whose_links_all_lead_to_the_vendor_it_names(body: str, url: str,
+                                                            flagged: bool) -> None:
+    built = page(body, "Domain Not Connected")
+    got = looks_parked(built, url)
+    assert bool(got and "every link leads to" in got) is flagged
