@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from .content import DEFAULT_THRESHOLD as DEFAULT_CONTENT_THRESHOLD
 from .content import content_drift
+from .homeurl import is_home_url
 from .models import Content, Fetched, FetchError, Hop, Page, Reason, Resource, Status, Verdict
 from .pagekind import (
     SAME_PAGE_SIMILARITY,
@@ -83,8 +83,8 @@ def _status_verdict(code: int) -> Verdict | None:
 
 
 def _is_deep(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path.strip("/") != "" or bool(parts.query)
+    """Anything but a site's home page (`/`, `/index.html`, `/en/`, `/?lang=de`)."""
+    return not is_home_url(url)
 
 
 def _homepage_redirect(fetched: Fetched) -> str | None:

@@ -252,6 +252,27 @@ def test_homepage_redirect() -> None:
     assert verdict(f) == (Status.BROKEN, Reason.HOMEPAGE_REDIRECT)
 
 
+@pytest.mark.parametrize(("url", "home", "redirected_home"), [
+    # a language's front page and an index document are the home page too
+    ("https://example.org/spine/stenosis", "https://example.org/en/", True),
+    ("https://example.org/spine/stenosis", "https://example.org/index.html", True),
+    ("https://example.org/spine/stenosis", "https://example.org/?utm_source=old", True),
+    # pages, however short their path
+    ("https://example.org/spine/stenosis", "https://example.org/docs/index.html", False),
+    ("https://example.org/spine/stenosis", "https://example.org/en/exercises/", False),
+    ("https://example.org/spine/stenosis", "https://example.org/?p=4012", False),
+    # a home page moving to another home page is not a lost link
+    ("https://example.org/", "https://example.org/en/", False),
+    ("https://example.org/index.php", "https://example.org/de/", False),
+])
+def test_homepage_redirect_knows_what_a_home_page_is(url: str, home: str,
+                                                     redirected_home: bool) -> None:
+    f = fetched(url=url, final_url=home, redirects=(Hop(url, 302, home),),
+                page=Page(title="Example Health", text="welcome", is_html=True))
+    got = verdict(f, Resource(id="r", name="R", url=url))
+    assert (got == (Status.BROKEN, Reason.HOMEPAGE_REDIRECT)) is redirected_home
+
+
 @pytest.mark.parametrize(
     ("code", "title", "headers"),
     [
