@@ -245,6 +245,17 @@ def test_parked_domain() -> None:
     assert verdict(fetched(page=page)) == (Status.BROKEN, Reason.PARKED)
 
 
+def test_402_with_a_platforms_unavailable_page_is_parked() -> None:
+    shop = Page(title="Sorry, this store is currently unavailable.", is_html=True,
+                text="Sorry, this store is currently unavailable. Are you the store owner? "
+                     "Log in here", content_text="Sorry, this store is currently unavailable. "
+                     "Are you the store owner?", headings=("Sorry, this store is currently "
+                                                          "unavailable.",), links=2)
+    assert verdict(fetched(http_status=402, page=shop)) == (Status.BROKEN, Reason.PARKED)
+    plain = Page(title="Payment required", text="Payment required", is_html=True)
+    assert verdict(fetched(http_status=402, page=plain)) == (Status.BROKEN, Reason.HTTP_ERROR)
+
+
 def test_homepage_redirect() -> None:
     home = "https://example.org/"
     f = fetched(final_url=home, redirects=(Hop(RES.url, 302, home),),
