@@ -163,6 +163,9 @@ def _lone_404(page: Page) -> str | None:
     return None
 
 
+_APOLOGY = re.compile(r"^\W*(?:o{2,}ps|sorry|whoops|uh[\s-]*oh|error)\b\W", re.IGNORECASE)
+
+
 def _error_title(title: str, page: Page) -> re.Match[str] | None:
     """The error wording of a title. A short page built as an article (`headlined`) is
     named by its headline: there the wording counts as a label, or where an error message
@@ -173,9 +176,12 @@ def _error_title(title: str, page: Page) -> re.Match[str] | None:
     for segment in title_segments(title) or [title]:
         if headline(segment):
             continue
-        for found in _ERROR_TITLE.finditer(segment):
-            if not segment[found.end():].strip(" .!?)"):
-                return found
+        matches = list(_ERROR_TITLE.finditer(segment))
+        if any(not segment[m.end():].strip(" .!?)") for m in matches):
+            return matches[-1]
+        # "Oops! We can't find the page you're looking for": an apology, then the error
+        if len(matches) >= 2 and _APOLOGY.match(segment):
+            return matches[-1]
     return label_match(_ERROR_TITLE, title)
 
 

@@ -240,8 +240,12 @@ def test_more_ways_of_saying_not_found(heading: str) -> None:
                                "Loja Verde Vida"))
 
 
-def test_a_headlined_error_page_whose_title_ends_in_the_error_is_still_an_error() -> None:
-    title = "Sorry, the page you requested cannot be found"
+@pytest.mark.parametrize("title", [
+    "Sorry, the page you requested cannot be found",
+    "Oops! We can't find the page you're looking for",
+])
+def test_a_headlined_error_page_whose_title_states_the_error_is_still_an_error(
+        title: str) -> None:
     built = page(f"<header><nav><ul>{MENU}</ul></nav></header><main><h1>{title}</h1>"
                  + "<p>Try the search box above, or one of these popular services. </p>" * 8
                  + "</main>", f"{title} | County of Marlow")
