@@ -35,6 +35,11 @@ _CONSENT_BUTTON = re.compile(
 _COOKIES_OR_CONSENT = re.compile(
     r"\b(?:cookies?|consent\w*|einwilligung|zustimmung|consentement|consenso|toestemming"
     r"|zgod\w*)\b", re.IGNORECASE)
+#: "Accept" on its own, in the languages of `_CONSENT_BUTTON`: read only on a bare page whose
+#: own text is a consent dialog's talk.
+_ACCEPT = re.compile(
+    r"\b(?:accept|akzeptieren|zustimmen|accepter|accetta|aceptar|aceitar|accepteren"
+    r"|akceptuj[ęe]?|godkänn|hyväksy)\b", re.IGNORECASE)
 _CONSENT_MAX_CHARS = 1500
 #: A consent wall has next to nothing of its own besides the dialog; a short article under a
 #: cookie banner has more (measured: a 1,000-character article was called a wall at 2,000).
@@ -70,4 +75,8 @@ def looks_consent(page: Page) -> str | None:
             and (len(page.content_text) <= _CONSENT_MAX_CONTENT or consent_dialog(page)):
         match = _CONSENT.search(page.text) or (
             _CONSENT_BUTTON.search(page.text) if _COOKIES_OR_CONSENT.search(page.text) else None)
+    if match is None and bare(page) and len(page.text) <= _CONSENT_MAX_CHARS \
+            and consent_dialog(page) and _COOKIES_OR_CONSENT.search(page.text):
+        # a dialog and nothing else, whose buttons say only "Accetta" / "Rifiuta"
+        match = _ACCEPT.search(page.text)
     return f"consent wall: page says {match.group(0)!r}" if match else None

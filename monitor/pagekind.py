@@ -322,8 +322,9 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
         # article-sized page the wording counts only in its opening or when a heading is
         # the wall's own ("Security Check").
         text = page.text
+        # ("How to fix 'Your access to this site has been limited'" is a headline, no label)
         if article_like(page) and not any(
-                _CHALLENGE_TITLE.search(h) or _search(_CHALLENGE_STRONG, h)
+                label_match(_CHALLENGE_TITLE, h) or label_match(_CHALLENGE_STRONG, h)
                 for h in page.headings):
             text = lead(page)
         match = _search(_CHALLENGE_STRONG, text) or (

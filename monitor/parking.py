@@ -130,8 +130,10 @@ _FOR_OPERATOR = re.compile(
     r"\b(?:(?:is|been|you['’]ve|have)\s+successfully\s+installed|installed\s+and\s+working"
     r"|further\s+configuration\s+is\s+required|waiting\s+for\s+your\s+content"
     r"|(?:replace|remove)\s+this\s+(?:file|page|default\s+page|index(?:\.\w+)?)\b"
-    r"|(?:web\s+)?server\s+is\s+(?:working|installed)"
-    r"|(?:web\s+app|app\s+service(?:\s+app)?|app)\s+is\s+(?:up\s+and\s+)?running\b"
+    # said to "your" server or app: a news item says "the app is up and running again"
+    r"|your\s+(?:web\s+)?server\s+is\s+(?:working|installed)"
+    r"|your\s+(?:web\s+app|app\s+service(?:\s+app)?|app)\s+is\s+(?:up\s+and\s+)?running\b"
+    r"|to\s+(?:finish\s+)?set(?:ting)?\s+up\s+your\s+(?:web\s*)?site"
     r"|default\s+(?:welcome\s+)?page\s+(?:used\s+to\s+test|of\s+(?:the\s+|your\s+)?\w+))",
     re.IGNORECASE,
 )
@@ -141,7 +143,8 @@ _DEFAULT_LABEL = re.compile(
     r"\bdefault\s+(?:welcome\s+|web\s+)?page$|^\w+\s+works!$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
 _OPERATOR_TRIGGERS = ("install", "configuration", "your content", "replace this",
-                      "remove this", "server is", "running", "default")
+                      "remove this", "server is", "running", "default", "set up your",
+                      "setting up your")
 
 
 def _operator_notice(page: Page, title: str, *, article: bool, thin: bool) -> str | None:

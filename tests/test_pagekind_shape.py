@@ -159,6 +159,8 @@ def test_lead_is_empty_when_any_heading_opens_the_content() -> None:
      "but we don’t have your content yet.</p>", "Microsoft Azure App Service - Welcome"),
     ("<p>Microsoft Azure Your App Service app is up and running Go to your app's guide in the "
      "Azure portal.</p>", "Microsoft Azure App Service - Welcome"),
+    ("<h1>Web Station has been enabled.</h1><p>To finish setting up your website, please see "
+     "the Web Service section of DSM Help.</p>", "Web Station"),
     ("<div>Apache2 Ubuntu Default Page It works!</div>" + "<p>Configuration notes. </p>" * 120,
      "Apache2 Ubuntu Default Page: It works"),
 ])
@@ -173,6 +175,9 @@ def test_a_servers_default_page_is_no_site(body: str, title: str) -> None:
      "The app is running normally again, the trust said on Tuesday. " * 10),
     ("Default page settings in Word and how to change them for good",
      "Word opens every new document with the same default page margins. " * 10),
+    # short enough not to be headlined: the headline itself reports an app back up
+    ("Council parking app is up and running again after outage",
+     "The app is running again, the council said."),
 ])
 def test_articles_about_installs_and_defaults_stay_quiet(headline: str, paragraph: str) -> None:
     assert looks_parked(news(headline, [paragraph])) is None
@@ -199,7 +204,16 @@ FR_WALL = (
     "<button>Continuer sans accepter</button><button>Accepter &amp; Fermer</button>")
 
 
-@pytest.mark.parametrize("body", [DE_WALL, FR_WALL])
+IT_WALL = (
+    "<h2>Rispettiamo la tua privacy</h2><p>Noi e terze parti selezionate utilizziamo cookie o "
+    "tecnologie simili per finalità tecniche e, con il tuo consenso, anche per altre finalità "
+    "come specificato nella cookie policy. Per quanto riguarda la pubblicità, potremmo "
+    "utilizzare dati di geolocalizzazione e identificazione attraverso la scansione del "
+    "dispositivo, e trattare dati personali per annunci e contenuti personalizzati.</p>"
+    "<button>Scopri di più</button><button>Rifiuta</button><button>Accetta</button>")
+
+
+@pytest.mark.parametrize("body", [DE_WALL, FR_WALL, IT_WALL])
 def test_consent_walls_in_other_languages(body: str) -> None:
     wall = page(body, "Le Courrier")
     assert looks_consent(wall)
@@ -228,6 +242,17 @@ def test_pages_with_consent_buttons_but_content_of_their_own_are_not_walls(body:
 def test_a_block_addressed_to_the_visitor_is_a_wall(text: str) -> None:
     wall = page(f"<h1>Blocked</h1><p>{text}</p>", "Your access to this site has been limited")
     assert looks_challenge(wall, {}, 503)
+
+
+def test_a_help_article_headlined_with_the_block_message_is_not_a_wall() -> None:
+    headline = "How to fix “Your access to this site has been limited by the site owner”"
+    item = news(headline, [
+        "If you see the message “Your access to this site has been limited by the site owner”, "
+        "Wordfence has blocked your IP address. If you think you have been blocked in error, "
+        "the site owner can unblock you from the dashboard.",
+        "Site owners should open Wordfence, go to Blocking, and remove the rule that matched. "
+        "Rate-limiting rules are the most common cause; crawlers hit them often."])
+    assert looks_challenge(item, {}, 200) is None
 
 
 @pytest.mark.parametrize("heading", [
