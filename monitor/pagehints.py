@@ -101,7 +101,7 @@ def lead(page: Page) -> str:
 #: this many words.
 HEADLINED_WORDS = 6
 #: ... with at least this much text of its own after it: a short news item, not a notice.
-HEADLINED_CONTENT_CHARS = 400
+HEADLINED_CONTENT_CHARS = 250
 
 
 def _folded(text: str) -> str:

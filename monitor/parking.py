@@ -19,6 +19,7 @@ from .pagehints import (
     article_like,
     article_sized,
     bare,
+    headline_title,
     label_match,
     lead,
     search_if,
@@ -159,7 +160,10 @@ def _operator_notice(page: Page, title: str, *, article: bool, thin: bool) -> st
     label = label_match(_DEFAULT_LABEL, *labels) if few_links else None
     if label:
         return f"a server's default page, no site: titled {label.group(0)!r}"
-    if article or not thin:
+    # A title with a headline of its own names an article, whatever its opening quotes
+    # ("My Raspberry Pi web server is working, finally"); default pages are titled by the
+    # software ("Apache Tomcat/9.0.85", "Web Station") unless they have next to no links.
+    if article or not thin or (headline_title(title) and not few_links):
         return None
     for text in (title, *page.headings, page.content_text[:_TEXT_WITHIN]):
         match = search_if(_FOR_OPERATOR, text, _OPERATOR_TRIGGERS)

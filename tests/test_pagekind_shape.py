@@ -100,6 +100,13 @@ SHORT_ITEMS = [
 ]
 
 
+SHORT_ITEMS.append((
+    "El portal de citas de Sanidad muestra un error 404 tras la actualización",
+    ["Miles de usuarios se encontraron el lunes con una página no encontrada al intentar pedir "
+     "cita en el portal, después de una actualización del sistema. La consejería explicó que "
+     "el error se debía a enlaces antiguos."]))
+
+
 @pytest.mark.parametrize("headline, paragraphs", SHORT_ITEMS)
 def test_a_short_news_item_built_as_an_article_is_not_a_wall_or_error(
         headline: str, paragraphs: list[str]) -> None:
@@ -178,6 +185,9 @@ def test_a_servers_default_page_is_no_site(body: str, title: str) -> None:
     # short enough not to be headlined: the headline itself reports an app back up
     ("Council parking app is up and running again after outage",
      "The app is running again, the council said."),
+    # a short post whose opening quotes a default page's words: its title is a headline
+    ("My Raspberry Pi web server is working, finally",
+     "After three weekends, your web server is working when you see the welcome page."),
 ])
 def test_articles_about_installs_and_defaults_stay_quiet(headline: str, paragraph: str) -> None:
     assert looks_parked(news(headline, [paragraph])) is None
