@@ -24,6 +24,7 @@ import logging
 import re
 import warnings
 from html.entities import html5 as html5_entities
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -47,9 +48,18 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 #: The site's chrome: what `Page.content_text` leaves out. Forms stay (ASP.NET pages wrap
 #: the whole body in one).
 _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
+#: A <header> or <footer> inside an <article> belongs to that article (its headline,
+#: byline, tags), not to the site's chrome (HTML's sectioning rule; <main> is no section).
+_OUTSIDE_CONTENT = "not(ancestor::article or ancestor::header or ancestor::footer)"
+_SECTION_CHROME = f"//header[{_OUTSIDE_CONTENT}]|//footer[{_OUTSIDE_CONTENT}]"
 _PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
-_PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password'])")
+#: Password fields of the page's own content: a sign-in box in the site's header, navigation
+#: or sidebar sits on every page of the site, articles included.
+_PASSWORD_COUNT = ("count(//input[translate(@type, 'PASSWORD', 'password') = 'password']"
+                   "[not(ancestor::header or ancestor::nav or ancestor::aside)])")
 MAX_HEADINGS = 3
+#: Where a page's links lead is read on pages with a handful of links (landers, notices).
+MAX_LINK_HOSTS_SCAN = 60
 MAX_HEADING_CHARS = 200
 #: Vendor markers sit in small pages (walls, landers): the start of the body is enough.
 MAX_MARK_SCAN = 32_768
@@ -269,6 +279,34 @@ def _headings(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _strip_chrome(doc: lxml.html.HtmlElement) -> None:
+    """Remove the site's chrome (links, menus, the site's header and footer, sidebars, form
+    controls); an article's own header (its headline) stays."""
+    for element in doc.xpath(_SECTION_CHROME):
+        element.drop_tree()  # keeps the text that follows it
+    etree.strip_elements(doc, *(tag for tag in _CHROME if tag not in ("header", "footer")),
+                         with_tail=False)
+
+
+def link_hosts(hrefs: list[str]) -> tuple[str, ...]:
+    """The distinct hosts the links lead to, lower case, "" for a link within the site
+    (relative), sorted; fragments, mailto:, tel: and javascript: links are no destination."""
+    found: set[str] = set()
+    for href in hrefs:
+        href = href.strip()
+        if not href or href.startswith("#"):
+            continue
+        try:
+            parts = urlsplit(href)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            continue
+        if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+            continue
+        found.add(host.removeprefix("www."))
+    return tuple(sorted(found))
+
+
 def _has_password_input(body: bytes) -> bool:
     """A cheap look for `type="password"` in the markup (substring first: no regex over
     the body of every article)."""
@@ -308,15 +346,19 @@ def extract(
     raw = _raw_text(doc)
     text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1, raw)
     passwords = links = 0
+    hosts: tuple[str, ...] = ()
     # Sign-in walls are short, or carry a password field under long terms of use; articles
     # need no counting.
     if len(text) <= SHORT_PAGE_CHARS or _has_password_input(body):
         passwords = int(doc.xpath(_PASSWORD_COUNT))
         links = int(doc.xpath("count(//a[@href])"))
+        if links <= MAX_LINK_HOSTS_SCAN:
+            hosts = link_hosts(doc.xpath("//a/@href"))
     headings = _headings(doc)
-    etree.strip_elements(doc, *_CHROME, with_tail=False)
+    _strip_chrome(doc)
     content = _text_of(doc, THIN_CONTENT_CHARS + 1)
     marks = vendor_marks(body) if len(content) <= THIN_CONTENT_CHARS else ()
     return Page(title=title, text=text, is_html=True, charset=charset, content_text=content,
                 headings=headings, password_fields=passwords, links=links, marks=marks,
+                link_hosts=hosts,
                 words_key=words_key(raw[:MAX_KEY_SCAN]))

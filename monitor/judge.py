@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from .content import DEFAULT_THRESHOLD as DEFAULT_CONTENT_THRESHOLD
 from .content import content_drift
+from .homeurl import is_home_url
 from .models import Content, Fetched, FetchError, Hop, Page, Reason, Resource, Status, Verdict
 from .pagekind import (
     SAME_PAGE_SIMILARITY,
@@ -48,6 +48,7 @@ PERMANENT = frozenset({301, 308})
 #: Never an answer to our plain GET (Accept: */* at the end, no preconditions): what
 #: mod_security (406) and hosting firewalls (412, 418) say when they refuse a client.
 _FIREWALL_CODES = frozenset({406, 412, 418})
+_PAYMENT_REQUIRED = 402
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +84,8 @@ def _status_verdict(code: int) -> Verdict | None:
 
 
 def _is_deep(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path.strip("/") != "" or bool(parts.query)
+    """Anything but a site's home page (`/`, `/index.html`, `/en/`, `/?lang=de`)."""
+    return not is_home_url(url)
 
 
 def _homepage_redirect(fetched: Fetched) -> str | None:
@@ -144,6 +145,10 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     challenge = looks_challenge(page, headers, code) if page.is_html else None
     if challenge:
         return Verdict(Status.BLOCKED, Reason.CHALLENGE, challenge)
+    if code == _PAYMENT_REQUIRED and page.is_html:
+        unpaid = looks_parked(page, fetched.final_url)
+        if unpaid:  # what platforms answer for a store or site whose plan is unpaid
+            return Verdict(Status.BROKEN, Reason.PARKED, f"HTTP 402: {unpaid}")
     by_status = _status_verdict(code)
     if by_status is not None:
         return by_status

@@ -239,6 +239,9 @@ class Page:
     #: Vendor markers found in the markup of a page with thin content (bot-protection and parking
     #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see extract.VENDOR_MARKS.
     marks: tuple[str, ...] = ()
+    #: Hosts the links of a short page lead to ("" for the site's own relative links), see
+    #: extract.link_hosts; empty when not counted.
+    link_hosts: tuple[str, ...] = ()
     #: extract.words_key of the visible text: content.read reuses it (one parse per page).
     words_key: str = ""
 

@@ -92,9 +92,41 @@ def lead(page: Page) -> str:
     boilerplate does. A page that opens with a heading says what it is there (an article
     opening with "The account has been suspended, the host said" has a headline of its own)."""
     content = page.content_text.lstrip()
-    if page.headings and content.startswith(page.headings[0]):
-        return ""
+    if any(content.startswith(heading) for heading in page.headings):
+        return ""  # an article's own header may have gone with the chrome: any heading counts
     return content[:LEAD_CHARS]
+
+
+#: A page's own headline: its first heading restates its title's main segment in at least
+#: this many words.
+HEADLINED_WORDS = 6
+#: ... with at least this much text of its own after it: a short news item, not a notice.
+HEADLINED_CONTENT_CHARS = 250
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def headlined(page: Page) -> bool:
+    """Whether the page is built as an article, however short: a site's navigation around
+    it, its first heading repeating a headline-length segment of its title ("Library to drop
+    CAPTCHA from catalogue after complaints | Gazette"), and some prose of its own. Error,
+    parking, wall and sign-in pages are labelled ("Page not found", "Account suspended") or
+    bare; their body text, not an article's, says what they are."""
+    if bare(page) or not page.headings or len(page.content_text) < HEADLINED_CONTENT_CHARS:
+        return False
+    heading = _folded(page.headings[0])
+    if len(heading.split()) < HEADLINED_WORDS:
+        return False
+    return any(_folded(segment) == heading for segment in [page.title or "",
+                                                           *title_segments(page.title or "")])
+
+
+def article_like(page: Page) -> bool:
+    """An article's worth of own text, or a shorter page built as an article (`headlined`):
+    what its body says in passing never makes it an error, parking or wall page."""
+    return article_sized(page) or headlined(page)
 
 
 def search_if(pattern: re.Pattern[str], text: str, triggers: tuple[str, ...]) -> \

@@ -14,11 +14,15 @@ import re
 
 from rapidfuzz import fuzz
 
+from .consent import looks_consent
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 from .pagehints import (
+    article_like,
     article_sized,
     bare,
+    headline,
     headline_title,
+    headlined,
     label_match,
     lead,
     search_if,
@@ -77,7 +81,8 @@ _ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
     r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found"
     rf"|{_LOOKING_FOR}\s+{_NOT_THERE}|(?:this|that)\s+(?:page|url|link)\s+{_NOT_THERE}"
     r"|nothing\s+(?:was\s+)?found\s+(?:at|here)"
-    r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+find\s+(?:the|that|this|what|any)"
+    r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+(?:seem\s+to\s+)?find\s+"
+    r"(?:the|that|this|what|any)"
     r"\s+(?:page|you)"
     r"|the\s+(?:requested\s+)?(?:page|url)\s+(?:could\s*not|cannot|can['’]?t)\s+be\s+found)",
     re.IGNORECASE,
@@ -102,6 +107,7 @@ _NOT_FOUND_INTL = (
     r"nicht\s+gefunden|existiert\s+(?:leider\s+)?nicht(?:\s+mehr)?|introuvable"
     r"|n['’]existe\s+(?:pas|plus)|non\s+trouv[ée]e?|no\s+(?:se\s+)?(?:ha\s+)?encontr[aó]d?[ao]?"
     r"|no\s+existe|non\s+(?:trovat[ao]|esiste)|n[ãa]o\s+(?:foi\s+)?(?:encontrad[ao]|existe)"
+    r"|n[ãa]o\s+(?:conseguimos\s+)?encontr(?:amos|ei)|kunde\s+inte\s+hittas|ble\s+ikke\s+funnet"
     r"|niet\s+gevonden|bestaat\s+niet|nie\s+znaleziono|nie\s+istnieje|не\s+найден[аоы]?"
     r"|не\s+существует|bulunamad[ıi]|hittades\s+inte|finns\s+inte|ikke\s+fundet"
     r"|ikke\s+funnet|finnes\s+ikke|ei\s+löytynyt|nenalezen[ao]?|neexistuje|nem\s+található"
@@ -157,6 +163,28 @@ def _lone_404(page: Page) -> str | None:
     return None
 
 
+_APOLOGY = re.compile(r"^\W*(?:o{2,}ps|sorry|whoops|uh[\s-]*oh|error)\b\W", re.IGNORECASE)
+
+
+def _error_title(title: str, page: Page) -> re.Match[str] | None:
+    """The error wording of a title. A short page built as an article (`headlined`) is
+    named by its headline: there the wording counts as a label, or where an error message
+    ends ("Sorry, the page you requested cannot be found"), not in the middle of a headline
+    ("Outage leaves customers staring at page not found errors")."""
+    if not headlined(page):
+        return _ERROR_TITLE.search(title)
+    for segment in title_segments(title) or [title]:
+        if headline(segment):
+            continue
+        matches = list(_ERROR_TITLE.finditer(segment))
+        if any(not segment[m.end():].strip(" .!?)") for m in matches):
+            return matches[-1]
+        # "Oops! We can't find the page you're looking for": an apology, then the error
+        if len(matches) >= 2 and _APOLOGY.match(segment):
+            return matches[-1]
+    return label_match(_ERROR_TITLE, title)
+
+
 def looks_soft_404(page: Page) -> str | None:
     """A 200 page that is really an error page: its title, an error heading on a page with
     little content of its own, or the wording of its (short) text. On a page with an
@@ -164,26 +192,29 @@ def looks_soft_404(page: Page) -> str | None:
     message the page opens with: a headline may quote "page not found"."""
     title = page.title or ""
     article = article_sized(page)
-    match = (label_match(_ERROR_TITLE, title) if article else _ERROR_TITLE.search(title)) \
+    match = (label_match(_ERROR_TITLE, title) if article else _error_title(title, page)) \
         or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title) \
         or (None if article else label_match(_NOT_FOUND_ANY, title))
     if match:
         return f"title {title!r} reads like an error page"
     thin = len(page.content_text) <= THIN_CONTENT_CHARS
+    # Built as an article (long, or headlined by its title): body text and headings that
+    # quote an error are the article's own.
+    shaped = article_like(page)
     # An article-sized page whose title is a headline of its own is the article its title
     # names: a heading that says "Error 404" is one of its sections.
-    if thin and not (article and headline_title(title)):
+    if thin and not (shaped and headline_title(title)):
         for heading in page.headings:
-            found = label_match(_ERROR_HEADING, heading) if article else \
+            found = label_match(_ERROR_HEADING, heading) if shaped else \
                 _ERROR_HEADING.search(heading)
             if found or label_match(_ERROR_INTL, heading) or label_match(_GONE_HEADING, heading) \
-                    or (not article and label_match(_NOT_FOUND_ANY, heading)):
+                    or (not shaped and label_match(_NOT_FOUND_ANY, heading)):
                 return f"heading {heading!r} reads like an error page"
     lone = _lone_404(page)
     if lone:
         return f"error number {lone}"
     # An error page says so first; an article that mentions "404 Not Found" says it later.
-    if article:
+    if shaped:
         haystacks = [lead(page)]
     else:
         haystacks = [page.content_text[:_ERROR_TEXT_WITHIN]] if thin else []
@@ -239,6 +270,11 @@ _CHALLENGE_STRONG = re.compile(
     r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
     r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
     r"|the\s+requested\s+url\s+was\s+rejected|your\s+support\s+id\s+is"
+    # a block addressed to the visitor: "your access to this site has been limited",
+    # "if you think you have been blocked in error"
+    r"|your\s+access\s+(?:to\s+this\s+(?:site|website|page)\s+)?has\s+been\s+"
+    r"(?:limited|restricted|blocked|denied)"
+    r"|(?:think|believe)\s+(?:that\s+)?you\s+(?:have|['’]ve)\s+been\s+blocked\s+in\s+error"
     r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
     re.IGNORECASE,
 )
@@ -246,43 +282,6 @@ _CHALLENGE_STRONG = re.compile(
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
     r"\bcaptcha\b|\breference\s*#\s*\d+\.[0-9a-f]+\.|\bray\s+id:\s*[0-9a-f]{8,}", re.IGNORECASE)
-_CONSENT = re.compile(
-    r"\bbefore\s+you\s+continue(?:\s+to\b)?|\bwe\s+value\s+your\s+privacy\b"
-    r"|\b(?:accept|reject)\s+all\b.{0,300}?\bcookies\b|\bcookies\b.{0,300}?\b(?:accept|reject)"
-    r"\s+all\b",
-    re.IGNORECASE | re.DOTALL,
-)
-_CONSENT_MAX_CHARS = 1500
-#: A consent wall has next to nothing of its own besides the dialog; a short article under a
-#: cookie banner has more (measured: a 1,000-character article was called a wall at 2,000).
-_CONSENT_MAX_CONTENT = 600
-_CONSENT_TITLE = re.compile(r"^\s*before\s+you\s+continue\b", re.IGNORECASE)
-#: What a consent dialog talks about. A page whose own text is mostly this talk, with
-#: accept/reject-all choices, is the dialog itself however long its legal text runs.
-_CONSENT_TALK = re.compile(
-    r"\b(?:cookies?|consent|partners?|personal\s+(?:data|information)|privacy|advertis\w*"
-    r"|preferences|tracking|devices?)\b", re.IGNORECASE)
-_CONSENT_TALK_HITS = 6
-_CONSENT_TALK_SHARE = 0.05
-
-
-def _consent_dialog(page: Page) -> bool:
-    words = len(page.content_text.split())
-    hits = len(_CONSENT_TALK.findall(page.content_text))
-    return hits >= _CONSENT_TALK_HITS and hits >= _CONSENT_TALK_SHARE * words
-
-
-def looks_consent(page: Page) -> str | None:
-    """A cookie/consent interstitial in place of the page ("Before you continue"): like a
-    bot wall, it stands between us and the content. Cookie banners on ordinary pages say
-    the same words, so the text counts only on a bare page."""
-    match = _CONSENT_TITLE.search(page.title or "")
-    if match is None and bare(page) and len(page.text) <= _CONSENT_MAX_CHARS \
-            and (len(page.content_text) <= _CONSENT_MAX_CONTENT or _consent_dialog(page)):
-        match = _CONSENT.search(page.text)
-    return f"consent wall: page says {match.group(0)!r}" if match else None
-
-
 _WALL_VENDORS = frozenset({
     "cloudflare-challenge", "incapsula", "perimeterx", "datadome", "sucuri", "ddos-guard",
     "radware", "akamai", "aws-waf", "kasada",
@@ -295,7 +294,8 @@ _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
                         "enable javascript and cookies", "you are a human", "you are human",
                         "security check", "incapsula", "request unsuccessful", "press",
                         "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
-                        "a bot", "automation", "was rejected", "support id"),
+                        "a bot", "automation", "was rejected", "support id", "your access",
+                        "blocked in error"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
 }
 
@@ -322,8 +322,9 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
         # article-sized page the wording counts only in its opening or when a heading is
         # the wall's own ("Security Check").
         text = page.text
-        if article_sized(page) and not any(
-                _CHALLENGE_TITLE.search(h) or _search(_CHALLENGE_STRONG, h)
+        # ("How to fix 'Your access to this site has been limited'" is a headline, no label)
+        if article_like(page) and not any(
+                label_match(_CHALLENGE_TITLE, h) or label_match(_CHALLENGE_STRONG, h)
                 for h in page.headings):
             text = lead(page)
         match = _search(_CHALLENGE_STRONG, text) or (

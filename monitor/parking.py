@@ -11,9 +11,20 @@ store owner?", "If you are the owner of this website...", "Is this your site?").
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
-from .pagehints import article_sized, bare, label_match, lead, search_if, title_segments
+from .pagehints import (
+    BARE_MAX_LINKS,
+    article_like,
+    article_sized,
+    bare,
+    headline_title,
+    label_match,
+    lead,
+    search_if,
+    title_segments,
+)
 
 _DOMAIN = r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
 _FOR_SALE = re.compile(
@@ -69,6 +80,9 @@ _OWNER = re.compile(
 )
 #: An owner-addressed page is a lone notice: a few sentences, no article.
 _OWNER_MAX_CONTENT = 800
+#: A vendor's page links to its sign-up, log-in or help pages: two links at least.
+_VENDOR_MIN_LINKS = 2
+_MIN_BRAND_CHARS = 3
 #: What a lander under a bare-domain heading offers.
 _LANDER_OFFER = re.compile(
     r"\b(?:buy(?:\s+now)?|make\s+an\s+offer|offer|price|purchase|lease|for\s+sale|own\s+it"
@@ -111,6 +125,92 @@ def _bare_domain_lander(page: Page, title: str) -> str | None:
     return f"domain for sale or parked: a page headed {named[0]!r} that says {offer.group(0)!r}"
 
 
+#: What a freshly installed server or platform says to its *operator*, not to readers: the
+#: install worked, put your content here. Any vendor's default page is built around it.
+_FOR_OPERATOR = re.compile(
+    r"\b(?:(?:is|been|you['’]ve|have)\s+successfully\s+installed|installed\s+and\s+working"
+    r"|further\s+configuration\s+is\s+required|waiting\s+for\s+your\s+content"
+    r"|(?:replace|remove)\s+this\s+(?:file|page|default\s+page|index(?:\.\w+)?)\b"
+    # said to "your" server or app: a news item says "the app is up and running again"
+    r"|your\s+(?:web\s+)?server\s+is\s+(?:working|installed)"
+    r"|your\s+(?:web\s+app|app\s+service(?:\s+app)?|app)\s+is\s+(?:up\s+and\s+)?running\b"
+    r"|to\s+(?:finish\s+)?set(?:ting)?\s+up\s+your\s+(?:web\s*)?site"
+    r"|default\s+(?:welcome\s+)?page\s+(?:used\s+to\s+test|of\s+(?:the\s+|your\s+)?\w+))",
+    re.IGNORECASE,
+)
+#: A title or heading that names a server's default page ("Apache2 Ubuntu Default Page",
+#: "Caddy works!"): a label, read only on a page with a handful of links.
+_DEFAULT_LABEL = re.compile(
+    r"\bdefault\s+(?:welcome\s+|web\s+)?page$|^\w+\s+works!$", re.IGNORECASE)
+_COLON = re.compile(r":\s+")
+_OPERATOR_TRIGGERS = ("install", "configuration", "your content", "replace this",
+                      "remove this", "server is", "running", "default", "set up your",
+                      "setting up your")
+
+
+def _operator_notice(page: Page, title: str, *, article: bool, thin: bool) -> str | None:
+    """A server's or platform's default page: words to the operator who installed it, in a
+    title or heading, or opening a thin page. However long its setup notes run, such a page
+    has a handful of links and no article of its own."""
+    few_links = page.links <= BARE_MAX_LINKS and len(page.text) <= SHORT_PAGE_CHARS
+    if article_sized(page) and not few_links:
+        return None
+    # "Apache2 Ubuntu Default Page: It works" (a colon joins the label to the greeting)
+    labels = (*_COLON.split(title), *page.headings)
+    label = label_match(_DEFAULT_LABEL, *labels) if few_links else None
+    if label:
+        return f"a server's default page, no site: titled {label.group(0)!r}"
+    # A title with a headline of its own names an article, whatever its opening quotes
+    # ("My Raspberry Pi web server is working, finally"); default pages are titled by the
+    # software ("Apache Tomcat/9.0.85", "Web Station") unless they have next to no links.
+    if article or not thin or (headline_title(title) and not few_links):
+        return None
+    for text in (title, *page.headings, page.content_text[:_TEXT_WITHIN]):
+        match = search_if(_FOR_OPERATOR, text, _OPERATOR_TRIGGERS)
+        if match:
+            return (f"a server's or platform's default page, no site: page says "
+                    f"{match.group(0)!r}")
+    return None
+
+
+#: Second-level labels under which country registries sell names (`example.co.uk`).
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+_IP_ADDRESS = re.compile(r"^[\d.]+$|:")
+
+
+def site_of(host: str) -> str:
+    """The registrable name of a host, roughly: `www.shop.example.co.uk` -> `example.co.uk`;
+    an IP address is its own site."""
+    host = host.lower().rstrip(".").removeprefix("www.")
+    if _IP_ADDRESS.search(host):
+        return host
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL \
+        else 2
+    return ".".join(labels[-keep:])
+
+
+def _vendor_page(page: Page, final_url: str) -> str | None:
+    """A bare page whose every link leads to one other site: a host's, registrar's or
+    platform's page in the site's place (Wix, Hostinger, WordPress.com, GoDaddy...). A site's
+    own page, even an error page, links to the site itself."""
+    if not final_url or not bare(page) or len(page.content_text) > _OWNER_MAX_CONTENT \
+            or page.links < _VENDOR_MIN_LINKS or not page.link_hosts or "" in page.link_hosts:
+        return None
+    sites = {site_of(host) for host in page.link_hosts}
+    here = urlsplit(final_url).hostname or ""
+    # Without a host name (an address, localhost) a site's own absolute links look foreign.
+    if len(sites) != 1 or "." not in here or _IP_ADDRESS.search(here) or site_of(here) in sites:
+        return None
+    vendor = sites.pop()
+    # ... and the page speaks for that vendor: it names it ("Wix.com", "courtesy of Hostinger").
+    brand = vendor.split(".")[0]
+    if len(brand) < _MIN_BRAND_CHARS or brand not in f"{page.title} {page.text}".lower():
+        return None
+    return (f"a hosting, registrar or platform page, not the site: every link leads to "
+            f"{vendor}")
+
+
 def _owner_notice(page: Page, texts: tuple[str, ...]) -> str | None:
     if not bare(page) or len(page.content_text) > _OWNER_MAX_CONTENT:
         return None
@@ -129,7 +229,7 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
         return ("hosting or domain suspended or expired: redirected to the host's "
                 "suspended-account page")
     title = page.title or ""
-    article = article_sized(page)
+    article = article_like(page)
     # An article's body may quote a notice ("the page said 'This domain is for sale'"): on
     # an article-sized page only its opening counts, besides its title and headings.
     short = (lead(page) if article else page.text) if len(page.text) <= SHORT_PAGE_CHARS else ""
@@ -158,12 +258,20 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
         return lander
     if thin:
         for text in (title, *page.headings, short[:_TEXT_WITHIN]):
-            match = _THIN_PARKED.search(text) if text else None
+            # An article's headline may say "parked with ads": there only a label counts.
+            match = (label_match(_THIN_PARKED, text) if article and text != short[:_TEXT_WITHIN]
+                     else _THIN_PARKED.search(text)) if text else None
             if match:
                 return f"parked or a server's placeholder, no site: page says {match.group(0)!r}"
+    operator = _operator_notice(page, title, article=article, thin=thin)
+    if operator:
+        return operator
     owner = _owner_notice(page, (*page.headings, short))
     if owner:
         return owner
+    vendor = _vendor_page(page, final_url)
+    if vendor:
+        return vendor
     if "parking-lander" in page.marks and bare(page):
         return "domain parked: a parking lander's script and no content of its own"
     if len(page.text) <= _PLACEHOLDER_CHARS:

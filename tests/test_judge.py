@@ -245,11 +245,43 @@ def test_parked_domain() -> None:
     assert verdict(fetched(page=page)) == (Status.BROKEN, Reason.PARKED)
 
 
+def test_402_with_a_platforms_unavailable_page_is_parked() -> None:
+    shop = Page(title="Sorry, this store is currently unavailable.", is_html=True,
+                text="Sorry, this store is currently unavailable. Are you the store owner? "
+                     "Log in here", content_text="Sorry, this store is currently unavailable. "
+                     "Are you the store owner?", headings=("Sorry, this store is currently "
+                                                          "unavailable.",), links=2)
+    assert verdict(fetched(http_status=402, page=shop)) == (Status.BROKEN, Reason.PARKED)
+    plain = Page(title="Payment required", text="Payment required", is_html=True)
+    assert verdict(fetched(http_status=402, page=plain)) == (Status.BROKEN, Reason.HTTP_ERROR)
+
+
 def test_homepage_redirect() -> None:
     home = "https://example.org/"
     f = fetched(final_url=home, redirects=(Hop(RES.url, 302, home),),
                 page=Page(title="Example Health", text="welcome", is_html=True))
     assert verdict(f) == (Status.BROKEN, Reason.HOMEPAGE_REDIRECT)
+
+
+@pytest.mark.parametrize(("url", "home", "redirected_home"), [
+    # a language's front page and an index document are the home page too
+    ("https://example.org/spine/stenosis", "https://example.org/en/", True),
+    ("https://example.org/spine/stenosis", "https://example.org/index.html", True),
+    ("https://example.org/spine/stenosis", "https://example.org/?utm_source=old", True),
+    # pages, however short their path
+    ("https://example.org/spine/stenosis", "https://example.org/docs/index.html", False),
+    ("https://example.org/spine/stenosis", "https://example.org/en/exercises/", False),
+    ("https://example.org/spine/stenosis", "https://example.org/?p=4012", False),
+    # a home page moving to another home page is not a lost link
+    ("https://example.org/", "https://example.org/en/", False),
+    ("https://example.org/index.php", "https://example.org/de/", False),
+])
+def test_homepage_redirect_knows_what_a_home_page_is(url: str, home: str,
+                                                     redirected_home: bool) -> None:
+    f = fetched(url=url, final_url=home, redirects=(Hop(url, 302, home),),
+                page=Page(title="Example Health", text="welcome", is_html=True))
+    got = verdict(f, Resource(id="r", name="R", url=url))
+    assert (got == (Status.BROKEN, Reason.HOMEPAGE_REDIRECT)) is redirected_home
 
 
 @pytest.mark.parametrize(

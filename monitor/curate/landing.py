@@ -9,34 +9,15 @@ send the links they no longer serve to `/`, `/index.html`, `/en/`, `/home`, `/40
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from ..linkdiff import is_tracking_param
+from ..homeurl import is_home_url, is_locale, path_segments
 from ..models import Result
 
 _LOGIN_PATH = re.compile(
     r"(?:^|/)(?:log-?in|sign-?in|signon|sso|auth|oauth2?|session/new|users?/sign_in)(?:/|$)"
     r"|[?&](?:returnurl|return_to|redirect_uri|next)=", re.IGNORECASE)
 _LOGIN_TITLE = re.compile(r"\b(?:log\s?in|sign\s?in|login|signin)\b", re.IGNORECASE)
-
-#: ISO 639-1 languages, and the country codes sites use as a language prefix (`/jp/`).
-_LANGUAGE_CODES = (
-    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu "
-    "cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi "
-    "ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks "
-    "ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl "
-    "nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl "
-    "sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve "
-    "vi vo wa wo xh yi yo za zh zu at au cn cz dk gb gr hk jp mx nz us")
-_LANGUAGES = frozenset(_LANGUAGE_CODES.split())
-#: `en`, `en-us`, `pt_BR`, `es-419`, `zh-hans`: the language part is checked against the set.
-_LOCALE = re.compile(r"([a-z]{2})(?:[-_](?:[a-z]{2}|\d{3}|hans|hant|latn|cyrl))?",
-                     re.IGNORECASE)
-#: A site's front-page document: `index.html`, `index.php`, `default.aspx`, `home`.
-_HOME_DOCUMENT = re.compile(
-    r"(?:index|default|home|homepage)(?:\.(?:s?html?|php\d?|aspx?|jsp|cfm))?", re.IGNORECASE)
-#: Query keys that only choose the front page's language.
-_LANGUAGE_KEYS = frozenset({"lang", "language", "locale", "hl", "lng"})
 
 _CODE = r"(?:40[0-4]|410|50[0-4])"
 _EXTENSION = r"\.(?:s?html?|php\d?|aspx?|jsp|cfm)"
@@ -56,38 +37,15 @@ _STATUS_KEYS = frozenset({"code", "status", "statuscode", "status_code", "http_s
 _ERROR_STATUS = re.compile(r"[45]\d\d")
 
 
-def _segments(url: str) -> list[str]:
-    return [segment for segment in unquote(urlsplit(url).path).split("/") if segment]
-
-
-def _is_locale(segment: str) -> bool:
-    match = _LOCALE.fullmatch(segment)
-    return match is not None and match.group(1).lower() in _LANGUAGES
-
-
-def is_home_url(url: str) -> bool:
-    """A site's home page: `/`, an index document (`/index.html`, `/default.aspx`, `/home`),
-    a language's front page (`/en/`, `/en-us/index.php`), with at most tracking or language
-    parameters. `/homework-tips`, `/docs/index.html` and `/en/exercises/` are pages."""
-    query = urlsplit(url).query
-    if not all(is_tracking_param(key) or key.lower() in _LANGUAGE_KEYS
-               for key, _ in parse_qsl(query, keep_blank_values=True)):
-        return False
-    segments = _segments(url)
-    if segments and _HOME_DOCUMENT.fullmatch(segments[-1]):
-        segments.pop()
-    return not segments or (len(segments) == 1 and _is_locale(segments[0]))
-
-
 def is_error_url(url: str) -> bool:
     """A URL that names an error page in its path or query (`/404`, `/404.html`, `/en/error`,
     `/page-not-found`, `?code=404`, `?error=...`): where sites send links they no longer
     serve. `/issues/404`, `/docs/errors`, `/errors-in-posture` and `?code=200` are pages."""
     near_root = True
-    for segment in _segments(url):
+    for segment in path_segments(url):
         if _ERROR_PAGE.fullmatch(segment) or (near_root and _ERROR_WORD.fullmatch(segment)):
             return True
-        near_root = near_root and _is_locale(segment)
+        near_root = near_root and is_locale(segment)
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
         key = key.lower()
         if key in _ERROR_KEYS or (key in _STATUS_KEYS and _ERROR_STATUS.fullmatch(value.strip())):
