@@ -6,6 +6,7 @@ tested on its own and results can be rendered by any output format.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -352,7 +353,9 @@ class Run:
 
     started_at: datetime
     finished_at: datetime
-    results: tuple[Result, ...]
+    # A tuple, or a lazy view of results in the history (monitor.resultseq): iterate it,
+    # do not hold it whole.
+    results: Sequence[Result]
     offline: bool = False
     run_id: int | None = None
     sources: tuple[SourceReport, ...] = ()

@@ -15,12 +15,14 @@ from pathlib import Path
 from .archive import find_snapshots
 from .config import Config, Notifier
 from .lock import run_lock
-from .models import Run, Snapshot, SourceReport, Status
+from .models import Result, Run, Snapshot, SourceReport, Status
 from .mute import settle_with_store, unmuted_changes
 from .notices import new_warnings
+from .resultseq import map_results
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
 from .store import Store
+from .store_content import without_contents
 from .streak import Change
 
 
@@ -67,10 +69,15 @@ def run_once(
     path = database_path(config, db)
     guard = run_lock(path) if lock and str(path) != ":memory:" else nullcontext()
     with guard, Store(path) as store:
-        run = asyncio.run(check(config, store.baselines(), on_result=on_result,
-                                memory=store.content_memory()))
-        run = follow_up(config, run, store)
-        outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
+        # Results are staged in the history as they complete; the stored run reads them back.
+        stage = store.stage(clear=lock)  # (clearing stale stages needs the lock)
+        try:
+            run = asyncio.run(check(config, store.baselines(), on_result=on_result,
+                                    memory=store.content_memory(), stage=stage))
+            run = follow_up(config, run, store)
+            outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
+        finally:
+            store.unstage(stage)
         hand_over(outcome, store, after, deliver)
     return outcome
 
@@ -82,10 +89,12 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     the run's results carry main-text snapshots to keep (a merged run's stay in the shards).
     """
     fresh = new_warnings(run.results, store.last_warnings())
+    checked = run  # its results carry their contents (staged, or in memory)
     run, changes = store.record_run(run, confirm_runs,
                                      [delivery_key(n) for n in config.notifiers], fresh)
-    if content:
-        run = store.record_content(run)  # snapshots, latest texts, short diffs
+    if content:  # snapshots, latest texts; the short diffs of content-changed results
+        store.record_content(replace(checked, run_id=run.run_id))
+        run = store.with_content_diffs(without_contents(run))
     if config.digest is not None and run.run_id is not None:
         store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
     run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
@@ -138,8 +147,9 @@ def follow_up(config: Config, run: Run, store: Store) -> Run:
     if fresh:
         store.cache_snapshots(fresh, day)
     snapshots = {**cached, **fresh}
-    results = tuple(
-        replace(r, archived=snapshots.get(r.url)) if r.status is Status.BROKEN else r
-        for r in run.results
-    )
-    return replace(run, results=results, sources=sources)
+    def archived(result: Result) -> Result:
+        if result.status is Status.BROKEN:
+            return replace(result, archived=snapshots.get(result.url))
+        return result
+
+    return replace(run, results=map_results(run.results, archived), sources=sources)

@@ -220,7 +220,7 @@ def record(db: sqlite3.Connection, run_id: int, run: Run, confirm_runs: int) -> 
         (run_id, r.id, r.archived.url, r.archived.taken_at.isoformat())
         for r in run.results if r.archived is not None
     ])
-    curated = _curated(run)
+    curated = _curated(run) if run.sources else {}  # a pass over every result: if needed
     reports = []
     for report in run.sources:
         if not run.offline:
