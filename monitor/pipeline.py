@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -99,15 +99,22 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
         store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
     run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
     changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
-    expected = {r.id: r.expected_title for r in config.resources}
-    learnable = {
-        result.id: result.title for result in run.results
-        if result.status is Status.OK and result.title and result.id in expected
-        and expected[result.id] is None
-    }
-    learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
+    learned = store.learn_baselines(learnable(config, run, merged=not content),
+                                    run.finished_at) if not run.offline else []
     store.prune(config.settings.retention_days, run.finished_at)
     return Outcome(run, tuple(changes), tuple(learned), fresh)
+
+
+def learnable(config: Config, run: Run, *, merged: bool = False) -> Iterator[tuple[str, str]]:
+    """(id, title) of each ok result whose resource gives no expected_title: its title is
+    learned as the baseline unless it has one. Lazily: a big run's results are read as
+    they are stored. A merged run may carry results of resources no longer configured."""
+    pinned = {r.id for r in config.resources if r.expected_title is not None}
+    known = {r.id for r in config.resources} if merged else None
+    for result in run.results:
+        if result.status is Status.OK and result.title and result.id not in pinned and (
+                known is None or result.id in known):
+            yield result.id, result.title
 
 
 def hand_over(outcome: Outcome, store: Store, after: Callable[[Run, Store], None] | None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -224,20 +224,25 @@ class Store(ContentHistory, HistoryReads):
             row = self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             return None
-        results = self._db.execute(
-            "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],)
-        ).fetchall()
-        archived = store_links.load_archived(self._db, row["id"])
+        sources = store_links.load_sources(self._db, row["id"])
+        results: Sequence[Result]
+        if str(self.path) != ":memory:":  # read back in batches as often as it is needed
+            count = self._db.execute("SELECT COUNT(*) FROM results WHERE run_id = ?",
+                                     (row["id"],)).fetchone()[0]
+            results = StoredResults(str(self.path), row["id"], count)
+        else:
+            archived = store_links.load_archived(self._db, row["id"])
+            results = tuple(
+                replace(result, archived=archived.get(result.id)) if result.id in archived
+                else result for result in map(_result_from_row, self._db.execute(
+                    "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],))))
         return self.with_content_diffs(Run(
             started_at=_dt(row["started_at"]) or datetime.min,
             finished_at=_dt(row["finished_at"]) or datetime.min,
-            results=tuple(
-                replace(result, archived=archived.get(result.id)) if result.id in archived
-                else result for result in map(_result_from_row, results)
-            ),
+            results=results,
             offline=bool(row["offline"]),
             run_id=row["id"],
-            sources=store_links.load_sources(self._db, row["id"]),
+            sources=sources,
         ))
 
     def last_warnings(self) -> dict[str, tuple[str, ...]] | None:
@@ -417,15 +422,18 @@ class Store(ContentHistory, HistoryReads):
         with self._transaction() as db:
             store_outbox.mark_delivered(db, notice_ids, now)
 
-    def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
-        """Record {resource id: title} of first successful checks that have no baseline yet."""
-        known = self.baselines()
-        fresh = [(rid, title, "learned", None, _ts(now))
-                 for rid, title in titles.items() if rid not in known]
-        if fresh:
-            with self._transaction() as db:
-                db.executemany("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)", fresh)
-        return [row[0] for row in fresh]
+    def learn_baselines(self, titles: Mapping[str, str] | Iterable[tuple[str, str]],
+                        now: datetime) -> list[str]:
+        """Record {resource id: title} (or such pairs, read as they come) of first successful
+        checks that have no baseline yet; returns the ids learned."""
+        pairs = titles.items() if isinstance(titles, Mapping) else titles
+        learned: list[str] = []
+        with self._transaction() as db:
+            for rid, title in pairs:
+                if db.execute("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)",
+                              (rid, title, "learned", None, _ts(now))).rowcount:
+                    learned.append(rid)
+        return learned
 
     def accept(
         self, titles: dict[str, tuple[str, str | None]], now: datetime

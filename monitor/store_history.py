@@ -54,7 +54,7 @@ class HistoryReads:
                 ))
         return found
 
-    def uptimes(self, since: datetime) -> dict[str, float]:
+    def uptimes(self, since: datetime, ids: Iterable[str] | None = None) -> dict[str, float]:
         """Per resource: share of runs since `since` in which it was usable (ok, moved or
         drifted: the page answered). Offline runs and runs where the site blocked us say
         nothing either way and are left out."""
@@ -65,10 +65,13 @@ class HistoryReads:
             "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
             "GROUP BY r.resource_id",
             (since.isoformat(),),
-        ).fetchall()
-        return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows}
+        )  # iterated, not fetched: one row per resource
+        wanted = set(ids) if ids is not None else None
+        return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows
+                if wanted is None or row["resource_id"] in wanted}
 
-    def first_checks(self, since: datetime) -> dict[str, datetime]:
+    def first_checks(self, since: datetime, ids: Iterable[str] | None = None
+                     ) -> dict[str, datetime]:
         """Per resource: its earliest check since `since` that counts towards uptime, so
         a report can say what span an uptime figure covers ("100% over 20 min")."""
         rows = self._db.execute(
@@ -77,5 +80,7 @@ class HistoryReads:
             "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
             "GROUP BY r.resource_id",
             (since.isoformat(),),
-        ).fetchall()
-        return {row["resource_id"]: datetime.fromisoformat(row["first"]) for row in rows}
+        )
+        wanted = set(ids) if ids is not None else None
+        return {row["resource_id"]: datetime.fromisoformat(row["first"]) for row in rows
+                if wanted is None or row["resource_id"] in wanted}
