@@ -361,6 +361,9 @@ class Run:
     sources: tuple[SourceReport, ...] = ()
 
     def summary(self) -> dict[str, int]:
+        known = getattr(self.results, "counts", None)  # a stored run's, without a pass
+        if known is not None:
+            return dict(known)
         counts = {status.value: 0 for status in Status}
         for result in self.results:
             counts[result.status.value] += 1

@@ -72,7 +72,8 @@ def settle(resources: Iterable[Resource], run: Run, states: dict[str, State],
             return result
         return replace(result, muted_until=found[0], mute_note=found[1])
 
-    results = map_results(run.results, muted) if in_force else run.results
+    results = map_results(run.results, muted, keeps_status=True) if in_force \
+        else run.results
     return Settled(replace(run, results=results), tuple(fresh), tuple(lapsed))
 
 

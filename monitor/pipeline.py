@@ -93,12 +93,13 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     run, changes = store.record_run(run, confirm_runs,
                                      [delivery_key(n) for n in config.notifiers], fresh)
     if content:  # snapshots, latest texts; the short diffs of content-changed results
-        store.record_content(replace(checked, run_id=run.run_id))
+        store.save_contents(replace(checked, run_id=run.run_id))
         run = store.with_content_diffs(without_contents(run))
     if config.digest is not None and run.run_id is not None:
         store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
     run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
-    changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
+    if any(r.muted_until is not None for r in config.resources):
+        changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
     learned = store.learn_baselines(learnable(config, run, merged=not content),
                                     run.finished_at) if not run.offline else []
     store.prune(config.settings.retention_days, run.finished_at)
@@ -159,4 +160,5 @@ def follow_up(config: Config, run: Run, store: Store) -> Run:
             return replace(result, archived=snapshots.get(result.url))
         return result
 
-    return replace(run, results=map_results(run.results, archived), sources=sources)
+    return replace(run, results=map_results(run.results, archived, keeps_status=True),
+                   sources=sources)

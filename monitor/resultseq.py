@@ -17,9 +17,11 @@ ResultMap = Callable[[Result], Result]
 
 
 class LazyResults(Sequence[Result]):
-    """Base of the lazy views: equality by content, like the tuple they stand for."""
+    """Base of the lazy views: equality by content, like the tuple they stand for.
+    `counts`, when known without a pass (recorded with the run), is `Run.summary()`."""
 
     __hash__ = None  # type: ignore[assignment]
+    counts: dict[str, int] | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or len(other) != len(self):
@@ -54,9 +56,12 @@ class LazyResults(Sequence[Result]):
 class MappedResults(LazyResults):
     """`base` with `change` applied to each result as it is read."""
 
-    def __init__(self, base: Sequence[Result], change: ResultMap) -> None:
+    def __init__(self, base: Sequence[Result], change: ResultMap, *,
+                 keeps_status: bool = False) -> None:
         self._base = base
         self._change = change
+        if keeps_status:
+            self.counts = getattr(base, "counts", None)
 
     def __len__(self) -> int:
         return len(self._base)
@@ -65,8 +70,10 @@ class MappedResults(LazyResults):
         return map(self._change, self._base)
 
 
-def map_results(results: Sequence[Result], change: ResultMap) -> Sequence[Result]:
-    """`change` applied to every result: at once for a tuple, lazily for a lazy view."""
+def map_results(results: Sequence[Result], change: ResultMap, *,
+                keeps_status: bool = False) -> Sequence[Result]:
+    """`change` applied to every result: at once for a tuple, lazily for a lazy view.
+    `keeps_status`: `change` never changes a status, so known counts still hold."""
     if isinstance(results, LazyResults):
-        return MappedResults(results, change)
+        return MappedResults(results, change, keeps_status=keeps_status)
     return tuple(map(change, results))

@@ -179,7 +179,8 @@ def display_run(run: Run) -> Run:
     """`display_result` on every result; the run itself is otherwise unchanged."""
     sources = tuple(display_source(s) for s in run.sources)
     if isinstance(run.results, LazyResults):  # a big run: made safe as it is read
-        return replace(run, results=map_results(run.results, display_result), sources=sources)
+        return replace(run, results=map_results(run.results, display_result,
+                                                 keeps_status=True), sources=sources)
     results = tuple(display_result(r) for r in run.results)
     if all(a is b for a, b in zip(results, run.results, strict=True)) and sources == run.sources:
         return run

@@ -229,7 +229,9 @@ class Store(ContentHistory, HistoryReads):
         if str(self.path) != ":memory:":  # read back in batches as often as it is needed
             count = self._db.execute("SELECT COUNT(*) FROM results WHERE run_id = ?",
                                      (row["id"],)).fetchone()[0]
-            results = StoredResults(str(self.path), row["id"], count)
+            summary = json.loads(row["summary"])
+            results = StoredResults(str(self.path), row["id"], count,
+                                    summary if summary.get("total") == count else None)
         else:
             archived = store_links.load_archived(self._db, row["id"])
             results = tuple(
@@ -314,6 +316,9 @@ class Store(ContentHistory, HistoryReads):
                 rows, states = self._advance(batch, run.offline, confirm_runs, changes, kept)
                 for row in rows:
                     counts[str(row[4])] += 1
+                db.executemany("INSERT INTO archived VALUES (?,?,?,?)", [
+                    (run_id, r.id, r.archived.url, r.archived.taken_at.isoformat())
+                    for r in batch if r.archived is not None])
                 db.executemany(
                     "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     ((run_id, *row[1:]) for row in rows))
@@ -326,10 +331,10 @@ class Store(ContentHistory, HistoryReads):
                 [(run_id, c.resource_id, c.old.value if c.old else None, c.new.value,
                   _ts(c.since), target) for c in changes for target in set(notify_targets)],
             )
-            linked = store_links.record(db, run_id, run, confirm_runs)
+            linked = store_links.record(db, run_id, run, confirm_runs, archived=False)
             store_outbox.queue(db, run_id, collect_news(linked, new_warnings), notify_targets)
         results = tuple(kept) if kept is not None else StoredResults(
-            str(self.path), run_id, counts["total"])
+            str(self.path), run_id, counts["total"], counts)
         return replace(linked, results=results, run_id=run_id), changes
 
     def _advance(self, batch: list[Result], offline: bool, confirm_runs: int,
@@ -358,16 +363,16 @@ class Store(ContentHistory, HistoryReads):
                         result.id, previous.confirmed_status if previous else None,
                         result.status, state.since,
                     ))
-            stored = replace(
-                result,
-                since=state.since if state and state.status == result.status else None,
-                streak=state.streak if state and state.status == result.status else 0,
-                confirmed=confirmed,
-                previous_status=previous.status if previous else None,
-            )
-            rows.append(_result_row(None, stored))
+            same = state is not None and state.status == result.status
+            since = state.since if state is not None and same else None
+            streak = state.streak if state is not None and same else 0
+            before = previous.status if previous else None
+            # The stored row built directly: `replace` costs more than the rest of a result.
+            rows.append((*_result_row(None, result)[:17], _ts(since), streak, int(confirmed),
+                         before.value if before else None))
             if kept is not None:
-                kept.append(stored)
+                kept.append(replace(result, since=since, streak=streak, confirmed=confirmed,
+                                    previous_status=before))
         return rows, new_states
 
     def cached_snapshots(self, urls: Iterable[str], day: str) -> dict[str, Snapshot | None]:

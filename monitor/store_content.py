@@ -24,6 +24,7 @@ from datetime import datetime
 from . import content as text_content
 from .models import Content, Reason, Result, Run, Status, TextDiff
 from .resultseq import map_results
+from .store_stage import StoredResults
 
 CONTENT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -175,14 +176,18 @@ class ContentHistory:
 
     def with_content_diffs(self, run: Run) -> Run:
         """`run` with the short diff filled in for its content-changed results."""
-        changed = [r.id for r in run.results if r.reason is Reason.CONTENT_CHANGED]
+        if isinstance(run.results, StoredResults):  # asked of the history, not in a pass
+            changed = run.results.ids_with(Reason.CONTENT_CHANGED)
+        else:
+            changed = [r.id for r in run.results if r.reason is Reason.CONTENT_CHANGED]
         if not changed:
             return run
         diffs = self.short_diffs(changed, run.run_id)
         if not diffs:
             return run
         return replace(run, results=map_results(
-            run.results, lambda r: replace(r, content_diff=diffs[r.id]) if r.id in diffs else r))
+            run.results, lambda r: replace(r, content_diff=diffs[r.id]) if r.id in diffs else r,
+            keeps_status=True))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -190,6 +195,11 @@ class ContentHistory:
         """Remember the content each result carried: as the latest, and as the snapshot of a
         resource that has none yet and checked ok. Returns `run` without the (bulky)
         contents and with the short diffs of content-changed results."""
+        self.save_contents(run)
+        return self.with_content_diffs(without_contents(run))
+
+    def save_contents(self, run: Run) -> None:
+        """`record_content` without building the run it returns (one pass, nothing kept)."""
         with self._transaction() as db:
             for result in run.results:
                 page = result.content
@@ -219,7 +229,6 @@ class ContentHistory:
                     # One copy of the markup is enough: the latest reads it from the snapshot.
                     db.execute("UPDATE latest_content SET markup = NULL WHERE resource_id = ?",
                                (result.id,))
-        return self.with_content_diffs(without_contents(run))
 
     @staticmethod
     def _save_latest(db: sqlite3.Connection, result: Result, page: Content,
@@ -293,5 +302,7 @@ def _strip(result: Result) -> Result:
 
 def without_contents(run: Run) -> Run:
     """`run` without the (bulky) contents its results carried until they were stored."""
-    return replace(run, results=map_results(run.results, _strip))
+    if isinstance(run.results, StoredResults):
+        return run  # read back from the results table: no contents
+    return replace(run, results=map_results(run.results, _strip, keeps_status=True))
 

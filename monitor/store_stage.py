@@ -78,17 +78,24 @@ def result_row(run_id: object, r: Result) -> tuple[object, ...]:
     )
 
 
-def result_from_row(row: sqlite3.Row) -> Result:
+def _strings(text: str) -> tuple[str, ...]:
+    return () if text == "[]" else tuple(json.loads(text))  # nearly always empty
+
+
+def result_from_row(row: sqlite3.Row, content: Content | None = None) -> Result:
+    redirects = row["redirects"]
     return Result(
         id=row["resource_id"], name=row["name"], url=row["url"], status=Status(row["status"]),
         reason=Reason(row["reason"]), detail=row["detail"], http_status=row["http_status"],
         final_url=row["final_url"],
-        redirects=tuple(Hop(u, s, t) for u, s, t in json.loads(row["redirects"])),
+        redirects=() if redirects == "[]" else tuple(
+            Hop(u, s, t) for u, s, t in json.loads(redirects)),
         title=row["title"], expected_title=row["expected_title"], elapsed_ms=row["elapsed_ms"],
-        checked_at=_dt(row["checked_at"]) or datetime.min, tags=tuple(json.loads(row["tags"])),
-        warnings=tuple(json.loads(row["warnings"])), tls_days_left=row["tls_days_left"],
+        checked_at=_dt(row["checked_at"]) or datetime.min, tags=_strings(row["tags"]),
+        warnings=_strings(row["warnings"]), tls_days_left=row["tls_days_left"],
         since=_dt(row["since"]), streak=row["streak"], confirmed=bool(row["confirmed"]),
         previous_status=Status(row["previous_status"]) if row["previous_status"] else None,
+        content=content,
     )
 
 
@@ -219,11 +226,7 @@ def staged_part(stage: Stage, part: int) -> Iterator[Result]:
 
 
 def _staged(row: sqlite3.Row) -> Result:
-    result = result_from_row(row)
-    content = _content_from_row(row)
-    if content is None:
-        return result
-    return replace(result, content=content)
+    return result_from_row(row, _content_from_row(row))
 
 
 class StoredResults(LazyResults):
@@ -231,10 +234,22 @@ class StoredResults(LazyResults):
     read from the history in batches on each pass over its own connection, so the view
     outlives the Store that recorded it."""
 
-    def __init__(self, database: str, run_id: int, count: int) -> None:
+    def __init__(self, database: str, run_id: int, count: int,
+                 counts: dict[str, int] | None = None) -> None:
         self._database = database
         self._run_id = run_id
         self._count = count
+        self.counts = counts
+
+    def ids_with(self, reason: Reason) -> list[str]:
+        """The ids of the results with this reason, asked of the history (no pass)."""
+        db = _connect(self._database)
+        try:
+            return [row[0] for row in db.execute(
+                "SELECT resource_id FROM results WHERE run_id = ? AND reason = ? ORDER BY rowid",
+                (self._run_id, reason.value))]
+        finally:
+            db.close()
 
     def __len__(self) -> int:
         return self._count

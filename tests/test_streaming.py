@@ -20,6 +20,7 @@ from monitor.outputs.view import build_view
 from monitor.publish import Targets, publish
 from monitor.resultseq import LazyResults
 from monitor.runner import check
+from monitor.safetext import display_run
 from monitor.store import Store
 
 from conftest import write_config
@@ -174,3 +175,20 @@ def test_later_stages_read_results_in_passes_and_keep_only_what_they_need(
     assert set(outcome.learned) == {"s0", "s1", "s2"}
     assert '"muted": true' in (tmp_path / "r.json").read_text()
     assert "gone" in (tmp_path / "r.xml").read_text() and (tmp_path / "r.md").exists()
+
+
+def test_a_stored_runs_counts_and_content_changes_need_no_pass_over_its_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store(tmp_path / "h.sqlite3") as store:
+        _big_run(store, oks=4, problems=2)
+        run = store.load_run()
+        assert run is not None
+
+        def no_pass(self: object) -> None:
+            raise AssertionError("read every result")
+
+        monkeypatch.setattr(store_stage.StoredResults, "__iter__", no_pass)
+        assert run.summary() == {"ok": 4, "moved": 0, "drifted": 0, "blocked": 0,
+                                 "down": 0, "broken": 2, "total": 6}
+        assert store.with_content_diffs(run) is run
+        assert display_run(run).summary()["broken"] == 2  # made safe lazily, same counts
