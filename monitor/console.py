@@ -123,7 +123,8 @@ def _confirmation(result: Result) -> str:
 def render_plain(outcome: Outcome, fail_on: Sequence[str], verbose: bool = False) -> str:
     """The cron summary: what changed, what is wrong now, and the counts."""
     run = outcome.run
-    by_id = {r.id: r for r in run.results}
+    wanted = {change.resource_id for change in outcome.changes}
+    by_id = {r.id: r for r in run.results if r.id in wanted} if wanted else {}
     total = len(run.results)
     attention = sum(r.status is not Status.OK for r in run.results)
     where = f"run {run.run_id}, {_when(run.finished_at)}, {_duration(run):.1f} s"
@@ -286,7 +287,8 @@ class Terminal:
                 self.console.print(f"{_resources(len(run.results))} not reached "
                                    "(--verbose lists them)", style="dim")
                 return
-        by_id = {r.id: r for r in run.results}
+        wanted = {change.resource_id for change in outcome.changes}
+        by_id = {r.id: r for r in run.results if r.id in wanted} if wanted else {}
         for change in outcome.changes:
             old = change.old.value if change.old else "new"
             result = by_id.get(change.resource_id)

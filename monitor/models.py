@@ -6,6 +6,7 @@ tested on its own and results can be rendered by any output format.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -355,12 +356,17 @@ class Run:
 
     started_at: datetime
     finished_at: datetime
-    results: tuple[Result, ...]
+    # A tuple, or a lazy view of results in the history (monitor.resultseq): iterate it,
+    # do not hold it whole.
+    results: Sequence[Result]
     offline: bool = False
     run_id: int | None = None
     sources: tuple[SourceReport, ...] = ()
 
     def summary(self) -> dict[str, int]:
+        known = getattr(self.results, "counts", None)  # a stored run's, without a pass
+        if known is not None:
+            return dict(known)
         counts = {status.value: 0 for status in Status}
         for result in self.results:
             counts[result.status.value] += 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .models import Resource, Result, Run, Status
+from .resultseq import map_results
 from .store import Store
 from .store_curate import MuteRecord
 from .streak import Change, State
@@ -41,13 +42,12 @@ def settle(resources: Iterable[Resource], run: Run, states: dict[str, State],
     """Which results are muted in this run, and which mutes start or lapse."""
     wanted = {r.id: r for r in resources if r.muted_until is not None}
     today = now.date()
-    results: list[Result] = []
+    in_force: dict[str, tuple[date, str | None]] = {}
     fresh: list[MuteRecord] = []
     lapsed: list[tuple[str, str]] = []
-    for result in run.results:
+    for result in run.results if wanted else ():
         resource = wanted.get(result.id)
         if resource is None or resource.muted_until is None:
-            results.append(result)
             continue
         until = resource.muted_until
         current = _current(result, states.get(result.id))
@@ -64,9 +64,17 @@ def settle(resources: Iterable[Resource], run: Run, states: dict[str, State],
             lapsed.append((result.id, f"was {record.status.value} when muted, "
                                       f"now {current.value}"))
         else:
-            result = replace(result, muted_until=until, mute_note=resource.mute_note)
-        results.append(result)
-    return Settled(replace(run, results=tuple(results)), tuple(fresh), tuple(lapsed))
+            in_force[result.id] = (until, resource.mute_note)
+
+    def muted(result: Result) -> Result:
+        found = in_force.get(result.id)
+        if found is None:
+            return result
+        return replace(result, muted_until=found[0], mute_note=found[1])
+
+    results = map_results(run.results, muted, keeps_status=True) if in_force \
+        else run.results
+    return Settled(replace(run, results=results), tuple(fresh), tuple(lapsed))
 
 
 def unmuted_changes(changes: Iterable[Change], run: Run, store: Store | None = None
@@ -87,7 +95,9 @@ def settle_with_store(resources: Iterable[Resource], run: Run, store: Store, now
                       *, save: bool) -> Settled:
     """`settle` against the history; `save` remembers mutes first seen now (a check run),
     without it nothing is written (re-rendering a report)."""
-    settled = settle(resources, run, store.states(), store.mutes(), now)
+    resources = tuple(r for r in resources if r.muted_until is not None)
+    states = store.states_of([r.id for r in resources])  # only theirs: lists can be long
+    settled = settle(resources, run, states, store.mutes(), now)
     if save:
         store.save_mutes(list(settled.records))
     return settled

@@ -51,7 +51,10 @@ def collect(run: Run, new_warnings: Iterable[tuple[str, str]] = ()) -> tuple[New
                 })
                 for change in changes if change.news
             ]
-    by_id = {result.id: result for result in run.results}
+    new_warnings = tuple(new_warnings)
+    wanted = {resource_id for resource_id, _ in new_warnings}
+    by_id = {result.id: result for result in run.results if result.id in wanted} \
+        if wanted else {}
     for resource_id, warning in new_warnings:
         result = by_id.get(resource_id)
         items.append(News(WARNING, resource_id, resource_id, {

@@ -104,9 +104,15 @@ def _warning_entries(news: Sequence[News]) -> list[dict[str, Any]]:
 def build_payload(outcome: Outcome) -> dict[str, Any]:
     """The webhook body: one entry per confirmed change, the run's news (source-article
     changes, new warnings; nothing about a muted resource), and the run's summary."""
-    by_id = {result.id: result for result in outcome.run.results}
+    by_id = _changed(outcome)
     return _payload([(c, by_id.get(c.resource_id)) for c in outcome.changes], outcome.run,
                     _outcome_news(outcome))
+
+
+def _changed(outcome: Outcome) -> dict[str, Result]:
+    """The results of the resources whose change is announced (one pass, few kept)."""
+    wanted = {change.resource_id for change in outcome.changes}
+    return {r.id: r for r in outcome.run.results if r.id in wanted} if wanted else {}
 
 
 def _outcome_news(outcome: Outcome) -> tuple[News, ...]:
@@ -250,7 +256,7 @@ def _queued(config: Config, outcome: Outcome, store: Store | None
     queued: Queued = defaultdict(list)
     news: QueuedNews = defaultdict(list)
     if store is None:
-        by_id = {result.id: result for result in outcome.run.results}
+        by_id = _changed(outcome)
         fresh = _outcome_news(outcome)
         for notifier in config.notifiers:
             queued[delivery_key(notifier)] = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,12 +15,14 @@ from pathlib import Path
 from .archive import find_snapshots
 from .config import Config, Notifier
 from .lock import run_lock
-from .models import Run, Snapshot, SourceReport, Status
+from .models import Result, Run, Snapshot, SourceReport, Status
 from .mute import settle_with_store, unmuted_changes
 from .notices import new_warnings
+from .resultseq import map_results
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
 from .store import Store
+from .store_content import without_contents
 from .streak import Change
 
 
@@ -67,10 +69,15 @@ def run_once(
     path = database_path(config, db)
     guard = run_lock(path) if lock and str(path) != ":memory:" else nullcontext()
     with guard, Store(path) as store:
-        run = asyncio.run(check(config, store.baselines(), on_result=on_result,
-                                memory=store.content_memory()))
-        run = follow_up(config, run, store)
-        outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
+        # Results are staged in the history as they complete; the stored run reads them back.
+        stage = store.stage(clear=lock)  # (clearing stale stages needs the lock)
+        try:
+            run = asyncio.run(check(config, store.baselines(), on_result=on_result,
+                                    memory=store.content_memory(), stage=stage))
+            run = follow_up(config, run, store)
+            outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
+        finally:
+            store.unstage(stage)
         hand_over(outcome, store, after, deliver)
     return outcome
 
@@ -82,23 +89,33 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     the run's results carry main-text snapshots to keep (a merged run's stay in the shards).
     """
     fresh = new_warnings(run.results, store.last_warnings())
+    checked = run  # its results carry their contents (staged, or in memory)
     run, changes = store.record_run(run, confirm_runs,
                                      [delivery_key(n) for n in config.notifiers], fresh)
-    if content:
-        run = store.record_content(run)  # snapshots, latest texts, short diffs
+    if content:  # snapshots, latest texts; the short diffs of content-changed results
+        store.save_contents(replace(checked, run_id=run.run_id))
+        run = store.with_content_diffs(without_contents(run))
     if config.digest is not None and run.run_id is not None:
         store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
     run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
-    changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
-    expected = {r.id: r.expected_title for r in config.resources}
-    learnable = {
-        result.id: result.title for result in run.results
-        if result.status is Status.OK and result.title and result.id in expected
-        and expected[result.id] is None
-    }
-    learned = store.learn_baselines(learnable, run.finished_at) if not run.offline else []
+    if any(r.muted_until is not None for r in config.resources):
+        changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
+    learned = store.learn_baselines(learnable(config, run, merged=not content),
+                                    run.finished_at) if not run.offline else []
     store.prune(config.settings.retention_days, run.finished_at)
     return Outcome(run, tuple(changes), tuple(learned), fresh)
+
+
+def learnable(config: Config, run: Run, *, merged: bool = False) -> Iterator[tuple[str, str]]:
+    """(id, title) of each ok result whose resource gives no expected_title: its title is
+    learned as the baseline unless it has one. Lazily: a big run's results are read as
+    they are stored. A merged run may carry results of resources no longer configured."""
+    pinned = {r.id for r in config.resources if r.expected_title is not None}
+    known = {r.id for r in config.resources} if merged else None
+    for result in run.results:
+        if result.status is Status.OK and result.title and result.id not in pinned and (
+                known is None or result.id in known):
+            yield result.id, result.title
 
 
 def hand_over(outcome: Outcome, store: Store, after: Callable[[Run, Store], None] | None,
@@ -138,8 +155,10 @@ def follow_up(config: Config, run: Run, store: Store) -> Run:
     if fresh:
         store.cache_snapshots(fresh, day)
     snapshots = {**cached, **fresh}
-    results = tuple(
-        replace(r, archived=snapshots.get(r.url)) if r.status is Status.BROKEN else r
-        for r in run.results
-    )
-    return replace(run, results=results, sources=sources)
+    def archived(result: Result) -> Result:
+        if result.status is Status.BROKEN:
+            return replace(result, archived=snapshots.get(result.url))
+        return result
+
+    return replace(run, results=map_results(run.results, archived, keeps_status=True),
+                   sources=sources)

@@ -16,7 +16,7 @@ from .config import Config
 from .models import Run
 from .outputs import write_atomic
 from .outputs.jsonout import iter_json
-from .outputs.junit import render_junit
+from .outputs.junit import iter_junit
 from .outputs.markdown import render_markdown
 from .outputs.view import build_view
 from .safetext import display_run
@@ -105,6 +105,6 @@ def publish(
         if targets.markdown:
             _emit(targets.markdown, render_markdown(view, heading, fail_on))
     if targets.junit:
-        _emit(targets.junit, render_junit(run, fail_on))
+        _emit(targets.junit, iter_junit(run, fail_on))
     if targets.json:
         _emit(targets.json, iter_json(run))

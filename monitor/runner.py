@@ -19,11 +19,12 @@ import threading
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,13 +36,16 @@ from .judge import Context, judge
 from .models import Content, Fetched, Page, Reason, Resource, Result, Run, Status
 from .netfaults import describe
 from .probe import PROBE_TIMEOUT, reachable
+from .resultseq import map_results
 from .store import Baseline
 from .store_content import ContentMemory, MarkupReader
+from .store_stage import Stage, StagedResults, StageSink, StageWriter, staged_part
 
 log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
 OFFLINE_REASONS = frozenset({Reason.DNS, Reason.CONNECT, Reason.TIMEOUT})
 ProgressHook = Callable[[Result], None]
+ResultSink = Callable[[Result], None]
 
 
 @dataclass(slots=True)
@@ -227,8 +231,10 @@ async def _gather(
     on_result: ProgressHook | None,
     clock: Callable[[], datetime],
     memory: ContentMemory | None = None,
+    put: ResultSink | None = None,
 ) -> dict[str, Result]:
-    """Fetch and judge every resource of `config` in this process."""
+    """Fetch and judge every resource of `config` in this process. With `put`, each result
+    goes there as it is judged instead of into the dict returned (which stays empty)."""
     memory = memory or ContentMemory()
     by_url = _group_by_url(config.resources)
     results: dict[str, Result] = {}
@@ -260,7 +266,10 @@ async def _gather(
                                                   now, memory)
                     except Exception as exc:  # nothing about one resource may end the run
                         result = _unjudgeable(resource, fetched, now, exc)
-                    results[resource.id] = result
+                    if put is not None:
+                        put(result)
+                    else:
+                        results[resource.id] = result
                     if on_result is not None:
                         on_result(result)
 
@@ -363,21 +372,30 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _check_shard(config: Config, baselines: dict[str, Baseline],
-                 memory: ContentMemory) -> list[Result]:
-    """Runs in a worker process: one shard, its own event loop and client."""
-    results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC), memory))
+                 memory: ContentMemory, stage: Stage | None = None, part: int = 0
+                 ) -> list[Result]:
+    """Runs in a worker process: one shard, its own event loop and client. With `stage`,
+    its results are staged in the history as they complete and none is returned."""
+    writer = StageWriter(stage, part) if stage is not None else None
+    try:
+        results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC),
+                                      memory, writer))
+    finally:
+        if writer is not None:
+            writer.close()
     return list(results.values())
 
 
 async def _gather_sharded(
     config: Config, baselines: dict[str, Baseline], on_result: ProgressHook | None,
-    shards: int, memory: ContentMemory,
+    shards: int, memory: ContentMemory, sink: StageSink | None = None,
 ) -> dict[str, Result]:
     """The first shard is checked here, the others in worker processes: this process would
     otherwise only wait, and each worker costs its start-up (~0.3 s of imports)."""
     parts = shard_by_host(config, shards)
     if len(parts) < 2:  # one host: another process would only add its start-up
-        return await _gather(config, baselines, on_result, lambda: datetime.now(UTC), memory)
+        return await _gather(config, baselines, on_result, lambda: datetime.now(UTC), memory,
+                             sink)
     loop = asyncio.get_running_loop()
     # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
     # threaded process can deadlock.
@@ -389,10 +407,19 @@ async def _gather_sharded(
     def share(part: Config) -> dict[str, Baseline]:
         return {r.id: baselines[r.id] for r in part.resources if r.id in baselines}
 
+    async def numbered(part: int, future: asyncio.Future[list[Result]]
+                       ) -> tuple[int, list[Result]]:
+        return part, await future
+
     async def collect() -> None:
-        for done in asyncio.as_completed(futures):
-            for result in await done:
-                results[result.id] = result
+        for done in asyncio.as_completed([numbered(i, f) for i, f in enumerate(futures, 1)]):
+            part, returned = await done
+            staged = staged_part(sink.stage, part) if sink is not None else iter(())
+            for result in chain(returned, staged):
+                if sink is not None:
+                    sink.tally(result)
+                else:
+                    results[result.id] = result
                 if on_result is not None:
                     on_result(result)
 
@@ -403,10 +430,11 @@ async def _gather_sharded(
     try:
         # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.
         futures += [loop.run_in_executor(pool, _check_shard, part, share(part),
-                                         _memory_for(part, memory))
-                    for part in remote]
+                                         _memory_for(part, memory),
+                                         sink.stage if sink is not None else None, index)
+                    for index, part in enumerate(remote, 1)]
         here = asyncio.ensure_future(
-            _gather(local, share(local), on_result, lambda: datetime.now(UTC), memory))
+            _gather(local, share(local), on_result, lambda: datetime.now(UTC), memory, sink))
         await collect()
         results.update(await here)
     except BaseException:  # Ctrl-C, SIGTERM, a failure: the workers stop with the run
@@ -435,32 +463,53 @@ async def check(
     on_result: ProgressHook | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     memory: ContentMemory | None = None,
+    stage: Stage | None = None,
 ) -> Run:
     """Fetch and judge every resource; results come back in config order. `memory` is what
-    the history knows of past content (snapshots to compare with, bodies already read)."""
+    the history knows of past content (snapshots to compare with, bodies already read).
+    With `stage`, results are staged in the history as they complete (by every worker
+    process) and the run's results read them back from there: none is held in memory."""
     baselines = baselines or {}
     memory = memory or ContentMemory()
     started = clock()
     urls = len({resource.url for resource in config.resources})
     shards = worker_count(config, urls)
-    if shards > 1:
-        try:
-            results = await _gather_sharded(config, baselines, on_result, shards, memory)
-        except BrokenProcessPool as exc:
-            log.warning("worker processes failed (%s); checking in one process", exc)
-            results = await _gather(config, baselines, on_result, clock, memory)
+    sink = StageSink(stage, OFFLINE_REASONS) if stage is not None else None
+    try:
+        if shards > 1:
+            try:
+                results = await _gather_sharded(config, baselines, on_result, shards, memory,
+                                                sink)
+            except BrokenProcessPool as exc:
+                log.warning("worker processes failed (%s); checking in one process", exc)
+                if sink is not None:
+                    sink.restart()
+                results = await _gather(config, baselines, on_result, clock, memory, sink)
+        else:
+            results = await _gather(config, baselines, on_result, clock, memory, sink)
+    finally:
+        if sink is not None:
+            sink.writer.close()
+    ordered: Sequence[Result]
+    if sink is not None:
+        ordered = StagedResults(sink.stage, config.resources, sink.count)
+        unreachable = sink.count > 0 and sink.unreachable
+        origins = len(sink.origins)
     else:
-        results = await _gather(config, baselines, on_result, clock, memory)
-    ordered = tuple(results[r.id] for r in config.resources)
+        ordered = tuple(results[r.id] for r in config.resources)
+        unreachable = all_unreachable(ordered)
+        origins = len({urlsplit(r.url).netloc for r in ordered})
     probe = config.settings.offline_probe
-    offline = is_offline(ordered, await reachable(probe, min(config.settings.timeout,
-                                                                PROBE_TIMEOUT))
-                         if probe and all_unreachable(ordered) else None)
+    offline = unreachable and (
+        not await reachable(probe, min(config.settings.timeout, PROBE_TIMEOUT)) if probe
+        else origins >= 2)
     if offline:
         # Our own network is down: nothing can be concluded about the links, so none is
         # declared dead ("broken"); they are all unreachable from here ("down").
-        ordered = tuple(
-            replace(r, status=Status.DOWN, detail=f"unreachable from this machine: {r.detail}")
-            for r in ordered
-        )
+        ordered = map_results(ordered, _unreachable_from_here)
     return Run(started, clock(), ordered, offline=offline)
+
+
+def _unreachable_from_here(result: Result) -> Result:
+    return replace(result, status=Status.DOWN,
+                   detail=f"unreachable from this machine: {result.detail}")

@@ -21,6 +21,7 @@ from dataclasses import replace
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from .models import Hop, LinkChange, Result, Run, Snapshot, SourceReport, TextDiff
+from .resultseq import LazyResults, map_results
 
 REPLACEMENT = "\ufffd"
 # C0 (tab and newline included: every field we show is one line), DEL, C1; bidi embeddings,
@@ -176,8 +177,11 @@ def display_source(source: SourceReport) -> SourceReport:
 
 def display_run(run: Run) -> Run:
     """`display_result` on every result; the run itself is otherwise unchanged."""
-    results = tuple(display_result(r) for r in run.results)
     sources = tuple(display_source(s) for s in run.sources)
+    if isinstance(run.results, LazyResults):  # a big run: made safe as it is read
+        return replace(run, results=map_results(run.results, display_result,
+                                                 keeps_status=True), sources=sources)
+    results = tuple(display_result(r) for r in run.results)
     if all(a is b for a, b in zip(results, run.results, strict=True)) and sources == run.sources:
         return run
     return replace(run, results=results, sources=sources)

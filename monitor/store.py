@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import dbcheck, store_curate, store_links, store_outbox
-from .models import Hop, Reason, Result, Run, Snapshot, Status
+from . import dbcheck, store_curate, store_links, store_outbox, store_stage
+from .models import Result, Run, Snapshot, Status
 from .news import collect as collect_news
+from .resultseq import LazyResults
 from .store_content import CONTENT_SCHEMA, ContentHistory
 from .store_curate import MuteRecord
+from .store_history import HistoryPoint as HistoryPoint  # re-exported: outputs use it
+from .store_history import HistoryReads
+from .store_outbox import Notice as Notice  # re-exported
+from .store_stage import Stage, StoredResults, _dt, _ts
+from .store_stage import result_from_row as _result_from_row
+from .store_stage import result_row as _result_row
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 1
@@ -100,37 +107,7 @@ class Baseline:
     recorded_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A confirmed change still to be announced to one notification target."""
-
-    id: int
-    target: str  # the notifier's delivery key
-    change: Change
-    result: Result | None  # the resource's result in the run that confirmed the change
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryPoint:
-    """One resource in one past run, as the report's history strip and sparkline need it."""
-
-    run_id: int
-    status: str
-    reason: str
-    elapsed_ms: float
-    checked_at: datetime
-    offline: bool
-
-
-def _ts(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-class Store(ContentHistory):
+class Store(ContentHistory, HistoryReads):
     """The history database. Use as a context manager, or call close().
 
     Opening checks, before anything is written: that the file is SQLite, that it is ours
@@ -206,6 +183,7 @@ class Store(ContentHistory):
         self._db.executescript(store_links.SCHEMA)
         self._db.executescript(store_curate.SCHEMA)
         self._db.executescript(store_outbox.SCHEMA)
+        self._db.executescript(store_stage.STAGE_SCHEMA)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -219,14 +197,7 @@ class Store(ContentHistory):
 
     def states(self) -> dict[str, State]:
         rows = self._db.execute("SELECT * FROM state").fetchall()
-        return {
-            row["resource_id"]: State(
-                Status(row["status"]), _dt(row["since"]) or datetime.min, row["streak"],
-                Status(row["confirmed_status"]) if row["confirmed_status"] else None,
-                _dt(row["confirmed_since"]),
-            )
-            for row in rows
-        }
+        return {row["resource_id"]: _state(row) for row in rows}
 
     def baselines(self) -> dict[str, Baseline]:
         rows = self._db.execute("SELECT * FROM baselines ORDER BY resource_id").fetchall()
@@ -253,20 +224,27 @@ class Store(ContentHistory):
             row = self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             return None
-        results = self._db.execute(
-            "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],)
-        ).fetchall()
-        archived = store_links.load_archived(self._db, row["id"])
+        sources = store_links.load_sources(self._db, row["id"])
+        results: Sequence[Result]
+        if str(self.path) != ":memory:":  # read back in batches as often as it is needed
+            count = self._db.execute("SELECT COUNT(*) FROM results WHERE run_id = ?",
+                                     (row["id"],)).fetchone()[0]
+            summary = json.loads(row["summary"])
+            results = StoredResults(str(self.path), row["id"], count,
+                                    summary if summary.get("total") == count else None)
+        else:
+            archived = store_links.load_archived(self._db, row["id"])
+            results = tuple(
+                replace(result, archived=archived.get(result.id)) if result.id in archived
+                else result for result in map(_result_from_row, self._db.execute(
+                    "SELECT * FROM results WHERE run_id = ? ORDER BY rowid", (row["id"],))))
         return self.with_content_diffs(Run(
             started_at=_dt(row["started_at"]) or datetime.min,
             finished_at=_dt(row["finished_at"]) or datetime.min,
-            results=tuple(
-                replace(result, archived=archived.get(result.id)) if result.id in archived
-                else result for result in map(_result_from_row, results)
-            ),
+            results=results,
             offline=bool(row["offline"]),
             run_id=row["id"],
-            sources=store_links.load_sources(self._db, row["id"]),
+            sources=sources,
         ))
 
     def last_warnings(self) -> dict[str, tuple[str, ...]] | None:
@@ -274,63 +252,39 @@ class Store(ContentHistory):
         row = self._db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         if row is None:
             return None
-        rows = self._db.execute(
-            "SELECT resource_id, warnings FROM results WHERE run_id = ?", (row["id"],))
+        rows = self._db.execute(  # most have none: only those that have are held
+            "SELECT resource_id, warnings FROM results WHERE run_id = ? AND warnings != '[]'",
+            (row["id"],))
         return {r["resource_id"]: tuple(json.loads(r["warnings"])) for r in rows}
 
-    def history(
-        self, resource_ids: Iterable[str], runs: int, up_to: int | None = None
-    ) -> dict[str, list[HistoryPoint]]:
-        """Each resource's results in the last `runs` runs (up to run `up_to`), oldest first."""
-        wanted = set(resource_ids)
-        newest = up_to if up_to is not None else 2**62
-        rows = self._db.execute(
-            "SELECT id FROM runs WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ?",
-            (newest, runs - 1),
-        ).fetchone()
-        first = rows["id"] if rows else 0
-        found: dict[str, list[HistoryPoint]] = {rid: [] for rid in wanted}
-        cursor = self._db.execute(
-            "SELECT r.run_id, r.resource_id, r.status, r.reason, r.elapsed_ms, r.checked_at, "
-            "runs.offline FROM results r JOIN runs ON runs.id = r.run_id "
-            "WHERE r.run_id BETWEEN ? AND ? ORDER BY r.run_id",
-            (first, newest),
-        )
-        for row in cursor:
-            if row["resource_id"] in wanted:
-                found[row["resource_id"]].append(HistoryPoint(
-                    row["run_id"], row["status"], row["reason"], row["elapsed_ms"],
-                    _dt(row["checked_at"]) or datetime.min, bool(row["offline"]),
-                ))
-        return found
-
-    def uptimes(self, since: datetime) -> dict[str, float]:
-        """Per resource: share of runs since `since` in which it was usable (ok, moved or
-        drifted: the page answered). Offline runs and runs where the site blocked us say
-        nothing either way and are left out."""
-        rows = self._db.execute(
-            "SELECT r.resource_id, COUNT(*) AS n, "
-            "SUM(r.status IN ('ok', 'moved', 'drifted')) AS up "
-            "FROM results r JOIN runs ON runs.id = r.run_id "
-            "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
-            "GROUP BY r.resource_id",
-            (since.isoformat(),),
-        ).fetchall()
-        return {row["resource_id"]: (row["up"] or 0) / row["n"] for row in rows}
-
-    def first_checks(self, since: datetime) -> dict[str, datetime]:
-        """Per resource: its earliest check since `since` that counts towards uptime, so
-        a report can say what span an uptime figure covers ("100% over 20 min")."""
-        rows = self._db.execute(
-            "SELECT r.resource_id, MIN(r.checked_at) AS first "
-            "FROM results r JOIN runs ON runs.id = r.run_id "
-            "WHERE r.checked_at >= ? AND runs.offline = 0 AND r.status != 'blocked' "
-            "GROUP BY r.resource_id",
-            (since.isoformat(),),
-        ).fetchall()
-        return {row["resource_id"]: datetime.fromisoformat(row["first"]) for row in rows}
-
     # -- writing ----------------------------------------------------------------------------
+
+    def stage(self, *, clear: bool = True) -> Stage | None:
+        """Where a run about to be checked stages its results as they complete (None: an
+        in-memory history, which other connections cannot reach: results stay in memory).
+        With `clear` (only while holding the run lock) rows staged by runs that were
+        killed are dropped first."""
+        if str(self.path) == ":memory:":
+            return None
+        if clear:
+            with self._transaction() as db:
+                store_stage.clear(db)
+        return Stage.new(str(self.path))
+
+    def unstage(self, stage: Stage | None) -> None:
+        if stage is not None:
+            with self._transaction() as db:
+                store_stage.clear(db, stage.token)
+
+    def states_of(self, ids: Sequence[str]) -> dict[str, State]:
+        """`states()` of these resources only."""
+        found: dict[str, State] = {}
+        for start in range(0, len(ids), store_stage.BATCH):
+            chunk = ids[start:start + store_stage.BATCH]
+            found.update((row["resource_id"], _state(row)) for row in self._db.execute(
+                f"SELECT * FROM state WHERE resource_id IN ({','.join('?' * len(chunk))})",
+                chunk))
+        return found
 
     def record_run(
         self, run: Run, confirm_runs: int, notify_targets: Iterable[str] = (),
@@ -338,24 +292,70 @@ class Store(ContentHistory):
     ) -> tuple[Run, list[Change]]:
         """Store a run atomically; fill in streak fields; return the confirmed changes.
 
+        Results are read from `run` and written in batches (they may be staged in the
+        history, see store_stage); the returned run reads them back from the history
+        (a tuple of results stays a tuple, in memory).
         Each change is also queued, in the same transaction, for each of `notify_targets`
         (see `pending_notices`): a change is never stored as confirmed but lost to them.
         So is the run's other news (`news.collect`: confirmed source-article changes and
         `new_warnings`), see `pending_news`."""
         notify_targets = set(notify_targets)
-        states = self.states()
         changes: list[Change] = []
-        new_states: dict[str, State] = {}
-        results: list[Result] = []
-        for result in run.results:
+        # Results held in memory (a tuple) stay there; a lazy view is read back from here.
+        lazy = isinstance(run.results, LazyResults) and str(self.path) != ":memory:"
+        kept: list[Result] | None = None if lazy else []
+        counts = {status.value: 0 for status in Status}
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (started_at, finished_at, offline, summary) VALUES (?,?,?,?)",
+                (_ts(run.started_at), _ts(run.finished_at), int(run.offline), "{}"),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None
+            for batch in _batches(run.results):
+                rows, states = self._advance(batch, run.offline, confirm_runs, changes, kept)
+                for row in rows:
+                    counts[str(row[4])] += 1
+                db.executemany("INSERT INTO archived VALUES (?,?,?,?)", [
+                    (run_id, r.id, r.archived.url, r.archived.taken_at.isoformat())
+                    for r in batch if r.archived is not None])
+                db.executemany(
+                    "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    ((run_id, *row[1:]) for row in rows))
+                db.executemany("INSERT OR REPLACE INTO state VALUES (?,?,?,?,?,?)", states)
+            counts["total"] = sum(counts.values())
+            db.execute("UPDATE runs SET summary = ? WHERE id = ?", (json.dumps(counts), run_id))
+            db.executemany(
+                "INSERT INTO outbox (run_id, resource_id, old, new, since, target) "
+                "VALUES (?,?,?,?,?,?)",
+                [(run_id, c.resource_id, c.old.value if c.old else None, c.new.value,
+                  _ts(c.since), target) for c in changes for target in set(notify_targets)],
+            )
+            linked = store_links.record(db, run_id, run, confirm_runs, archived=False)
+            store_outbox.queue(db, run_id, collect_news(linked, new_warnings), notify_targets)
+        results = tuple(kept) if kept is not None else StoredResults(
+            str(self.path), run_id, counts["total"], counts)
+        return replace(linked, results=results, run_id=run_id), changes
+
+    def _advance(self, batch: list[Result], offline: bool, confirm_runs: int,
+                 changes: list[Change], kept: list[Result] | None,
+                 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        """One batch of results as stored (streak fields filled in), and their new states."""
+        states = self.states_of([r.id for r in batch])
+        rows: list[tuple[object, ...]] = []
+        new_states: list[tuple[object, ...]] = []
+        for result in batch:
             previous = states.get(result.id)
-            if run.offline:
+            if offline:
                 # Our own network was down: this run says nothing about the sites.
                 state = previous
                 confirmed = False
             else:
                 state, changed = advance(previous, result.status, result.checked_at, confirm_runs)
-                new_states[result.id] = state
+                new_states.append((result.id, state.status.value, _ts(state.since),
+                                   state.streak, state.confirmed_status.value
+                                   if state.confirmed_status else None,
+                                   _ts(state.confirmed_since)))
                 confirmed = state.confirmed_status == result.status
                 if changed and is_notable(previous.confirmed_status if previous else None,
                                           result.status):
@@ -363,44 +363,17 @@ class Store(ContentHistory):
                         result.id, previous.confirmed_status if previous else None,
                         result.status, state.since,
                     ))
-            results.append(replace(
-                result,
-                since=state.since if state and state.status == result.status else None,
-                streak=state.streak if state and state.status == result.status else 0,
-                confirmed=confirmed,
-                previous_status=previous.status if previous else None,
-            ))
-        stored = replace(run, results=tuple(results))
-        with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO runs (started_at, finished_at, offline, summary) VALUES (?,?,?,?)",
-                (_ts(run.started_at), _ts(run.finished_at), int(run.offline),
-                 json.dumps(stored.summary())),
-            )
-            run_id = cursor.lastrowid
-            db.executemany(
-                "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (_result_row(run_id, r) for r in results),
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO state VALUES (?,?,?,?,?,?)",
-                [
-                    (rid, s.status.value, _ts(s.since), s.streak,
-                     s.confirmed_status.value if s.confirmed_status else None,
-                     _ts(s.confirmed_since))
-                    for rid, s in new_states.items()
-                ],
-            )
-            db.executemany(
-                "INSERT INTO outbox (run_id, resource_id, old, new, since, target) "
-                "VALUES (?,?,?,?,?,?)",
-                [(run_id, c.resource_id, c.old.value if c.old else None, c.new.value,
-                  _ts(c.since), target) for c in changes for target in set(notify_targets)],
-            )
-            assert run_id is not None
-            stored = store_links.record(db, run_id, stored, confirm_runs)
-            store_outbox.queue(db, run_id, collect_news(stored, new_warnings), notify_targets)
-        return replace(stored, run_id=run_id), changes
+            same = state is not None and state.status == result.status
+            since = state.since if state is not None and same else None
+            streak = state.streak if state is not None and same else 0
+            before = previous.status if previous else None
+            # The stored row built directly: `replace` costs more than the rest of a result.
+            rows.append((*_result_row(None, result)[:17], _ts(since), streak, int(confirmed),
+                         before.value if before else None))
+            if kept is not None:
+                kept.append(replace(result, since=since, streak=streak, confirmed=confirmed,
+                                    previous_status=before))
+        return rows, new_states
 
     def cached_snapshots(self, urls: Iterable[str], day: str) -> dict[str, Snapshot | None]:
         """Archive answers already fetched on `day` (YYYY-MM-DD) for these URLs."""
@@ -439,26 +412,7 @@ class Store(ContentHistory):
 
     def pending_notices(self) -> list[Notice]:
         """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
-        rows = self._db.execute(
-            "SELECT o.*, r.rowid AS result_row FROM outbox o LEFT JOIN results r "
-            "ON r.run_id = o.run_id AND r.resource_id = o.resource_id "
-            "WHERE o.delivered_at IS NULL ORDER BY o.id"
-        ).fetchall()
-        results: dict[int, Result] = {}
-        wanted = sorted({row["result_row"] for row in rows if row["result_row"] is not None})
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for found in self._db.execute(
-                    f"SELECT rowid AS result_row, * FROM results WHERE rowid IN ({marks})", chunk):
-                results[found["result_row"]] = _result_from_row(found)
-        return [
-            Notice(row["id"], row["target"], Change(
-                row["resource_id"], Status(row["old"]) if row["old"] else None,
-                Status(row["new"]), _dt(row["since"]) or datetime.min,
-            ), results.get(row["result_row"]))
-            for row in rows
-        ]
+        return store_outbox.pending_changes(self._db)
 
     def mark_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
         with self._transaction() as db:
@@ -473,15 +427,18 @@ class Store(ContentHistory):
         with self._transaction() as db:
             store_outbox.mark_delivered(db, notice_ids, now)
 
-    def learn_baselines(self, titles: dict[str, str], now: datetime) -> list[str]:
-        """Record {resource id: title} of first successful checks that have no baseline yet."""
-        known = self.baselines()
-        fresh = [(rid, title, "learned", None, _ts(now))
-                 for rid, title in titles.items() if rid not in known]
-        if fresh:
-            with self._transaction() as db:
-                db.executemany("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)", fresh)
-        return [row[0] for row in fresh]
+    def learn_baselines(self, titles: Mapping[str, str] | Iterable[tuple[str, str]],
+                        now: datetime) -> list[str]:
+        """Record {resource id: title} (or such pairs, read as they come) of first successful
+        checks that have no baseline yet; returns the ids learned."""
+        pairs = titles.items() if isinstance(titles, Mapping) else titles
+        learned: list[str] = []
+        with self._transaction() as db:
+            for rid, title in pairs:
+                if db.execute("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)",
+                              (rid, title, "learned", None, _ts(now))).rowcount:
+                    learned.append(rid)
+        return learned
 
     def accept(
         self, titles: dict[str, tuple[str, str | None]], now: datetime
@@ -502,25 +459,20 @@ class Store(ContentHistory):
         return cursor.rowcount
 
 
-def _result_row(run_id: int | None, r: Result) -> tuple[object, ...]:
-    return (
-        run_id, r.id, r.name, r.url, r.status.value, r.reason.value, r.detail, r.http_status,
-        r.final_url, json.dumps([[h.url, h.status, h.target] for h in r.redirects]), r.title,
-        r.expected_title, r.elapsed_ms, _ts(r.checked_at), json.dumps(list(r.tags)),
-        json.dumps(list(r.warnings)), r.tls_days_left, _ts(r.since), r.streak, int(r.confirmed),
-        r.previous_status.value if r.previous_status else None,
+def _state(row: sqlite3.Row) -> State:
+    return State(
+        Status(row["status"]), _dt(row["since"]) or datetime.min, row["streak"],
+        Status(row["confirmed_status"]) if row["confirmed_status"] else None,
+        _dt(row["confirmed_since"]),
     )
 
 
-def _result_from_row(row: sqlite3.Row) -> Result:
-    return Result(
-        id=row["resource_id"], name=row["name"], url=row["url"], status=Status(row["status"]),
-        reason=Reason(row["reason"]), detail=row["detail"], http_status=row["http_status"],
-        final_url=row["final_url"],
-        redirects=tuple(Hop(u, s, t) for u, s, t in json.loads(row["redirects"])),
-        title=row["title"], expected_title=row["expected_title"], elapsed_ms=row["elapsed_ms"],
-        checked_at=_dt(row["checked_at"]) or datetime.min, tags=tuple(json.loads(row["tags"])),
-        warnings=tuple(json.loads(row["warnings"])), tls_days_left=row["tls_days_left"],
-        since=_dt(row["since"]), streak=row["streak"], confirmed=bool(row["confirmed"]),
-        previous_status=Status(row["previous_status"]) if row["previous_status"] else None,
-    )
+def _batches(results: Iterable[Result], size: int = store_stage.BATCH) -> Iterator[list[Result]]:
+    batch: list[Result] = []
+    for result in results:
+        batch.append(result)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

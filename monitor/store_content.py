@@ -23,6 +23,8 @@ from datetime import datetime
 
 from . import content as text_content
 from .models import Content, Reason, Result, Run, Status, TextDiff
+from .resultseq import map_results
+from .store_stage import StoredResults
 
 CONTENT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -174,13 +176,18 @@ class ContentHistory:
 
     def with_content_diffs(self, run: Run) -> Run:
         """`run` with the short diff filled in for its content-changed results."""
-        changed = [r.id for r in run.results if r.reason is Reason.CONTENT_CHANGED]
+        if isinstance(run.results, StoredResults):  # asked of the history, not in a pass
+            changed = run.results.ids_with(Reason.CONTENT_CHANGED)
+        else:
+            changed = [r.id for r in run.results if r.reason is Reason.CONTENT_CHANGED]
         if not changed:
             return run
         diffs = self.short_diffs(changed, run.run_id)
-        return replace(run, results=tuple(
-            replace(r, content_diff=diffs[r.id]) if r.id in diffs else r for r in run.results
-        ))
+        if not diffs:
+            return run
+        return replace(run, results=map_results(
+            run.results, lambda r: replace(r, content_diff=diffs[r.id]) if r.id in diffs else r,
+            keeps_status=True))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -188,13 +195,19 @@ class ContentHistory:
         """Remember the content each result carried: as the latest, and as the snapshot of a
         resource that has none yet and checked ok. Returns `run` without the (bulky)
         contents and with the short diffs of content-changed results."""
-        taken = set(self.snapshot_times())
+        self.save_contents(run)
+        return self.with_content_diffs(without_contents(run))
+
+    def save_contents(self, run: Run) -> None:
+        """`record_content` without building the run it returns (one pass, nothing kept)."""
         with self._transaction() as db:
             for result in run.results:
                 page = result.content
                 if page is None:
                     continue
-                learn = result.id not in taken and result.status in _GOOD and not run.offline
+                learn = result.status in _GOOD and not run.offline and db.execute(
+                    "SELECT 1 FROM snapshots WHERE resource_id = ?", (result.id,)
+                ).fetchone() is None
                 # A snapshot taken now keeps the markup; the latest reads it from there.
                 written = self._save_latest(db, result, page, run.run_id, keep_markup=not learn)
                 for rid, done in page.completed:  # deferred snapshots extracted this run
@@ -216,8 +229,6 @@ class ContentHistory:
                     # One copy of the markup is enough: the latest reads it from the snapshot.
                     db.execute("UPDATE latest_content SET markup = NULL WHERE resource_id = ?",
                                (result.id,))
-        stripped = replace(run, results=tuple(_strip(r) for r in run.results))
-        return self.with_content_diffs(stripped)
 
     @staticmethod
     def _save_latest(db: sqlite3.Connection, result: Result, page: Content,
@@ -287,4 +298,11 @@ def _remember(memory: ContentMemory, resource_id: str, row: sqlite3.Row) -> None
 
 def _strip(result: Result) -> Result:
     return replace(result, content=None) if result.content is not None else result
+
+
+def without_contents(run: Run) -> Run:
+    """`run` without the (bulky) contents its results carried until they were stored."""
+    if isinstance(run.results, StoredResults):
+        return run  # read back from the results table: no contents
+    return replace(run, results=map_results(run.results, _strip, keeps_status=True))
 

@@ -213,14 +213,17 @@ def _record_source(
     return replace(report, added=seen.added, removed=seen.removed, unlinked=seen.unlinked)
 
 
-def record(db: sqlite3.Connection, run_id: int, run: Run, confirm_runs: int) -> Run:
-    """Store the run's archived copies and source reports (advancing source history unless
-    the run was offline); returns the run with its sources as recorded."""
-    db.executemany("INSERT INTO archived VALUES (?,?,?,?)", [
-        (run_id, r.id, r.archived.url, r.archived.taken_at.isoformat())
-        for r in run.results if r.archived is not None
-    ])
-    curated = _curated(run)
+def record(db: sqlite3.Connection, run_id: int, run: Run, confirm_runs: int, *,
+           archived: bool = True) -> Run:
+    """Store the run's archived copies (unless the caller did, `archived=False`) and source
+    reports (advancing source history unless the run was offline); returns the run with
+    its sources as recorded."""
+    if archived:
+        db.executemany("INSERT INTO archived VALUES (?,?,?,?)", [
+            (run_id, r.id, r.archived.url, r.archived.taken_at.isoformat())
+            for r in run.results if r.archived is not None
+        ])
+    curated = _curated(run) if run.sources else {}  # a pass over every result: if needed
     reports = []
     for report in run.sources:
         if not run.offline:

@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from .models import Result, Status
 from .news import News
+from .store_stage import _dt, result_from_row
+from .streak import Change
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox_news (
@@ -68,3 +71,37 @@ def drop(db: sqlite3.Connection, run_id: int, resource_ids: Iterable[str]) -> No
     """Unqueue this run's news about these (muted) resources."""
     db.executemany("DELETE FROM outbox_news WHERE run_id = ? AND resource_id = ? "
                    "AND delivered_at IS NULL", [(run_id, rid) for rid in resource_ids])
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A confirmed change still to be announced to one notification target."""
+
+    id: int
+    target: str  # the notifier's delivery key
+    change: Change
+    result: Result | None  # the resource's result in the run that confirmed the change
+
+
+def pending_changes(db: sqlite3.Connection) -> list[Notice]:
+    """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
+    rows = db.execute(
+        "SELECT o.*, r.rowid AS result_row FROM outbox o LEFT JOIN results r "
+        "ON r.run_id = o.run_id AND r.resource_id = o.resource_id "
+        "WHERE o.delivered_at IS NULL ORDER BY o.id"
+    ).fetchall()
+    results: dict[int, Result] = {}
+    wanted = sorted({row["result_row"] for row in rows if row["result_row"] is not None})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for found in db.execute(
+                f"SELECT rowid AS result_row, * FROM results WHERE rowid IN ({marks})", chunk):
+            results[found["result_row"]] = result_from_row(found)
+    return [
+        Notice(row["id"], row["target"], Change(
+            row["resource_id"], Status(row["old"]) if row["old"] else None,
+            Status(row["new"]), _dt(row["since"]) or datetime.min,
+        ), results.get(row["result_row"]))
+        for row in rows
+    ]

@@ -22,6 +22,7 @@ from .jsonout import utc_iso
 from .template_cache import bytecode_cache
 from .view import (
     COMPACT_OVER,
+    OK_LISTED,
     SPARK_HEIGHT,
     SPARK_WIDTH,
     ReportView,
@@ -128,5 +129,5 @@ def iter_html(view: ReportView, heading: str) -> Iterator[str]:
         ago=lambda then: how_long_ago(then, view.run.started_at, view.run.finished_at),
         statuses=[status.value for status in Status], icons=ICONS,
         script=script, script_hash=script_hash(script), spark_w=SPARK_WIDTH,
-        spark_h=SPARK_HEIGHT, compact_over=COMPACT_OVER,
+        spark_h=SPARK_HEIGHT, compact_over=COMPACT_OVER, ok_listed=OK_LISTED,
     )

@@ -19,6 +19,9 @@ from ..store import HistoryPoint, Store
 # Above this many links the report shows problems in full and ok links one line each: a
 # 10,000-row page of strips and sparklines is 14 MB that nobody reads.
 COMPACT_OVER = 1000
+# ...and lists at most this many ok links in all (a curator of a million links needs the
+# problems and the counts, not a million ok rows); a line says how many more there are.
+OK_LISTED = 1000
 # History cells held for one report: 90 runs for up to ~2,200 links, fewer beyond.
 HISTORY_POINTS = 200_000
 ATTENTION = (Status.BROKEN, Status.DOWN, Status.MOVED, Status.DRIFTED, Status.BLOCKED)
@@ -77,6 +80,7 @@ class Group:
     resources: tuple[ResourceView, ...]  # shown in full
     counts: tuple[tuple[str, int], ...]
     condensed: tuple[ResourceView, ...] = ()  # ok links of a very long list: one line each
+    unlisted: int = 0  # ok links of the group beyond the report's OK_LISTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,48 +187,67 @@ def _resource_view(
     )
 
 
-def _counts(results: list[ResourceView]) -> tuple[tuple[str, int], ...]:
-    tally: dict[str, int] = defaultdict(int)
-    for view in results:
-        tally[view.status] += 1
+def _counts(tally: dict[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(tally.items(), key=lambda item: SEVERITY[Status(item[0])]))
+
+
+def _line(result: Result) -> ResourceView:
+    """An ok link of a long list, shown on one line: no history."""
+    return ResourceView(result, STATUS_TEXT[result.status], REASON_TEXT[result.reason], None,
+                        (), None, None, (), "", 0.0, redirects=result.redirects)
+
+
+@dataclass(slots=True)
+class _GroupBuild:
+    full: list[ResourceView] = field(default_factory=list)
+    lines: list[ResourceView] = field(default_factory=list)
+    tally: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unlisted: int = 0
 
 
 def build_view(
     run: Run, store: Store, *, history_runs: int, now: datetime
 ) -> ReportView:
     """Everything the reports show about `run`, with up to `history_runs` runs of history
-    (fewer for very long lists, so the history held stays under HISTORY_POINTS)."""
+    (fewer for very long lists, so the history held stays under HISTORY_POINTS).
+
+    The results are read in passes, never held all at once: a list over COMPACT_OVER links
+    shows every link that is not ok in full and up to OK_LISTED ok links one line each."""
     compact = len(run.results) > COMPACT_OVER
     ids = [r.id for r in run.results if not (compact and r.status is Status.OK)]
     history_runs = min(history_runs, max(2, HISTORY_POINTS // max(1, len(ids))))
     history = store.history(ids, history_runs, up_to=run.run_id)
-    week = store.uptimes(now - timedelta(days=7))
-    month = store.uptimes(now - timedelta(days=30))
-    first = store.first_checks(now - timedelta(days=30))
-    views = [
-        _resource_view(r, history.get(r.id, []), week.get(r.id), month.get(r.id),
-                       now - first[r.id] if r.id in first else None)
-        for r in run.results
-    ]
-    # An offline run concluded nothing: nothing in it needs the curator's attention.
-    attention = [] if run.offline else sorted(
-        (v for v in views if v.result.status in ATTENTION),
-        key=lambda v: (v.result.muted, SEVERITY[v.result.status], natural_key(v.result.name)),
-    )
-    shown = {v.result.id for v in attention}
-    grouped: dict[str, list[ResourceView]] = defaultdict(list)
-    for view in views:
-        grouped[view.result.tags[0] if view.result.tags else "untagged"].append(view)
-    groups = tuple(
-        Group(
-            name,
-            tuple(v for v in items if not (compact and v.result.status is Status.OK)),
-            _counts(items),
-            tuple(v for v in items if compact and v.result.status is Status.OK),
-        )
-        for name, items in grouped.items()
-    )
+    week = store.uptimes(now - timedelta(days=7), ids)
+    month = store.uptimes(now - timedelta(days=30), ids)
+    first = store.first_checks(now - timedelta(days=30), ids)
+    del ids
+    groups: dict[str, _GroupBuild] = {}
+    attention: list[ResourceView] = []
+    warned: list[ResourceView] = []
+    listed = warnings = 0
+    for r in run.results:
+        group = groups.setdefault(r.tags[0] if r.tags else "untagged", _GroupBuild())
+        group.tally[r.status.value] += 1
+        warnings += bool(r.warnings)
+        if compact and r.status is Status.OK:
+            if listed < OK_LISTED:
+                group.lines.append(_line(r))
+                listed += 1
+            else:
+                group.unlisted += 1
+            if r.warnings:
+                warned.append(_line(r))
+            continue
+        view = _resource_view(r, history.get(r.id, []), week.get(r.id), month.get(r.id),
+                              now - first[r.id] if r.id in first else None)
+        group.full.append(view)
+        # An offline run concluded nothing: nothing in it needs the curator's attention.
+        if r.status in ATTENTION and not run.offline:
+            attention.append(view)
+        elif r.warnings:
+            warned.append(view)
+    attention.sort(
+        key=lambda v: (v.result.muted, SEVERITY[v.result.status], natural_key(v.result.name)))
     summary = run.summary()
     counts = tuple(
         (status.value, STATUS_TEXT[status], summary[status.value])
@@ -236,9 +259,10 @@ def build_view(
         duration_s=(run.finished_at - run.started_at).total_seconds(),
         counts=counts,
         attention=tuple(attention),
-        groups=groups,
+        groups=tuple(Group(name, tuple(g.full), _counts(g.tally), tuple(g.lines), g.unlisted)
+                     for name, g in groups.items()),
         history_runs=history_runs,
-        warnings=sum(1 for v in views if v.result.warnings),
+        warnings=warnings,
         compact=compact,
-        warned=tuple(v for v in views if v.result.warnings and v.result.id not in shown),
+        warned=tuple(warned),
     )
