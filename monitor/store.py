@@ -29,7 +29,7 @@ from .store_stage import result_row as _result_row
 from .streak import Change, State, advance, is_notable
 
 SCHEMA_VERSION = 1
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -40,27 +40,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS results (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    resource_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    url TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    http_status INTEGER,
-    final_url TEXT NOT NULL,
-    redirects TEXT NOT NULL,
-    title TEXT,
-    expected_title TEXT,
-    elapsed_ms REAL NOT NULL,
-    checked_at TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    warnings TEXT NOT NULL,
-    tls_days_left REAL,
-    since TEXT,
-    streak INTEGER NOT NULL,
-    confirmed INTEGER NOT NULL,
-    previous_status TEXT,
-    PRIMARY KEY (run_id, resource_id)
+    resource_id TEXT NOT NULL,{store_stage.RESULT_COLUMNS}    PRIMARY KEY (run_id, resource_id)
 );
 CREATE INDEX IF NOT EXISTS results_by_resource ON results(resource_id, run_id);
 CREATE TABLE IF NOT EXISTS state (

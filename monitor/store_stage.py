@@ -22,11 +22,9 @@ from .models import Content, Hop, Reason, Resource, Result, Snapshot, Status
 from .resultseq import LazyResults
 
 BATCH = 500  # rows per staged write and per read
-STAGE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS staged_results (
-    token TEXT NOT NULL,
-    part INTEGER NOT NULL,
-    resource_id TEXT NOT NULL,
+# The columns of one result, shared by the history's `results` and the staging table, so a
+# result moves from one to the other column for column.
+RESULT_COLUMNS = """
     name TEXT NOT NULL,
     url TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -46,7 +44,12 @@ CREATE TABLE IF NOT EXISTS staged_results (
     streak INTEGER NOT NULL,
     confirmed INTEGER NOT NULL,
     previous_status TEXT,
-    body_hash TEXT,
+"""
+STAGE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS staged_results (
+    token TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    resource_id TEXT NOT NULL,{RESULT_COLUMNS}    body_hash TEXT,
     is_html INTEGER,
     fingerprint BLOB,
     text_z BLOB,
