@@ -35,6 +35,14 @@ Global options (-c, --db) may come before or after the command:
 `monitor COMMAND --help` shows each command's options, examples and exit codes."""
 
 
+# The commands that edit resources.toml (fix, add, import, mute, unmute) share their exit codes.
+EDIT_EXIT_CODES = """\
+exit codes:
+  0    done (or, without --apply / with --dry-run, shown)
+  2    usage error, invalid or changed resources.toml, nothing to write
+  4    the history database cannot be used"""
+
+
 @dataclass(frozen=True, slots=True)
 class Help:
     summary: str  # one line in `monitor --help`
@@ -172,11 +180,7 @@ exit codes:
   monitor fix
   monitor fix --apply
   monitor fix --id webmd-stenosis-guide --apply""",
-        """\
-exit codes:
-  0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, invalid or changed resources.toml, nothing to write
-  4    the history database cannot be used""",
+        EDIT_EXIT_CODES,
     ),
     "add": Help(
         "check a page once and append it as a [[resource]]",
@@ -186,11 +190,7 @@ exit codes:
         """\
   monitor add https://www.example.org/exercises/stenosis --dry-run
   monitor add https://www.example.org/exercises/stenosis --tags example,exercise""",
-        """\
-exit codes:
-  0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, invalid or changed resources.toml, nothing to write
-  4    the history database cannot be used""",
+        EDIT_EXIT_CODES,
     ),
     "import": Help(
         "append the outbound links of an article (file or URL) as resources",
@@ -200,11 +200,7 @@ exit codes:
         """\
   monitor import saved-article.html --dry-run
   monitor import https://www.example.org/blog/article --selector article""",
-        """\
-exit codes:
-  0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, invalid or changed resources.toml, nothing to write
-  4    the history database cannot be used""",
+        EDIT_EXIT_CODES,
     ),
     "mute": Help(
         "acknowledge a known problem until a date",
@@ -214,22 +210,14 @@ exit codes:
         """\
   monitor mute kenai-spine-home --until 2026-12-31 --note "site rebuild"
   monitor mute kenai-spine-home --until 30d""",
-        """\
-exit codes:
-  0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, invalid or changed resources.toml, nothing to write
-  4    the history database cannot be used""",
+        EDIT_EXIT_CODES,
     ),
     "unmute": Help(
         "end a mute now",
         "Remove muted_until and mute_note from the resource in resources.toml.",
         """\
   monitor unmute kenai-spine-home""",
-        """\
-exit codes:
-  0    done (or, without --apply / with --dry-run, shown)
-  2    usage error, invalid or changed resources.toml, nothing to write
-  4    the history database cannot be used""",
+        EDIT_EXIT_CODES,
     ),
 }
 
