@@ -11,7 +11,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .models import SHORT_PAGE_CHARS, Hop, Page
-from .pagehints import headline, title_segments
+from .pagehints import article_like, headline, title_segments
 
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
@@ -30,9 +30,19 @@ _SIGN_IN = (
 #: "X Sign In", "Single Sign-On"; not a headline that starts with "Login".
 _LOGIN_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
+#: "X Login Page", "Login page - X": the same label naming the page; an article's headline
+#: may say it too ("Redesigning our login page"), so it counts on a page with no article.
+_LOGIN_PAGE_TITLE = re.compile(
+    rf"^(?:{_SIGN_IN})\s+(?:page|portal|screen)$|^.{{0,40}}\b(?:{_SIGN_IN})\s+(?:page|portal"
+    rf"|screen)$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
 _LOGIN_TITLE_CHARS = 1500
-_LOGIN_CONTENT_CHARS = 1000  # a sign-in form's page says little of its own
+#: A sign-in page says little besides its form: a welcome line, a notice, a line of legal
+#: text. A landing page with a sign-up or sign-in form in it says what the product is.
+#: Measured on real pages: sign-in pages leave under 500 characters of their own content
+#: outside the form, product landing pages with an embedded form 520 and more.
+LOGIN_BESIDE_FORM_CHARS = 500
+_LOGIN_CONTENT_CHARS = 1000  # a members-only notice stands in for the content
 #: What a members-only page says instead of its content.
 _LOGIN_NEEDED = re.compile(
     r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:be\s+)?(?:log(?:ged)?|sign(?:ed)?)\s*-?\s*in\b"
@@ -54,24 +64,32 @@ _RETURN_KEYS = frozenset({
 })
 
 
+def beside_form(page: Page) -> int:
+    """How much of the page's own content is outside its sign-in box (see extract)."""
+    return max(0, len(page.content_text) - page.signin_box_chars)
+
+
 def looks_login(page: Page) -> str | None:
     """A sign-in form where content was: a password field on a page with little else, or a
     page titled "Sign in" with hardly any text (forms drawn by JavaScript)."""
     title = page.title or ""
     # "Agency: My Access: Sign In" ends in a label too (colons join a site's names).
-    titled = any(_LOGIN_TITLE.search(part) for seg in title_segments(title)
-                 for part in _COLON.split(seg))
+    parts = [part for seg in title_segments(title) for part in _COLON.split(seg)]
+    titled = any(_LOGIN_TITLE.search(part) for part in parts) or (
+        not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts))
+    # the form is the page: little of the page's own content is outside it
+    form_page = page.password_fields > 0 and beside_form(page) <= LOGIN_BESIDE_FORM_CHARS
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
-        and len(page.text) <= SHORT_PAGE_CHARS
-        and (titled or len(page.content_text) <= _LOGIN_CONTENT_CHARS)
+        and len(page.text) <= SHORT_PAGE_CHARS and (titled or form_page)
     ):
         return "a sign-in form (password field) and little else: not readable anonymously"
     if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
         return f"a sign-in page titled {title!r}: not readable anonymously"
     # Titled and headed "Sign in", or titled so over a password field: a sign-in page however
     # long its terms of use or help text run (an article is never titled "Sign in").
-    if titled and page.links <= LOGIN_MAX_LINKS and not headline(title) and (
+    # (a big site's menus are chrome: with the form as its own content, any link count)
+    if titled and (page.links <= LOGIN_MAX_LINKS or form_page) and not headline(title) and (
             page.password_fields or any(_LOGIN_TITLE.search(h) for h in page.headings[:1])):
         return f"a sign-in page titled {title!r}: not readable anonymously"
     if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
