@@ -87,10 +87,13 @@ def looks_login(page: Page) -> str | None:
     if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
         return f"a sign-in page titled {title!r}: not readable anonymously"
     # Titled and headed "Sign in", or titled so over a password field: a sign-in page however
-    # long its terms of use or help text run (an article is never titled "Sign in").
-    # (a big site's menus are chrome: with the form as its own content, any link count)
+    # long its terms of use run. A help article titled "Log in to Example" has sections of
+    # its own under its heading ("Before you start", "Trouble signing in?"); a sign-in page's
+    # heading is its only one. (A big site's menus are chrome: with the form as its own
+    # content, any link count.)
+    headed = len(page.headings) == 1 and bool(_LOGIN_TITLE.search(page.headings[0]))
     if titled and (page.links <= LOGIN_MAX_LINKS or form_page) and not headline(title) and (
-            page.password_fields or any(_LOGIN_TITLE.search(h) for h in page.headings[:1])):
+            page.password_fields or headed):
         return f"a sign-in page titled {title!r}: not readable anonymously"
     if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
         match = _LOGIN_NEEDED.search(page.content_text[:_NOTICE_WITHIN])

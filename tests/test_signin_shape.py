@@ -113,3 +113,22 @@ def test_sign_in_pages_are_walls(candidate: Page) -> None:
 def test_pages_that_hold_a_form_but_say_what_they_are_are_not_walls(candidate: Page) -> None:
     assert beside_form(candidate) > LOGIN_BESIDE_FORM_CHARS
     assert looks_login(candidate) is None
+
+
+# --- titled "Sign in": the page itself, or an article about signing in -------------------
+
+TERMS = "<p>" + "This is an official system for authorized use only. " * 40 + "</p>"
+
+
+def test_a_sign_in_page_headed_sign_in_over_long_terms_is_a_wall() -> None:
+    assert looks_login(page(f"<h1>Sign In</h1>{TERMS}<div id=form></div>",
+                            "Example Agency: My Access: Sign In"))
+
+
+@pytest.mark.parametrize("title", ["Log in to Example | Example Help Center",
+                                   "Sign in to Example - Computer - Example Help"])
+def test_a_help_article_titled_like_a_sign_in_page_is_not_a_wall(title: str) -> None:
+    article = page(f"<h1>{title.split(' | ')[0].split(' - ')[0]}</h1>"
+                   f"<h2>Before you start</h2>{PROSE}<h2>Trouble signing in?</h2>{PROSE}",
+                   title)
+    assert looks_login(article) is None
