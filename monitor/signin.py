@@ -11,7 +11,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .models import SHORT_PAGE_CHARS, Hop, Page
-from .pagehints import article_like, headline, title_segments
+from .pagehints import article_like, headline, headlined, title_segments
 
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
@@ -37,6 +37,7 @@ _LOGIN_PAGE_TITLE = re.compile(
     rf"|screen)$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
 _LOGIN_TITLE_CHARS = 1500
+_TINY_CHARS = 300  # a page with hardly any text says what it is in its heading alone
 #: A sign-in page says little besides its form: a welcome line, a notice, a line of legal
 #: text. A landing page with a sign-up or sign-in form in it says what the product is.
 #: Measured on real pages: sign-in pages leave under 500 characters of their own content
@@ -75,8 +76,10 @@ def looks_login(page: Page) -> str | None:
     title = page.title or ""
     # "Agency: My Access: Sign In" ends in a label too (colons join a site's names).
     parts = [part for seg in title_segments(title) for part in _COLON.split(seg)]
-    titled = any(_LOGIN_TITLE.search(part) for part in parts) or (
-        not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts))
+    # A post headlined "Sign in with Apple: what developers need to know" (its heading
+    # restates its title) is an article about signing in, whatever its title starts with.
+    titled = not headlined(page) and (any(_LOGIN_TITLE.search(part) for part in parts) or (
+        not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
     # the form is the page: little of the page's own content is outside it
     form_page = page.password_fields > 0 and beside_form(page) <= LOGIN_BESIDE_FORM_CHARS
     if (
@@ -95,6 +98,9 @@ def looks_login(page: Page) -> str | None:
     if titled and (page.links <= LOGIN_MAX_LINKS or form_page) and not headline(title) and (
             page.password_fields or headed):
         return f"a sign-in page titled {title!r}: not readable anonymously"
+    # Next to no text at all: a heading "Admin Console Login" says what the page is.
+    if len(page.text) <= _TINY_CHARS and any(_LOGIN_TITLE.search(h) for h in page.headings[:1]):
+        return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
     if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
         match = _LOGIN_NEEDED.search(page.content_text[:_NOTICE_WITHIN])
         if match:

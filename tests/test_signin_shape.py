@@ -132,3 +132,20 @@ def test_a_help_article_titled_like_a_sign_in_page_is_not_a_wall(title: str) -> 
                    f"<h2>Before you start</h2>{PROSE}<h2>Trouble signing in?</h2>{PROSE}",
                    title)
     assert looks_login(article) is None
+
+
+def test_a_page_with_next_to_no_text_headed_as_a_sign_in_is_a_wall() -> None:
+    assert looks_login(page("<h1>Admin Console Login</h1><a href='/okta'>sign in with okta</a>",
+                            "Example Admin Console Logins"))
+
+
+@pytest.mark.parametrize("form", ["", FORM])
+def test_a_post_headlined_sign_in_with_is_an_article_about_signing_in(form: str) -> None:
+    headline = "Sign in with Apple: what developers need to know"
+    post = page(f"<nav><ul>{MENU[:1500]}</ul></nav><article><h1>{headline}</h1>{PROSE}</article>"
+                f"{form}", f"{headline} | Example Blog")
+    assert looks_login(post) is None
+
+
+def test_a_tiny_page_headed_by_a_headline_about_login_is_not_a_wall() -> None:
+    assert looks_login(page("<h1>Why login fails</h1><p>Soon.</p>", "Example")) is None
