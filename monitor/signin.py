@@ -19,17 +19,28 @@ LOGIN_MAX_LINKS = 60
 _NOTICE_WITHIN = 320
 
 _SIGN_IN = (
-    r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on|authenticat\w*"
+    r"(?:sign|log)\s*-?\s*(?:in|on)|login|logon|single\s+sign-?on"
     # the same label in the languages of most of the web
-    r"|anmelden|anmeldung|einloggen|connexion|se\s+connecter|iniciar\s+sesi[oó]n|acceder"
-    r"|accedi|accesso|entrar|inloggen|aanmelden|zaloguj(?:\s+si[eę])?|logowanie|войти|вход"
+    r"|anmelden|einloggen|se\s+connecter|iniciar\s+sesi[oó]n"
+    r"|accedi|inloggen|aanmelden|zaloguj(?:\s+si[eę])?|logowanie|войти"
     r"|авторизация|giri[sş]\s+yap|logga\s+in|p[rř]ihl[aá][sš]en[ií]|kirjaudu|ログイン"
     r"|サインイン|登录|登入|로그인"
 )
-#: A title segment that is a sign-in label: "Sign in", "Sign in to X", "Log In or Sign Up",
-#: "X Sign In", "Single Sign-On"; not a headline that starts with "Login".
-_LOGIN_TITLE = re.compile(
-    rf"^(?:{_SIGN_IN})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{_SIGN_IN})$", re.IGNORECASE)
+#: Words that label a sign-in page too, but name a topic as often ("Two-factor
+#: authentication", "Orari e accesso", "Perte de connexion", "Zugang und Anmeldung"):
+#: they count over a sign-in form, or on a page with next to no text.
+_ACCESS = r"authenticat\w*|anmeldung|connexion|acceder|accesso|entrar|вход"
+
+
+def _label_title(words: str) -> re.Pattern[str]:
+    """A title segment that is a sign-in label: "Sign in", "Sign in to X", "Log In or Sign
+    Up", "X Sign In", "Single Sign-On"; not a headline that starts with "Login"."""
+    return re.compile(rf"^(?:{words})(?:\s+(?:to|with|or)\b.*)?$|^.{{0,40}}\b(?:{words})$",
+                      re.IGNORECASE)
+
+
+_LOGIN_TITLE = _label_title(_SIGN_IN)
+_ACCESS_TITLE = _label_title(f"{_SIGN_IN}|{_ACCESS}")
 #: "X Login Page", "Login page - X": the same label naming the page; an article's headline
 #: may say it too ("Redesigning our login page"), so it counts on a page with no article.
 _LOGIN_PAGE_TITLE = re.compile(
@@ -80,14 +91,17 @@ def looks_login(page: Page) -> str | None:
     # restates its title) is an article about signing in, whatever its title starts with.
     titled = not headlined(page) and (any(_LOGIN_TITLE.search(part) for part in parts) or (
         not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
+    # "Connexion", "Authentication": a label over a sign-in form or an empty shell
+    access = titled or (not headlined(page) and any(_ACCESS_TITLE.search(p) for p in parts))
     # the form is the page: little of the page's own content is outside it
     form_page = page.password_fields > 0 and beside_form(page) <= LOGIN_BESIDE_FORM_CHARS
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
-        and len(page.text) <= SHORT_PAGE_CHARS and (titled or form_page)
+        and len(page.text) <= SHORT_PAGE_CHARS and (access or form_page)
     ):
         return "a sign-in form (password field) and little else: not readable anonymously"
-    if titled and len(page.text) <= _LOGIN_TITLE_CHARS:
+    if (titled and len(page.text) <= _LOGIN_TITLE_CHARS) or (
+            access and len(page.text) <= _TINY_CHARS):
         return f"a sign-in page titled {title!r}: not readable anonymously"
     # Titled and headed "Sign in", or titled so over a password field: a sign-in page however
     # long its terms of use run. A help article titled "Log in to Example" has sections of
@@ -95,11 +109,11 @@ def looks_login(page: Page) -> str | None:
     # heading is its only one. (A big site's menus are chrome: with the form as its own
     # content, any link count.)
     headed = len(page.headings) == 1 and bool(_LOGIN_TITLE.search(page.headings[0]))
-    if titled and (page.links <= LOGIN_MAX_LINKS or form_page) and not headline(title) and (
-            page.password_fields or headed):
+    if (titled or (access and page.password_fields)) and not headline(title) and (
+            page.links <= LOGIN_MAX_LINKS or form_page) and (page.password_fields or headed):
         return f"a sign-in page titled {title!r}: not readable anonymously"
     # Next to no text at all: a heading "Admin Console Login" says what the page is.
-    if len(page.text) <= _TINY_CHARS and any(_LOGIN_TITLE.search(h) for h in page.headings[:1]):
+    if len(page.text) <= _TINY_CHARS and any(_ACCESS_TITLE.search(h) for h in page.headings[:1]):
         return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
     if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
         match = _LOGIN_NEEDED.search(page.content_text[:_NOTICE_WITHIN])

@@ -149,3 +149,36 @@ def test_a_post_headlined_sign_in_with_is_an_article_about_signing_in(form: str)
 
 def test_a_tiny_page_headed_by_a_headline_about_login_is_not_a_wall() -> None:
     assert looks_login(page("<h1>Why login fails</h1><p>Soon.</p>", "Example")) is None
+
+
+# --- words that are a sign-in label in one place and a topic in another -------------------
+
+DOC = ("<p>Turn it on under Settings, then confirm with the code the app shows. Keep the "
+       "recovery codes somewhere safe; each one works once.</p>") * 4
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page(f"<h1>Two-factor authentication</h1>{DOC}", "Two-factor authentication | Docs"),
+        page(f"<h1>Authentication</h1>{DOC}", "Authentication - Example REST API"),
+        page(f"<h1>Orari e accesso</h1>{DOC}", "Orari e accesso | Museo Civico"),
+        page(f"<h1>Perte de connexion</h1>{DOC}", "Perte de connexion | Aide Example"),
+        page(f"<h1>Zugang und Anmeldung</h1>{DOC}", "Zugang und Anmeldung - Stadtbibliothek"),
+    ],
+)
+def test_a_short_page_on_access_or_authentication_is_not_a_wall(candidate: Page) -> None:
+    assert looks_login(candidate) is None
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page("<div id=app></div>", "Example - Authentication"),
+        page(f"<h1>Connexion</h1>{FORM}", "Connexion | Example"),
+        page(f"{FORM}<p>{SECTION}</p>", "Accesso - Example"),
+    ],
+)
+def test_the_same_words_over_a_sign_in_form_or_an_empty_shell_are_a_wall(
+        candidate: Page) -> None:
+    assert looks_login(candidate)
