@@ -115,7 +115,8 @@ def looks_login(page: Page) -> str | None:
     # Next to no text at all: a heading "Admin Console Login" says what the page is.
     if len(page.text) <= _TINY_CHARS and any(_ACCESS_TITLE.search(h) for h in page.headings[:1]):
         return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
-    if len(page.content_text) <= _LOGIN_CONTENT_CHARS:
+    # (a short news item headlined by its title may open with the same words)
+    if len(page.content_text) <= _LOGIN_CONTENT_CHARS and not headlined(page):
         match = _LOGIN_NEEDED.search(page.content_text[:_NOTICE_WITHIN])
         if match:
             return f"page says {match.group(0)!r}: not readable anonymously"

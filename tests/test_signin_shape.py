@@ -182,3 +182,13 @@ def test_a_short_page_on_access_or_authentication_is_not_a_wall(candidate: Page)
 def test_the_same_words_over_a_sign_in_form_or_an_empty_shell_are_a_wall(
         candidate: Page) -> None:
     assert looks_login(candidate)
+
+
+def test_a_members_only_notice_is_a_wall_and_a_news_item_quoting_it_is_not() -> None:
+    assert looks_login(page(f"<nav><ul>{MENU[:1500]}</ul></nav><main><p>You must be logged "
+                            "in to view this page.</p></main>", "Members area"))
+    headline = "Council tip booking now needs an account, residents complain"
+    item = page(f"<nav><ul>{MENU[:1500]}</ul></nav><article><h1>{headline}</h1><p>You must "
+                "be logged in to book a slot at the tip from Monday, the council said. "
+                + SECTION + "</p></article>", f"{headline} | Valley Times")
+    assert looks_login(item) is None
