@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from .formbox import OWN_PASSWORD, mark_signin_box, signin_box_chars
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 
 # Undecodable bytes are what hostile pages send; the U+FFFD in the text already says so. bs4
@@ -53,15 +54,7 @@ _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
 _OUTSIDE_CONTENT = "not(ancestor::article or ancestor::header or ancestor::footer)"
 _SECTION_CHROME = f"//header[{_OUTSIDE_CONTENT}]|//footer[{_OUTSIDE_CONTENT}]"
 _PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
-#: Password fields of the page's own content: a sign-in box in the site's header, navigation
-#: or sidebar sits on every page of the site, articles included.
-_OWN_PASSWORD = ("//input[translate(@type, 'PASSWORD', 'password') = 'password']"
-                 "[not(ancestor::header or ancestor::nav or ancestor::aside)]")
-_PASSWORD_COUNT = f"count({_OWN_PASSWORD})"
-#: A sign-in box (labels, "Forgot password?", "Remember me", a line of help) says at most
-#: this much; an element with more text around the password field is the page, not the box.
-SIGNIN_BOX_CHARS = 600
-_BOX_MARK = "data-monitor-signin-box"
+_PASSWORD_COUNT = f"count({OWN_PASSWORD})"
 MAX_HEADINGS = 3
 #: Where a page's links lead is read on pages with a handful of links (landers, notices).
 MAX_LINK_HOSTS_SCAN = 60
@@ -291,32 +284,6 @@ def _strip_chrome(doc: lxml.html.HtmlElement) -> None:
         element.drop_tree()  # keeps the text that follows it
     etree.strip_elements(doc, *(tag for tag in _CHROME if tag not in ("header", "footer")),
                          with_tail=False)
-
-
-def mark_signin_box(doc: lxml.html.HtmlElement) -> None:
-    """Mark the sign-in box around the page's first own password field (see _PASSWORD_COUNT):
-    the largest element around the field, up to its <form>, whose text is a box's worth
-    (SIGNIN_BOX_CHARS). A form wrapping the whole page (ASP.NET) is no box: the largest
-    element inside it that is one counts. Marked before the chrome goes (the field often
-    sits in a <label>), measured after it by `signin_box_chars`."""
-    fields = doc.xpath(_OWN_PASSWORD)
-    if not fields:
-        return
-    box = None
-    node = fields[0]
-    while node is not None and len(collapse(node.text_content())) <= SIGNIN_BOX_CHARS:
-        box = node
-        if node.tag == "form":
-            break
-        node = node.getparent()
-    if box is not None:
-        box.set(_BOX_MARK, "")
-
-
-def signin_box_chars(doc: lxml.html.HtmlElement) -> int:
-    """How much of the (chrome-stripped) document's text is inside the marked sign-in box."""
-    boxes = doc.xpath(f"//*[@{_BOX_MARK}]")
-    return len(collapse(boxes[0].text_content())) if boxes else 0
 
 
 def link_hosts(hrefs: list[str]) -> tuple[str, ...]:

@@ -237,7 +237,7 @@ class Page:
     #: <input type=password> and <a href> elements; counted on short pages only (walls).
     password_fields: int = 0
     links: int = 0
-    #: Characters of `content_text` inside the sign-in box around the page's first own password
+    #: Characters of `content_text` inside the sign-in box (formbox) around the first own password
     #: field (its <form>, or the largest element around it with a box's worth of text);
     #: 0 without one. What is left is what the page says besides the form.
     signin_box_chars: int = 0

@@ -77,7 +77,7 @@ _RETURN_KEYS = frozenset({
 
 
 def beside_form(page: Page) -> int:
-    """How much of the page's own content is outside its sign-in box (see extract)."""
+    """How much of the page's own content is outside its sign-in box (see formbox)."""
     return max(0, len(page.content_text) - page.signin_box_chars)
 
 

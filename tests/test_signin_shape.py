@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.extract import SIGNIN_BOX_CHARS, extract
+from monitor.extract import extract
+from monitor.formbox import SIGNIN_BOX_CHARS
 from monitor.models import Page
 from monitor.signin import LOGIN_BESIDE_FORM_CHARS, beside_form, looks_login
 
