@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from .formbox import OWN_PASSWORD, mark_signin_box, signin_box_chars
+from .formbox import OWN_NAME_FIELDS, OWN_PASSWORD, mark_signin_box, signin_box_chars
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 
 # Undecodable bytes are what hostile pages send; the U+FFFD in the text already says so. bs4
@@ -343,12 +343,13 @@ def extract(
     _strip_invisible(doc)
     raw = _raw_text(doc)
     text = _text_of(doc, MAX_TEXT_CHARS if full_text else SHORT_PAGE_CHARS + 1, raw)
-    passwords = links = 0
+    passwords = links = names = 0
     hosts: tuple[str, ...] = ()
     # Sign-in walls are short, or carry a password field under long terms of use; articles
     # need no counting.
     if len(text) <= SHORT_PAGE_CHARS or _has_password_input(body):
         passwords = int(doc.xpath(_PASSWORD_COUNT))
+        names = int(doc.xpath(f"count({OWN_NAME_FIELDS})"))
         links = int(doc.xpath("count(//a[@href])"))
         if links <= MAX_LINK_HOSTS_SCAN:
             hosts = link_hosts(doc.xpath("//a/@href"))
@@ -361,6 +362,6 @@ def extract(
     marks = vendor_marks(body) if len(content) <= THIN_CONTENT_CHARS else ()
     return Page(title=title, text=text, is_html=True, charset=charset, content_text=content,
                 headings=headings, password_fields=passwords, links=links, marks=marks,
-                signin_box_chars=box,
+                signin_box_chars=box, name_fields=names,
                 link_hosts=hosts,
                 words_key=words_key(raw[:MAX_KEY_SCAN]))

@@ -12,6 +12,10 @@ import lxml.html
 #: or sidebar sits on every page of the site, articles included.
 OWN_PASSWORD = ("//input[translate(@type, 'PASSWORD', 'password') = 'password']"
                 "[not(ancestor::header or ancestor::nav or ancestor::aside)]")
+#: Fields a user name or e-mail address is typed into, in the page's own content.
+OWN_NAME_FIELDS = ("//input[not(@type) or translate(@type, 'TEXMAIL', 'texmail') = 'text'"
+                   " or translate(@type, 'TEXMAIL', 'texmail') = 'email']"
+                   "[not(ancestor::header or ancestor::nav or ancestor::aside)]")
 #: A sign-in box says at most this much; an element with more text around the password
 #: field is the page, not the box.
 SIGNIN_BOX_CHARS = 600

@@ -93,8 +93,12 @@ def looks_login(page: Page) -> str | None:
         not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
     # "Connexion", "Authentication": a label over a sign-in form or an empty shell
     access = titled or (not headlined(page) and any(_ACCESS_TITLE.search(p) for p in parts))
-    # the form is the page: little of the page's own content is outside it
-    form_page = page.password_fields > 0 and beside_form(page) <= LOGIN_BESIDE_FORM_CHARS
+    # The form is the page: little of the page's own content is outside it, or no more than
+    # a notice without sections (a government system's warning under its sign-in box); a
+    # landing page with a form has sections saying what it offers.
+    form_page = page.password_fields > 0 and (
+        beside_form(page) <= LOGIN_BESIDE_FORM_CHARS
+        or (len(page.content_text) <= _LOGIN_CONTENT_CHARS and len(page.headings) <= 1))
     if (
         page.password_fields and page.links <= LOGIN_MAX_LINKS
         and len(page.text) <= SHORT_PAGE_CHARS and (access or form_page)
@@ -105,10 +109,11 @@ def looks_login(page: Page) -> str | None:
         return f"a sign-in page titled {title!r}: not readable anonymously"
     # Titled and headed "Sign in", or titled so over a password field: a sign-in page however
     # long its terms of use run. A help article titled "Log in to Example" has sections of
-    # its own under its heading ("Before you start", "Trouble signing in?"); a sign-in page's
-    # heading is its only one. (A big site's menus are chrome: with the form as its own
-    # content, any link count.)
-    headed = len(page.headings) == 1 and bool(_LOGIN_TITLE.search(page.headings[0]))
+    # its own under its heading ("Before you start", "Trouble signing in?") and no field to
+    # type into; a sign-in page has a field for the user's name, or no other heading. (A big
+    # site's menus are chrome: with the form as its own content, any link count.)
+    headed = bool(page.headings) and bool(_LOGIN_TITLE.search(page.headings[0])) and (
+        len(page.headings) == 1 or page.name_fields > 0)
     if (titled or (access and page.password_fields)) and not headline(title) and (
             page.links <= LOGIN_MAX_LINKS or form_page) and (page.password_fields or headed):
         return f"a sign-in page titled {title!r}: not readable anonymously"

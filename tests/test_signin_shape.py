@@ -193,3 +193,20 @@ def test_a_members_only_notice_is_a_wall_and_a_news_item_quoting_it_is_not() -> 
                 "be logged in to book a slot at the tip from Monday, the council said. "
                 + SECTION + "</p></article>", f"{headline} | Valley Times")
     assert looks_login(item) is None
+
+
+WARNING = ("<p>You are accessing an official government application for authorised use only. "
+           "Use may be monitored and audited; unauthorised attempts to change information are "
+           "prohibited and may be punished under the law. </p>") * 4
+
+
+def test_a_sign_in_box_over_a_long_warning_without_sections_is_a_wall() -> None:
+    assert looks_login(page(f"<p>Please enter your login information below.</p>{FORM}"
+                            f"{WARNING}", "FDMS"))
+
+
+def test_a_sign_in_page_with_steps_and_a_name_field_is_a_wall() -> None:
+    steps = "".join(f"<h2>Step {n}: use your card</h2><p>{SECTION}</p>" for n in range(3))
+    assert looks_login(page(f"<h1>Sign In</h1>{steps}<form><input type=email name=e>"
+                            "<button>Next</button></form>",
+                            "Example Department: My Access: Sign In"))
