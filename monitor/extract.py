@@ -349,7 +349,8 @@ def extract(
     # need no counting.
     if len(text) <= SHORT_PAGE_CHARS or _has_password_input(body):
         passwords = int(doc.xpath(_PASSWORD_COUNT))
-        names = int(doc.xpath(f"count({OWN_NAME_FIELDS})"))
+        if not passwords:  # (a sign-in form drawn without one: a user name field first)
+            names = int(doc.xpath(f"count({OWN_NAME_FIELDS})"))
         links = int(doc.xpath("count(//a[@href])"))
         if links <= MAX_LINK_HOSTS_SCAN:
             hosts = link_hosts(doc.xpath("//a/@href"))

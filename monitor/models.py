@@ -242,7 +242,7 @@ class Page:
     #: 0 without one. What is left is what the page says besides the form.
     signin_box_chars: int = 0
     #: Text and e-mail <input>s of the page's own content (a user name, an address), counted
-    #: where password fields are.
+    #: where password fields are, on pages without one.
     name_fields: int = 0
     #: Vendor markers found in the markup of a page with thin content (bot-protection and parking
     #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see extract.VENDOR_MARKS.
