@@ -30,6 +30,7 @@ from .pagehints import (
 )
 from .parking import looks_parked
 from .signin import login_redirect, looks_login
+from .softerror import failure_notice, wrong_address
 
 __all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "fingerprint", "login_redirect",
            "looks_challenge", "looks_consent", "looks_login", "looks_parked", "looks_soft_404",
@@ -47,7 +48,10 @@ def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 # --- soft-404 ---------------------------------------------------------------------------
 
 _ERROR_TITLE = re.compile(
-    r"^(?:error|o{2,}ps|sorry)(?:\s*$|\s*[!:,|(\-–—]|\.(?:\s|$)|\s*\d)|^\s*404\b|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
+    r"^(?:error|o{2,}ps|sorry|whoops|uh[\s-]*oh)(?:\s*$|\s*[!:,|(\-–—]|\.(?:\s|$)|\.{2,}|…|\s*\d)"
+    # "404 - Page not found", "404 Oops!", not "404 ways to cook an egg"
+    r"|^\s*404(?:\s*$|\s*[.:!|(,\-–—]|\s+(?:error|not|page|file|o{2,}ps|sorry)\b)"
+    r"|\b404\s+(?:error|page\s+not)\b|\berror\s*:?\s*404\b"
     r"|\bpage\s+not\s+found\b|^not\s+found\b|\bnot\s+found$|\bfile\s+not\s+found\b"
     r"|\b(?:page|content|article)\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\bno\s+longer\s+(?:available|exists)\b|\bpage\s+(?:is\s+)?(?:missing|unavailable)\b"
@@ -64,8 +68,9 @@ _ERROR_HEADING = re.compile(
     re.IGNORECASE,
 )
 _LOOKING_FOR = (
-    r"(?:the\s+|this\s+)?(?:page|url|file|document|content)(?:/url)?\s+(?:that\s+)?"
-    r"(?:you\s*(?:are|were|'re|’re)?\s+(?:looking\s+for|trying\s+to\s+(?:reach|access))"
+    r"(?:the\s+|this\s+)?(?:page|url|file|document|content|address|resource|link|item|account"
+    r"|image|site|website|post|article)(?:/url)?\s+(?:that\s+)?"
+    r"(?:you\s*(?:are|were|'re|’re)?\s+(?:looking\s+(?:for|at)|trying\s+to\s+(?:reach|access))"
     r"|you\s+requested|requested)"
 )
 _NOT_THERE = (
@@ -73,12 +78,17 @@ _NOT_THERE = (
     r"|(?:was|is)\s+not\s+found|wasn['’]?t\s+found|isn['’]?t\s+(?:here|available)"
     r"|does\s*(?:n['’]?t|\s+not)\s+exist|(?:is\s+)?no\s+longer\s+(?:available|exists|here)"
     r"|(?:may|might)\s+(?:have\s+been|be)\s+(?:moved|removed|deleted|renamed|unavailable)"
-    r"|has\s+been\s+(?:moved|removed|deleted)|(?:is|was)\s+(?:removed|deleted))"
+    r"|has\s+been\s+(?:moved|removed|deleted)|(?:is|was)\s+(?:removed|deleted)"
+    r"|(?:is|are)\s+(?:currently\s+|temporarily\s+)?unavailable"
+    r"|(?:cannot|can['’]?t|could\s*not)\s+be\s+reached|(?:may|might)\s+not\s+(?:have\s+)?exist(?:ed)?"
+    r"|does\s*(?:n['’]?t|\s+not)\s+contain\s+(?:any\s+)?content)"
 )
 _ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
     r"(?:(?<![\w(#.$-])404\W{0,3}(?:error\b|errorsorry|page\s+(?:error|not)|(?:file\s+)?not\s+found"
     r"|o{2,}ps|sorry|the\s+page|page/url)"
-    r"|error\s*(?:code\s*)?:?\s*404\b|page\s+not\s+found"
+    r"|error\s*(?:code|page)?\s*:?\s*404\b|page\s+not\s+found"
+    r"|the\s+requested\s+(?:page|url|resource|document|file)\s+(?:was\s+not|wasn['’]t|is\s+not"
+    r"|isn['’]t|could\s*not\s+be|cannot\s+be|can['’]t\s+be)\s+(?:found|located)"
     rf"|{_LOOKING_FOR}\s+{_NOT_THERE}|(?:this|that)\s+(?:page|url|link)\s+{_NOT_THERE}"
     r"|nothing\s+(?:was\s+)?found\s+(?:at|here)"
     r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+(?:seem\s+to\s+)?find\s+"
@@ -164,6 +174,10 @@ def _lone_404(page: Page) -> str | None:
 
 
 _APOLOGY = re.compile(r"^\W*(?:o{2,}ps|sorry|whoops|uh[\s-]*oh|error)\b\W", re.IGNORECASE)
+#: A title that opens with the error code ("404. The page/URL requested wasn't found", "404:
+#: Not here") is an error's label however long it runs: no headline starts so.
+_CODE_FIRST = re.compile(rf"^\W*(?:error\s*)?{_NOT_A_CODE}404(?:\s*[.:!|\-–—]|\s+error\b)",
+                         re.IGNORECASE)
 
 
 def _error_title(title: str, page: Page) -> re.Match[str] | None:
@@ -171,12 +185,14 @@ def _error_title(title: str, page: Page) -> re.Match[str] | None:
     named by its headline: there the wording counts as a label, or where an error message
     ends ("Sorry, the page you requested cannot be found"), not in the middle of a headline
     ("Outage leaves customers staring at page not found errors")."""
-    if not headlined(page):
-        return _ERROR_TITLE.search(title)
+    if not headlined(page):  # the whole title, or one of its segments as a label ("X - Error")
+        return _ERROR_TITLE.search(title) or label_match(_ERROR_TITLE, title)
     for segment in title_segments(title) or [title]:
         if headline(segment):
             continue
         matches = list(_ERROR_TITLE.finditer(segment))
+        if matches and _CODE_FIRST.match(segment) and not _NUMBERED_404.search(segment):
+            return matches[0]
         if any(not segment[m.end():].strip(" .!?)") for m in matches):
             return matches[-1]
         # "Oops! We can't find the page you're looking for": an apology, then the error
@@ -225,7 +241,8 @@ def looks_soft_404(page: Page) -> str | None:
             _NOT_FOUND_ANY.search(text[:_INTL_TEXT_WITHIN]) if thin else None)
         if found:
             return f"page says {found.group(0)!r}"
-    return None
+    notice = failure_notice(page) or wrong_address(page)
+    return f"page says {notice!r} in place of content" if notice else None
 
 
 def fingerprint(page: Page) -> str:

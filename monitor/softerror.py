@@ -1,0 +1,79 @@
+"""Error pages that never say "404" or "not found": a page that opens with a failure notice
+("An error occurred while processing your request", "Something went wrong", "There's been a
+glitch") or with the advice every not-found template gives its visitor ("you may have
+mistyped the address", "the link you followed may be broken", "you've taken a wrong turn").
+
+Pure functions over a Page. Both read only a page that is no article (thin content, not built
+as an article) and only its labels (title segments, headings) and the opening of its own
+content: an article may quote either wording further down.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import THIN_CONTENT_CHARS, Page
+from .pagehints import article_like, headline, search_if, title_segments
+
+#: How far into a page's own content its notice may start (menus' leftovers come first).
+NOTICE_WITHIN = 240
+
+_YOU = r"(?:you|we|i)(?:\s+(?:have|had|are)|['’](?:ve|re))?"
+#: A failure notice in place of the page: the application failed to draw it.
+_FAILURE = re.compile(
+    r"\b(?:an?\s+(?:unexpected\s+|unknown\s+|internal\s+|application\s+)?error\s+"
+    r"(?:has\s+|was\s+)?(?:occurr?ed|been\s+encountered|encountered)"
+    r"|there(?:\s+(?:was|has\s+been|is)|['’]s\s+been)\s+an?\s+(?:unexpected\s+|unknown\s+)?"
+    r"(?:error|glitch|problem)\b"
+    r"|something\s+(?:went|has\s+gone|is)\s+wrong"
+    r"|(?:not\s+(?:quite\s+)?sure|don['’]t\s+know)\s+what\s+(?:went\s+wrong|happened)"
+    r"|we\s+(?:have\s+)?encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem))",
+    re.IGNORECASE,
+)
+_FAILURE_TRIGGERS = ("error", "glitch", "problem", "wrong", "happened")
+#: What a not-found template tells its visitor about the address they used.
+_WRONG_ADDRESS = re.compile(
+    r"\b(?:mis-?typed\s+(?:the|a|this|that|your)\s+(?:web\s+)?(?:address|url|link)"
+    rf"|{_YOU}\s+(?:may|might)\s+have\s+mis-?typed"
+    r"|typed\s+(?:in\s+)?(?:a|the|an)\s+(?:wrong|incorrect|invalid)\s+(?:web\s+)?"
+    r"(?:address|url|link)"
+    r"|(?:the\s+)?(?:web\s+)?(?:address|url)\s+(?:was|is|may\s+be|might\s+be)\s+"
+    r"(?:mis-?typed|typed\s+incorrectly|misspelled|incorrect)"
+    r"|(?:the\s+)?link\s+(?:that\s+)?(?:you\s+)?(?:followed|clicked|used)\s+"
+    r"(?:may\s+be|might\s+be|is|was)\s+(?:broken|outdated|incorrect|wrong|old|out\s+of\s+date)"
+    r"|(?:taken|took|made)\s+a\s+wrong\s+turn"
+    r"|check\s+(?:the|your)\s+(?:web\s+)?(?:url|address|link|spelling)\b)",
+    re.IGNORECASE,
+)
+_WRONG_ADDRESS_TRIGGERS = ("typed", "link", "wrong turn", "check the", "check your", "address",
+                           "url")
+
+
+def _labels(page: Page) -> list[str]:
+    """Title segments and headings that read as labels, not headlines."""
+    return [text for text in (*title_segments(page.title or ""), *page.headings)
+            if text and not headline(text)]
+
+
+def _notice(page: Page, pattern: re.Pattern[str], triggers: tuple[str, ...]) -> str | None:
+    if len(page.content_text) > THIN_CONTENT_CHARS or article_like(page):
+        return None
+    lead = page.content_text[:NOTICE_WITHIN]
+    for heading in page.headings:  # a headline quoting the words is an article's own
+        if headline(heading):
+            lead = lead.replace(heading, " ")
+    for text in (*_labels(page), lead):
+        match = search_if(pattern, text, triggers)
+        if match:
+            return match.group(0)
+    return None
+
+
+def failure_notice(page: Page) -> str | None:
+    """The wording of a failure notice that opens a page with no content of its own."""
+    return _notice(page, _FAILURE, _FAILURE_TRIGGERS)
+
+
+def wrong_address(page: Page) -> str | None:
+    """The wording of a not-found template's advice about a mistyped or stale address."""
+    return _notice(page, _WRONG_ADDRESS, _WRONG_ADDRESS_TRIGGERS)
