@@ -272,18 +272,20 @@ _CHALLENGE_TITLE = re.compile(
     r"|you\s+have\s+been\s+blocked|access\s+to\s+this\s+page\s+has\s+been\s+denied"
     r"|sucuri\s+website\s+firewall|robot\s+check\s*$|request\s+rejected"
     r"|the\s+requested\s+url\s+was\s+rejected)"
-    r"|\bcaptcha\s*$|\bsecurity\s+checkpoint\s*$",
+    r"|\bcaptcha\s*$|\bsecurity\s+checkpoint\s*$|^verify\s+to\s+continue\s*$",
     re.IGNORECASE,
 )
 #: Wording only bot walls use: read on any status when the page is short.
 _CHALLENGE_STRONG = re.compile(
     r"\b(?:checking\s+(?:if\s+the\s+site\s+connection\s+is\s+secure|your\s+browser\s+before)"
-    r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|verify\s+you\s+are\s+(?:a\s+)?human"
+    r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|verify\s+(?:that\s+)?you(?:\s+are|.{1,3}re)\s+"
+    r"(?:a\s+)?human"
     r"|complete\s+the\s+security\s+check|incapsula\s+incident\s+id|request\s+unsuccessful"
     r"|press\s*(?:&|and)\s*hold|access\s+to\s+this\s+page\s+has\s+been\s+denied"
     r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot"
     r"|(?:checking|verifying)\s+your\s+browser"
-    r"|(?:verifying|confirm)\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+    # a curly apostrophe too, and its three characters where UTF-8 was read as Latin-1
+    r"|(?:verifying|confirm)\s+(?:that\s+)?you(?:\s+are|.{1,3}re)\s+(?:a\s+)?human"
     r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
     r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
     r"|the\s+requested\s+url\s+was\s+rejected|your\s+support\s+id\s+is"
@@ -308,7 +310,7 @@ _WALL_VENDORS = frozenset({
 #: Words at least one of which every match of the pattern contains (lower case).
 _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
     _CHALLENGE_STRONG: ("checking if the site", "checking your browser", "verifying your browser",
-                        "enable javascript and cookies", "you are a human", "you are human",
+                        "enable javascript and cookies", "human",
                         "security check", "incapsula", "request unsuccessful", "press",
                         "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
                         "a bot", "automation", "was rejected", "support id", "your access",

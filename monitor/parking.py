@@ -65,7 +65,13 @@ _NO_SITE = re.compile(
     r"|(?:is\s+not|isn['’]?t|not)\s+(?:yet\s+)?connected\s+to\s+(?:a|an|any)\s+(?:\w+\s+)?"
     r"(?:web)?site"
     r"|(?:web)?site\s+is\s+no\s+longer\s+available|(?:been|was)\s+archived\s+or\s+deleted"
-    r"|(?:blog|site|website|store|shop)\s+has\s+been\s+(?:removed|deleted|archived)"
+    r"|(?:blog|site|website|store|shop|workspace|team|account|project|community|forum|group)"
+    r"\s+has\s+been\s+(?:removed|deleted|archived|closed)"
+    rf"|{_DOMAIN}\s+is\s+no\s+longer\s+available"
+    r"|(?:deleted|removed|closed)\s+this\s+(?:site|blog|website|store|shop|workspace)"
+    # a hosting platform's page for a project or user that never published one
+    r"|(?:has\s*n['’]?t|has\s+not)\s+(?:yet\s+)?(?:uploaded|published|created|set\s+up)\s+"
+    r"(?:their|its|a|any)\s+(?:\w+\s+)?(?:web\s*page|web\s*site|site|home\s*page)"
     r"|no\s+(?:web\s*)?site\s+(?:is\s+)?(?:configured\s+)?at\s+this\s+address"
     r"|domain\s+(?:name\s+)?(?:has\s+(?:just\s+|recently\s+)?been|was\s+(?:just\s+|recently\s+))"
     r"registered)",
@@ -107,7 +113,8 @@ _SUSPENDED_TRIGGERS = ("suspend", "expired", "deactivated", "bandwidth limit",
                        "temporarily unavailable", "site was deleted", "site has been deleted",
                        "site is disabled", "site has been disabled")
 _NO_SITE_TRIGGERS = ("exist", "connected to", "no longer available", "archived", "removed",
-                     "deleted", "at this address", "registered")
+                     "deleted", "at this address", "registered", "closed", "uploaded",
+                     "published", "created", "set up")
 
 
 def _bare_domain_lander(page: Page, title: str) -> str | None:
@@ -133,8 +140,11 @@ _FOR_OPERATOR = re.compile(
     r"|(?:replace|remove)\s+this\s+(?:file|page|default\s+page|index(?:\.\w+)?)\b"
     # said to "your" server or app: a news item says "the app is up and running again"
     r"|your\s+(?:web\s+)?server\s+is\s+(?:working|installed)"
-    r"|your\s+(?:web\s+app|app\s+service(?:\s+app)?|app)\s+is\s+(?:up\s+and\s+)?running\b"
-    r"|to\s+(?:finish\s+)?set(?:ting)?\s+up\s+your\s+(?:web\s*)?site"
+    # ("Your Functions 3.0 app is up and running")
+    r"|your\s+(?:[\w.-]+\s+){0,3}?(?:web\s+app|app\s+service(?:\s+app)?|app)\s+is\s+"
+    r"(?:up\s+and\s+)?running\b"
+    r"|to\s+(?:finish\s+)?set(?:ting)?\s+up\s+your\s+(?:new\s+)?(?:web\s*site|site|web\s+address"
+    r"|domain|store|shop)\b"
     r"|default\s+(?:welcome\s+)?page\s+(?:used\s+to\s+test|of\s+(?:the\s+|your\s+)?\w+))",
     re.IGNORECASE,
 )
@@ -143,6 +153,14 @@ _FOR_OPERATOR = re.compile(
 _DEFAULT_LABEL = re.compile(
     r"\bdefault\s+(?:welcome\s+|web\s+)?page$|^\w+\s+works!$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
+#: A label saying this domain is not set up, or held by its registrar: what a host's or
+#: registrar's page in the site's place is titled ("Domain Not Claimed", "Registrant WHOIS
+#: contact information verification"), often over a page drawn by JavaScript alone.
+_DOMAIN_UNSET = re.compile(
+    r"\bdomain\s+(?:name\s+)?(?:is\s+)?(?:not\s+(?:yet\s+)?(?:claimed|configured|connected|set\s+up"
+    r"|active|verified)|unclaimed|on\s+hold|pending\s+(?:verification|activation))\b"
+    r"|\b(?:whois|registrant)\b.{0,60}?\bverification\b",
+    re.IGNORECASE)
 _OPERATOR_TRIGGERS = ("install", "configuration", "your content", "replace this",
                       "remove this", "server is", "running", "default", "set up your",
                       "setting up your")
@@ -287,4 +305,8 @@ def looks_parked(page: Page, final_url: str = "") -> str | None:
         match = label_match(_PLACEHOLDER, title, *page.headings)
         if match:
             return f"placeholder page, no site: titled {match.group(0)!r}"
+        match = label_match(_DOMAIN_UNSET, title, *page.headings)
+        if match:
+            return (f"a host's or registrar's page, the domain is not set up: titled "
+                    f"{match.group(0)!r}")
     return None
