@@ -3,7 +3,8 @@
 The order of the rules matters and is the policy:
 1. transport failures (DNS, TLS, timeouts, redirect problems);
 2. bot challenges, whatever their status code (a challenge is never "drifted" or "broken");
-3. HTTP status classes (404/410, other 4xx, 401/403/429, 5xx);
+3. HTTP status classes (404/410, other 4xx, 401/403/429, 5xx), also when a 200 carries a
+   server's own error page ("403 Forbidden", "502: Bad gateway": `statuspage`);
 4. sign-in walls: a redirect to a login page, or a sign-in form where content was;
 5. a 200 that is not the page any more: homepage redirect, parked domain or suspended
    hosting, soft-404 (by its wording, or by matching the site's page for a nonexistent URL);
@@ -31,6 +32,7 @@ from .pagekind import (
     same_page,
 )
 from .signals import missing_keywords, replaced_words, title_similarity
+from .statuspage import embedded_status
 
 _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
     FetchError.DNS: (Status.BROKEN, Reason.DNS),
@@ -49,6 +51,7 @@ PERMANENT = frozenset({301, 308})
 #: mod_security (406) and hosting firewalls (412, 418) say when they refuse a client.
 _FIREWALL_CODES = frozenset({406, 412, 418})
 _PAYMENT_REQUIRED = 402
+_NOT_FOUND = frozenset({404, 410})  # a not-found page served with 200 is a soft-404
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,13 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     by_status = _status_verdict(code)
     if by_status is not None:
         return by_status
+    embedded = embedded_status(page) if page.is_html else None
+    if embedded is not None and embedded[0] not in _NOT_FOUND:
+        labelled = _status_verdict(embedded[0])
+        if labelled is not None:  # a server's own error page, served with 200
+            return Verdict(labelled.status, labelled.reason,
+                           f"HTTP {code}, but the page is a server's HTTP {embedded[0]} error "
+                           f"page ({embedded[1]!r})")
     login = login_redirect(fetched.url, fetched.redirects, fetched.final_url) or (
         looks_login(page) if page.is_html else None)
     if login:
@@ -190,7 +200,13 @@ def _soft_404(page: Page, ctx: Context, *, deep: bool) -> str | None:
         if score is not None and score >= SAME_PAGE_SIMILARITY:
             return (f"same content as this site's answer for a nonexistent URL "
                     f"(similarity {score:.2f})")
-    return looks_soft_404(page)
+    found = looks_soft_404(page)
+    if found:
+        return found
+    embedded = embedded_status(page)
+    if embedded is not None and embedded[0] in _NOT_FOUND:
+        return f"a server's HTTP {embedded[0]} error page ({embedded[1]!r})"
+    return None
 
 
 def _drift(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict | None:
