@@ -15,8 +15,11 @@ import re
 from .models import THIN_CONTENT_CHARS, Page
 from .pagehints import article_like, headline, search_if, title_segments
 
-#: How far into a page's own content its notice may start (menus' leftovers come first).
+#: How far into a page's own content its advice may start (menus' leftovers come first)...
 NOTICE_WITHIN = 240
+#: ... and a failure notice: it is the page's first words. Further down, "Oops! Something went
+#: wrong" is a form's hidden error message (site builders put one under every form).
+FAILURE_WITHIN = 80
 
 _YOU = r"(?:you|we|i)(?:\s+(?:have|had|are)|['’](?:ve|re))?"
 #: A failure notice in place of the page: the application failed to draw it.
@@ -25,7 +28,7 @@ _FAILURE = re.compile(
     r"(?:has\s+|was\s+)?(?:occurr?ed|been\s+encountered|encountered)"
     r"|there(?:\s+(?:was|has\s+been|is)|['’]s\s+been)\s+an?\s+(?:unexpected\s+|unknown\s+)?"
     r"(?:error|glitch|problem)\b"
-    r"|something\s+(?:went|has\s+gone|is)\s+wrong"
+    r"|something\s+(?:went|has\s+gone|is)\s+wrong(?!\s+(?:while|when)\s+submitting)"
     r"|(?:not\s+(?:quite\s+)?sure|don['’]t\s+know)\s+what\s+(?:went\s+wrong|happened)"
     r"|we\s+(?:have\s+)?encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem))",
     re.IGNORECASE,
@@ -55,10 +58,11 @@ def _labels(page: Page) -> list[str]:
             if text and not headline(text)]
 
 
-def _notice(page: Page, pattern: re.Pattern[str], triggers: tuple[str, ...]) -> str | None:
+def _notice(page: Page, pattern: re.Pattern[str], triggers: tuple[str, ...], within: int) -> \
+        str | None:
     if len(page.content_text) > THIN_CONTENT_CHARS or article_like(page):
         return None
-    lead = page.content_text[:NOTICE_WITHIN]
+    lead = page.content_text[:within]
     for heading in page.headings:  # a headline quoting the words is an article's own
         if headline(heading):
             lead = lead.replace(heading, " ")
@@ -71,9 +75,9 @@ def _notice(page: Page, pattern: re.Pattern[str], triggers: tuple[str, ...]) -> 
 
 def failure_notice(page: Page) -> str | None:
     """The wording of a failure notice that opens a page with no content of its own."""
-    return _notice(page, _FAILURE, _FAILURE_TRIGGERS)
+    return _notice(page, _FAILURE, _FAILURE_TRIGGERS, FAILURE_WITHIN)
 
 
 def wrong_address(page: Page) -> str | None:
     """The wording of a not-found template's advice about a mistyped or stale address."""
-    return _notice(page, _WRONG_ADDRESS, _WRONG_ADDRESS_TRIGGERS)
+    return _notice(page, _WRONG_ADDRESS, _WRONG_ADDRESS_TRIGGERS, NOTICE_WITHIN)

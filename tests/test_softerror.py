@@ -73,6 +73,11 @@ def test_not_found_advice_about_the_address(candidate: Page) -> None:
         page("<h1>Error handling in Bash</h1><p>A debugger with improved error support.</p>",
              title="BASH with Debugger and Improved Error Handling"),
         chrome("<p>Check the schedule for the pool. The library has new hours.</p>"),
+        # a small shop page whose form carries the builder's hidden messages
+        page("<h2>Territories</h2><p>Various Artists, 12-inch record, 14 tracks, shipped in "
+             "a sleeve.</p><h2>Innervisible EP</h2><p>A.M. Architect, four tracks.</p>"
+             "<form><div>Thank you! Your submission has been received!</div><div>Oops! "
+             "Something went wrong, try again.</div></form>", title="Shop"),
         page("<p>Type your address to find your polling place.</p>", title="Elections"),
     ],
 )
