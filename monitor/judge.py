@@ -26,6 +26,7 @@ from .pagekind import (
     SAME_PAGE_SIMILARITY,
     login_redirect,
     looks_challenge,
+    looks_firewall_block,
     looks_login,
     looks_parked,
     looks_soft_404,
@@ -155,6 +156,9 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     by_status = _status_verdict(code)
     if by_status is not None:
         return by_status
+    refusal = looks_firewall_block(page) if page.is_html else None
+    if refusal:  # a firewall's refusal served with 200
+        return Verdict(Status.BLOCKED, Reason.FORBIDDEN, f"HTTP {code}, but {refusal}")
     embedded = embedded_status(page) if page.is_html else None
     if embedded is not None and embedded[0] not in _NOT_FOUND:
         labelled = _status_verdict(embedded[0])

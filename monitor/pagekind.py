@@ -33,8 +33,8 @@ from .signin import login_redirect, looks_login
 from .softerror import failure_notice, wrong_address
 
 __all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "fingerprint", "login_redirect",
-           "looks_challenge", "looks_consent", "looks_login", "looks_parked", "looks_soft_404",
-           "same_page"]
+           "looks_challenge", "looks_consent", "looks_firewall_block", "looks_login",
+           "looks_parked", "looks_soft_404", "same_page"]
 
 #: Two pages with at least this similarity of their own content are the same page.
 SAME_PAGE_SIMILARITY = 0.9
@@ -297,6 +297,17 @@ _CHALLENGE_STRONG = re.compile(
     r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
     re.IGNORECASE,
 )
+#: A firewall's block of the visitor's address or request, any vendor: "Your IP address is
+#: not allowlisted", "... is using a security service for protection against online attacks.
+#: An action has triggered the service and blocked your request". Nothing to solve: a refusal.
+_FIREWALL_BLOCK = re.compile(
+    r"\byour\s+ip(?:\s+address)?\s+(?:\(?[\d.:a-f]+\)?\s+)?(?:has\s+been\s+|is\s+|was\s+)(?:temporarily\s+)?"
+    r"(?:blocked|banned|blacklisted|denied|not\s+(?:allowed|allowlisted|whitelisted|permitted))"
+    r"|using\s+a\s+security\s+service\s+(?:for\s+protection|to\s+protect\s+itself)\s+"
+    r"(?:against|from)\s+online\s+attacks"
+    r"|(?:triggered|firewall)\b.{0,40}?\bblocked\s+your\s+(?:request|access|ip)",
+    re.IGNORECASE,
+)
 #: Wording that means a challenge only when the status already says "refused" (Cloudflare
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
@@ -316,6 +327,7 @@ _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
                         "a bot", "automation", "was rejected", "support id", "your access",
                         "blocked in error"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
+    _FIREWALL_BLOCK: ("your ip", "security service", "blocked your"),
 }
 
 
@@ -350,4 +362,20 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
             _search(_CHALLENGE_WEAK, text) if refused else None)
         if match:
             return f"challenge page: {match.group(0)!r}"
+    return None
+
+
+def looks_firewall_block(page: Page) -> str | None:
+    """A firewall's refusal drawn as a page, whatever status it came with: the visitor's
+    address or request is blocked. Read like a wall's wording: on a short page, and on an
+    article-sized one only in its opening or a heading that is the block's own label."""
+    if len(page.text) > SHORT_PAGE_CHARS:
+        return None
+    texts = [page.text]
+    if article_like(page):
+        texts = [lead(page), *(h for h in page.headings if label_match(_FIREWALL_BLOCK, h))]
+    for text in texts:
+        match = _search(_FIREWALL_BLOCK, text)
+        if match:
+            return f"a firewall's block page: {match.group(0)!r}"
     return None
