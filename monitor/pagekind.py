@@ -136,7 +136,9 @@ _ERROR_INTL = re.compile(
 _NOT_FOUND_ANY = re.compile(_NOT_FOUND_INTL, re.IGNORECASE)
 #: Title segments that are nothing but an error label (a platform's error shell).
 _ERROR_LABEL = re.compile(
-    r"^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
+    # "Error message", "Fehler", "错误": the word "error" alone, in the languages of the web
+    rf"^(?:error(?:\s+(?:page|message))?|{_ERROR_NUMBER_WORDS}|错误|エラー|오류)[.!]?$"
+    r"|^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
     r"|(?:page|content|article|post)\s+(?:is\s+)?(?:missing|unavailable|gone|removed))[.!]?$",
     re.IGNORECASE,
 )

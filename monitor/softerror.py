@@ -30,7 +30,7 @@ _FAILURE = re.compile(
     r"(?:error|glitch|problem)\b"
     r"|something\s+(?:went|has\s+gone|is)\s+wrong(?!\s+(?:while|when)\s+submitting)"
     r"|(?:not\s+(?:quite\s+)?sure|don['’]t\s+know)\s+what\s+(?:went\s+wrong|happened)"
-    r"|we\s+(?:have\s+)?encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem))",
+    r"|(?:we|you)(?:\s+have|['’]ve)?\s+encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem))",
     re.IGNORECASE,
 )
 _FAILURE_TRIGGERS = ("error", "glitch", "problem", "wrong", "happened")

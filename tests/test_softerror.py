@@ -34,6 +34,7 @@ def chrome(main: str, title: str = "Example Town") -> Page:
         chrome("<h1>There’s been a glitch…</h1><p>We’re not quite sure what went wrong.</p>"),
         page("<p>Something went wrong. Please try again later.</p>", title="Portal"),
         chrome("<p>We have encountered an unexpected error.</p>"),
+        page("<p>Sorry, you've encountered an error. Please try again.</p>", title="Bank"),
     ],
 )
 def test_failure_notices_in_place_of_content(candidate: Page) -> None:
@@ -101,6 +102,9 @@ def test_pages_that_use_the_words_are_not_error_pages(candidate: Page) -> None:
         page("<p>The address you were looking for doesn't exist.</p>", title="Hosting"),
         page("<p>x</p>", title="Uh Oh...-City of Example"),
         chrome("<p>Please use the menu.</p>", title="Example Rescue System - Error"),
+        page("<p>Please try again.</p>", title="Bank - Error message"),
+        page("<p>错误码: 1000</p>", title="错误"),
+        chrome("<p>Bitte versuchen Sie es erneut.</p>", title="Fehler | Beispiel GmbH"),
     ],
 )
 def test_not_found_wordings_without_the_usual_words(candidate: Page) -> None:
@@ -111,6 +115,7 @@ def test_not_found_wordings_without_the_usual_words(candidate: Page) -> None:
     "candidate",
     [
         page("<p>x</p>", title="Error Handling - Example Docs"),
+        page("<p>Lists every error message the tool prints.</p>", title="Error messages - Docs"),
         page("<h1>Uh-oh: the Fed raised rates again and markets fell sharply</h1>" + PROSE,
              title="Uh-oh: the Fed raised rates again and markets fell sharply"),
         page("<h1>404 ways to cook an egg</h1>" + PROSE, title="404 ways to cook an egg"),
