@@ -4,7 +4,8 @@ The order of the rules matters and is the policy:
 1. transport failures (DNS, TLS, timeouts, redirect problems);
 2. bot challenges, whatever their status code (a challenge is never "drifted" or "broken");
 3. HTTP status classes (404/410, other 4xx, 401/403/429, 5xx), also when a 200 carries a
-   server's own error page ("403 Forbidden", "502: Bad gateway": `statuspage`);
+   server's own error page ("403 Forbidden", "502: Bad gateway": `statuspage`), a firewall's
+   block or a maintenance notice;
 4. sign-in walls: a redirect to a login page, or a sign-in form where content was;
 5. a 200 that is not the page any more: homepage redirect, parked domain or suspended
    hosting, soft-404 (by its wording, or by matching the site's page for a nonexistent URL);
@@ -33,6 +34,7 @@ from .pagekind import (
     same_page,
 )
 from .signals import missing_keywords, replaced_words, title_similarity
+from .softerror import maintenance_notice
 from .statuspage import embedded_status
 
 _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
@@ -159,6 +161,10 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     refusal = looks_firewall_block(page) if page.is_html else None
     if refusal:  # a firewall's refusal served with 200
         return Verdict(Status.BLOCKED, Reason.FORBIDDEN, f"HTTP {code}, but {refusal}")
+    maintenance = maintenance_notice(page) if page.is_html else None
+    if maintenance:  # a maintenance page served with 200: down for now, like a 503
+        return Verdict(Status.DOWN, Reason.SERVER_ERROR,
+                       f"HTTP {code}, but a maintenance page: {maintenance!r}")
     embedded = embedded_status(page) if page.is_html else None
     if embedded is not None and embedded[0] not in _NOT_FOUND:
         labelled = _status_verdict(embedded[0])

@@ -139,7 +139,8 @@ _ERROR_LABEL = re.compile(
     # "Error message", "Fehler", "错误": the word "error" alone, in the languages of the web
     rf"^(?:error(?:\s+(?:page|message))?|{_ERROR_NUMBER_WORDS}|错误|エラー|오류)[.!]?$"
     r"|^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
-    r"|(?:page|content|article|post)\s+(?:is\s+)?(?:missing|unavailable|gone|removed))[.!]?$",
+    r"|(?:page|content|article|post|video|item|product|listing|profile|channel)\s+(?:is\s+)?"
+    r"(?:missing|unavailable|gone|removed|not\s+available))[.!]?$",
     re.IGNORECASE,
 )
 #: A heading saying the content is gone ("This content is no longer available").
@@ -307,9 +308,15 @@ _FIREWALL_BLOCK = re.compile(
     r"(?:blocked|banned|blacklisted|denied|not\s+(?:allowed|allowlisted|whitelisted|permitted))"
     r"|using\s+a\s+security\s+service\s+(?:for\s+protection|to\s+protect\s+itself)\s+"
     r"(?:against|from)\s+online\s+attacks"
-    r"|(?:triggered|firewall)\b.{0,40}?\bblocked\s+your\s+(?:request|access|ip)",
+    r"|(?:triggered|firewall)\b.{0,40}?\bblocked\s+your\s+(?:request|access|ip)"
+    r"|\b(?:the|your)\s+request\s+(?:is|was|has\s+been)\s+blocked"
+    r"|potentially\s+(?:unsafe|malicious)\s+(?:operation|request)\s+(?:has\s+been\s+|was\s+)?detected",
     re.IGNORECASE,
 )
+#: A block's own label: "Web Page Blocked!", "Request blocked", "Blocked".
+_BLOCK_LABEL = re.compile(
+    r"^(?:(?:web\s+)?page|access|request|url|site|website|connection)?\s*(?:has\s+been\s+|was\s+"
+    r"|is\s+)?blocked[.!]?$", re.IGNORECASE)
 #: Wording that means a challenge only when the status already says "refused" (Cloudflare
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
@@ -329,7 +336,8 @@ _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
                         "a bot", "automation", "was rejected", "support id", "your access",
                         "blocked in error"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
-    _FIREWALL_BLOCK: ("your ip", "security service", "blocked your"),
+    _FIREWALL_BLOCK: ("your ip", "security service", "blocked your", "request is blocked",
+                      "request was blocked", "request has been blocked", "potentially"),
 }
 
 
@@ -373,6 +381,9 @@ def looks_firewall_block(page: Page) -> str | None:
     article-sized one only in its opening or a heading that is the block's own label."""
     if len(page.text) > SHORT_PAGE_CHARS:
         return None
+    label = label_match(_BLOCK_LABEL, page.title or "", *page.headings) if bare(page) else None
+    if label:
+        return f"a firewall's block page titled {label.group(0)!r}"
     texts = [page.text]
     if article_like(page):
         texts = [lead(page), *(h for h in page.headings if label_match(_FIREWALL_BLOCK, h))]

@@ -1,7 +1,9 @@
 """Error pages that never say "404" or "not found": a page that opens with a failure notice
 ("An error occurred while processing your request", "Something went wrong", "There's been a
 glitch") or with the advice every not-found template gives its visitor ("you may have
-mistyped the address", "the link you followed may be broken", "you've taken a wrong turn").
+mistyped the address", "the link you followed may be broken", "you've taken a wrong turn");
+and a maintenance notice ("We'll be back soon", "Site under maintenance"), which says the
+site is down for now.
 
 Pure functions over a Page. Both read only a page that is no article (thin content, not built
 as an article) and only its labels (title segments, headings) and the opening of its own
@@ -48,6 +50,15 @@ _WRONG_ADDRESS = re.compile(
     r"|check\s+(?:the|your)\s+(?:web\s+)?(?:url|address|link|spelling)\b)",
     re.IGNORECASE,
 )
+#: A maintenance notice in place of the page: the site is down for now, whatever the status.
+_MAINTENANCE = re.compile(
+    r"\b(?:(?:site|website|service|we\s+are|we['’]re|currently)\s+(?:is\s+)?(?:temporarily\s+)?"
+    r"(?:under|down\s+for|undergoing|performing|closed\s+for)\s+(?:some\s+|scheduled\s+|planned\s+)?"
+    r"maintenance|(?:we['’]ll|we\s+will)\s+be\s+back\s+(?:soon|shortly|online)"
+    r"|maintenance\s+mode|(?:site|website|scheduled|planned)\s+maintenance$|^(?:under\s+)?maintenance$)",
+    re.IGNORECASE,
+)
+_MAINTENANCE_TRIGGERS = ("maintenance", "be back")
 _WRONG_ADDRESS_TRIGGERS = ("typed", "link", "wrong turn", "check the", "check your", "address",
                            "url")
 
@@ -81,3 +92,8 @@ def failure_notice(page: Page) -> str | None:
 def wrong_address(page: Page) -> str | None:
     """The wording of a not-found template's advice about a mistyped or stale address."""
     return _notice(page, _WRONG_ADDRESS, _WRONG_ADDRESS_TRIGGERS, NOTICE_WITHIN)
+
+
+def maintenance_notice(page: Page) -> str | None:
+    """The wording of a maintenance notice that opens a page with no content of its own."""
+    return _notice(page, _MAINTENANCE, _MAINTENANCE_TRIGGERS, NOTICE_WITHIN)

@@ -22,6 +22,9 @@ _LABEL_HEADINGS = 2
 _CODE = re.compile(r"(?<![\w.,#$€£¥￥(/-])([45]\d\d)(?![\w)/-]|[.,]\d)")
 #: A code with nothing but a status word around it: "Error 403", "HTTP 502", "403", "40x".
 _CODE_ONLY = re.compile(r"^(?:(?:http|error)\s+)?(?:status\s+|error\s+)?\d{3}(?:\s+error)?$")
+#: "Error 503 Backend is unhealthy", "HTTP Error 500.37 - ANCM Failed to Start": a label that
+#: opens with the status line names the status, whatever the server adds.
+_CODE_FIRST = re.compile(r"^(?:http\s+)?(?:error|status)\s+(\d{3})\b")
 _CLIENT_OR_SERVER = re.compile(r"^(?:(?:client|server)\s+error|error|http\s+error)\s+")
 #: Reason phrases distinctive enough to be a status page's whole label without the code
 #: ("Forbidden", "Bad Gateway"); "Not Found" is the soft-404 rule's, "Gone" or "Locked"
@@ -55,7 +58,9 @@ def _status_of(label: str) -> int | None:
         if phrase is None:
             continue
         rest = _CLIENT_OR_SERVER.sub("", folded.replace(match.group(1), " ", 1).strip())
-        if phrase in folded or _CODE_ONLY.match(folded) or _PHRASE_ALONE.get(rest) == code:
+        first = _CODE_FIRST.match(folded)
+        if phrase in folded or _CODE_ONLY.match(folded) or _PHRASE_ALONE.get(rest) == code \
+                or (first is not None and first.group(1) == match.group(1)):
             return code
     return _PHRASE_ALONE.get(_CLIENT_OR_SERVER.sub("", folded))
 

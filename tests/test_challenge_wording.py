@@ -54,6 +54,11 @@ def test_articles_about_human_checks_are_not_walls(candidate: Page) -> None:
         page("<h1>Access Denied</h1><p>shop.example is using a security service for protection "
              "against online attacks. An action has triggered the service and blocked your "
              "request.</p>", "Security"),
+        page("<h1>Web Page Blocked!</h1><p>The page cannot be displayed. Attack ID: 20000051</p>",
+             "Web Page Blocked!"),
+        page("<p>The request is blocked.</p><p>Ref A: 0a1b2c</p>", "Blocked"),
+        page("<h1>A potentially unsafe operation has been detected in your request to this "
+             "site</h1>", "Site"),
     ],
 )
 def test_firewall_blocks_of_the_visitor_on_200(candidate: Page) -> None:
@@ -68,6 +73,9 @@ def test_firewall_blocks_of_the_visitor_on_200(candidate: Page) -> None:
              "How to unblock your IP address | Help"),
         page("<p>Our CDN is using a security service to protect customers; read the report.</p>"
              + PROSE, "Annual security report"),
+        page("<h1>Blocked</h1>" + PROSE, "Blocked (2019 film) | Reviews"),
+        page("<h1>Why was my request blocked?</h1><p>Firewalls block requests that look like "
+             "attacks.</p>", "Why was my request blocked? | Help"),
     ],
 )
 def test_help_articles_about_blocks_are_not_walls(candidate: Page) -> None:

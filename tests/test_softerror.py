@@ -10,7 +10,7 @@ import pytest
 from monitor.extract import extract
 from monitor.models import Page
 from monitor.pagekind import looks_soft_404
-from monitor.softerror import failure_notice, wrong_address
+from monitor.softerror import failure_notice, maintenance_notice, wrong_address
 
 MENU = "".join(f'<li><a href="/s{i}">Section number {i}</a></li>' for i in range(80))
 PROSE = "<p>" + "The council approved the new budget for parks and libraries today. " * 30 + "</p>"
@@ -124,3 +124,30 @@ def test_not_found_wordings_without_the_usual_words(candidate: Page) -> None:
 )
 def test_near_miss_titles_and_texts_stay_ok(candidate: Page) -> None:
     assert looks_soft_404(candidate) is None
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page("<h1>We&rsquo;ll be back soon!</h1><p>Sorry for the inconvenience but we&rsquo;re "
+             "performing some maintenance at the moment.</p>", title="Site Maintenance"),
+        chrome("<p>Our website is currently undergoing scheduled maintenance.</p>"),
+        page("<p>Maintenance mode is on</p>", title="Example"),
+    ],
+)
+def test_maintenance_pages(candidate: Page) -> None:
+    assert maintenance_notice(candidate)
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page("<h1>Bridge closed for scheduled maintenance this weekend</h1>" + PROSE,
+             title="Bridge closed for scheduled maintenance this weekend | Gazette"),
+        page("<h1>Lawn care</h1><p>Mowing and edging keep a lawn healthy; we'll be back with "
+             "tips on watering next week.</p>" + PROSE, title="Lawn care basics"),
+        chrome("<p>The pool opens in May; the library has new hours.</p>"),
+    ],
+)
+def test_pages_that_mention_maintenance_are_not_maintenance_pages(candidate: Page) -> None:
+    assert maintenance_notice(candidate) is None

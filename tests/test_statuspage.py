@@ -36,6 +36,8 @@ def page(body: str, title: str) -> Page:
         (page("<h1>HTTP Status 404 - /robots.txt</h1><p>The requested resource is not "
               "available.</p>", "Apache Tomcat/9.0 - Error report"), 404),
         (page("<h1>403</h1><p>Keine Berechtigung.</p>", "403 - Keine Berechtigung"), 403),
+        (page("<h1>Error 503 Backend is unhealthy</h1><p>Guru Mediation: Varnish cache "
+              "server</p>", "Error 503 Backend is unhealthy"), 503),
     ],
 )
 def test_status_pages_are_read_by_their_label(candidate: Page, code: int) -> None:
