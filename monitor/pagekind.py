@@ -15,6 +15,7 @@ import re
 from rapidfuzz import fuzz
 
 from .consent import looks_consent
+from .firewall import looks_firewall_block
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 from .pagehints import (
     article_like,
@@ -64,19 +65,28 @@ _ERROR_HEADING = re.compile(
     r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o{2,}ps\b"
     r"|\b(?:page|file)\s+not\s+found\b|^not\s+found\b"
     r"|\bpage\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
-    r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b",
+    r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b"
+    r"|^\W*(?:there['’]?s\s+|there\s+is\s+)?nothing\s+(?:to\s+see\s+)?here\b",
     re.IGNORECASE,
 )
+#: What a not-found page names: the thing asked for, on any platform.
+_THING = (r"(?:page|url|file|document|content|address|resource|link|item|account|image|site"
+          r"|website|post|article|blog|shop|store|profile|user|video|product|listing|channel"
+          r"|group|event)")
+#: ... and what "this X is unavailable" means gone for (a product may be out of stock).
+_GONE_THING = (r"(?:page|url|link|account|profile|user|blog|site|website|post|article|video"
+               r"|listing|channel|group)")
 _LOOKING_FOR = (
-    r"(?:the\s+|this\s+)?(?:page|url|file|document|content|address|resource|link|item|account"
-    r"|image|site|website|post|article)(?:/url)?\s+(?:that\s+)?"
+    rf"(?:(?:the\s+|this\s+)?{_THING}(?:/url)?\s+(?:that\s+)?|whatever\s+|what\s+)"
     r"(?:you\s*(?:are|were|'re|’re)?\s+(?:looking\s+(?:for|at)|trying\s+to\s+(?:reach|access))"
     r"|you\s+requested|requested)"
+    rf"|the\s+requested\s+{_THING}"
 )
 _NOT_THERE = (
     r"(?:(?:could|can)\s*not\s+be\s+(?:found|located)|can['’]?t\s+be\s+found"
     r"|(?:was|is)\s+not\s+found|wasn['’]?t\s+found|isn['’]?t\s+(?:here|available)"
-    r"|does\s*(?:n['’]?t|\s+not)\s+exist|(?:is\s+)?no\s+longer\s+(?:available|exists|here)"
+    r"|does\s*(?:n['’]?t|\s+not)\s+(?:currently\s+|seem\s+to\s+|appear\s+to\s+)?exist"
+    r"|(?:is\s+)?no\s+longer\s+(?:available|exists|here)"
     r"|(?:may|might)\s+(?:have\s+been|be)\s+(?:moved|removed|deleted|renamed|unavailable)"
     r"|has\s+been\s+(?:moved|removed|deleted)|(?:is|was)\s+(?:removed|deleted)"
     r"|(?:is|are)\s+(?:currently\s+|temporarily\s+)?unavailable"
@@ -89,7 +99,7 @@ _ERROR_TEXT = re.compile(  # no leading \b: minified markup runs texts together
     r"|error\s*(?:code|page)?\s*:?\s*404\b|page\s+not\s+found"
     r"|the\s+requested\s+(?:page|url|resource|document|file)\s+(?:was\s+not|wasn['’]t|is\s+not"
     r"|isn['’]t|could\s*not\s+be|cannot\s+be|can['’]t\s+be)\s+(?:found|located)"
-    rf"|{_LOOKING_FOR}\s+{_NOT_THERE}|(?:this|that)\s+(?:page|url|link)\s+{_NOT_THERE}"
+    rf"|(?:{_LOOKING_FOR})\s+{_NOT_THERE}|(?:this|that)\s+{_GONE_THING}\s+{_NOT_THERE}"
     r"|nothing\s+(?:was\s+)?found\s+(?:at|here)"
     r"|we\s+(?:couldn['’]?t|could\s+not|can['’]?t|cannot)\s+(?:seem\s+to\s+)?find\s+"
     r"(?:the|that|this|what|any)"
@@ -300,23 +310,6 @@ _CHALLENGE_STRONG = re.compile(
     r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
     re.IGNORECASE,
 )
-#: A firewall's block of the visitor's address or request, any vendor: "Your IP address is
-#: not allowlisted", "... is using a security service for protection against online attacks.
-#: An action has triggered the service and blocked your request". Nothing to solve: a refusal.
-_FIREWALL_BLOCK = re.compile(
-    r"\byour\s+ip(?:\s+address)?\s+(?:\(?[\d.:a-f]+\)?\s+)?(?:has\s+been\s+|is\s+|was\s+)(?:temporarily\s+)?"
-    r"(?:blocked|banned|blacklisted|denied|not\s+(?:allowed|allowlisted|whitelisted|permitted))"
-    r"|using\s+a\s+security\s+service\s+(?:for\s+protection|to\s+protect\s+itself)\s+"
-    r"(?:against|from)\s+online\s+attacks"
-    r"|(?:triggered|firewall)\b.{0,40}?\bblocked\s+your\s+(?:request|access|ip)"
-    r"|\b(?:the|your)\s+request\s+(?:is|was|has\s+been)\s+blocked"
-    r"|potentially\s+(?:unsafe|malicious)\s+(?:operation|request)\s+(?:has\s+been\s+|was\s+)?detected",
-    re.IGNORECASE,
-)
-#: A block's own label: "Web Page Blocked!", "Request blocked", "Blocked".
-_BLOCK_LABEL = re.compile(
-    r"^(?:(?:web\s+)?page|access|request|url|site|website|connection)?\s*(?:has\s+been\s+|was\s+"
-    r"|is\s+)?blocked[.!]?$", re.IGNORECASE)
 #: Wording that means a challenge only when the status already says "refused" (Cloudflare
 #: prints its Ray ID on its 52x error pages too).
 _CHALLENGE_WEAK = re.compile(
@@ -336,8 +329,6 @@ _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
                         "a bot", "automation", "was rejected", "support id", "your access",
                         "blocked in error"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
-    _FIREWALL_BLOCK: ("your ip", "security service", "blocked your", "request is blocked",
-                      "request was blocked", "request has been blocked", "potentially"),
 }
 
 
@@ -374,21 +365,3 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
             return f"challenge page: {match.group(0)!r}"
     return None
 
-
-def looks_firewall_block(page: Page) -> str | None:
-    """A firewall's refusal drawn as a page, whatever status it came with: the visitor's
-    address or request is blocked. Read like a wall's wording: on a short page, and on an
-    article-sized one only in its opening or a heading that is the block's own label."""
-    if len(page.text) > SHORT_PAGE_CHARS:
-        return None
-    label = label_match(_BLOCK_LABEL, page.title or "", *page.headings) if bare(page) else None
-    if label:
-        return f"a firewall's block page titled {label.group(0)!r}"
-    texts = [page.text]
-    if article_like(page):
-        texts = [lead(page), *(h for h in page.headings if label_match(_FIREWALL_BLOCK, h))]
-    for text in texts:
-        match = _search(_FIREWALL_BLOCK, text)
-        if match:
-            return f"a firewall's block page: {match.group(0)!r}"
-    return None

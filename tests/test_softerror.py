@@ -101,6 +101,11 @@ def test_pages_that_use_the_words_are_not_error_pages(candidate: Page) -> None:
         chrome("<p>The resource you are looking for is currently unavailable.</p>"),
         page("<p>The address you were looking for doesn't exist.</p>", title="Hosting"),
         page("<p>x</p>", title="Uh Oh...-City of Example"),
+        page("<p>Sorry, the blog you were looking for does not exist.</p>", title="Blogs"),
+        page("<h1>There's nothing here.</h1><p>Whatever you were looking for doesn't "
+             "currently exist at this address.</p>", title="Blogs"),
+        page("<p>This account doesn't exist. Try searching for another.</p>", title="Social"),
+        page("<p>The requested page is no longer available.</p>", title="Example"),
         chrome("<p>Please use the menu.</p>", title="Example Rescue System - Error"),
         page("<p>Please try again.</p>", title="Bank - Error message"),
         page("<p>错误码: 1000</p>", title="错误"),
@@ -120,6 +125,8 @@ def test_not_found_wordings_without_the_usual_words(candidate: Page) -> None:
              title="Uh-oh: the Fed raised rates again and markets fell sharply"),
         page("<h1>404 ways to cook an egg</h1>" + PROSE, title="404 ways to cook an egg"),
         chrome("<p>The report you requested is attached below.</p>"),
+        page("<h1>Walking boots</h1><p>This product is currently unavailable in size 44. "
+             "Leather upper, rubber sole, waterproof lining.</p>", title="Walking boots | Shop"),
     ],
 )
 def test_near_miss_titles_and_texts_stay_ok(candidate: Page) -> None:
