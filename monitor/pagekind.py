@@ -316,7 +316,8 @@ _CHALLENGE_WEAK = re.compile(
     r"\bcaptcha\b|\breference\s*#\s*\d+\.[0-9a-f]+\.|\bray\s+id:\s*[0-9a-f]{8,}", re.IGNORECASE)
 _WALL_VENDORS = frozenset({
     "cloudflare-challenge", "incapsula", "perimeterx", "datadome", "sucuri", "ddos-guard",
-    "radware", "akamai", "aws-waf", "kasada",
+    "radware", "akamai", "aws-waf", "kasada", "akamai-bot-manager", "f5", "reblaze",
+    "aws-waf-challenge", "qrator", "wordfence",
 })
 
 
