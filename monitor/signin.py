@@ -47,6 +47,9 @@ _LOGIN_PAGE_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})\s+(?:page|portal|screen)$|^.{{0,40}}\b(?:{_SIGN_IN})\s+(?:page|portal"
     rf"|screen)$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
+#: A sign-in label as a page's first words, before any sentence of its own.
+_OPENING_LABEL = re.compile(rf"^\W*(?:{_SIGN_IN})\b(?!\s+(?:to|with)\s+(?:comment|reply|post))",
+                            re.IGNORECASE)
 _LOGIN_TITLE_CHARS = 1500
 _TINY_CHARS = 300  # a page with hardly any text says what it is in its heading alone
 #: A sign-in page says little besides its form: a welcome line, a notice, a line of legal
@@ -117,9 +120,15 @@ def looks_login(page: Page) -> str | None:
     if (titled or (access and page.password_fields)) and not headline(title) and (
             page.links <= LOGIN_MAX_LINKS or form_page) and (page.password_fields or headed):
         return f"a sign-in page titled {title!r}: not readable anonymously"
-    # Next to no text at all: a heading "Admin Console Login" says what the page is.
+    # Next to no text at all: a heading "Admin Console Login" says what the page is, and so
+    # do its first words when no element marks them as one ("Sign In  Email or mobile number
+    # Next", a two-step form drawn by script, without a password field yet).
     if len(page.text) <= _TINY_CHARS and any(_ACCESS_TITLE.search(h) for h in page.headings[:1]):
         return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
+    opening = _OPENING_LABEL.match(page.content_text)
+    if len(page.text) <= _TINY_CHARS and not page.headings and opening:
+        return f"a sign-in page that opens with {opening.group(0).strip()!r}: not readable " \
+               f"anonymously"
     # (a short news item headlined by its title may open with the same words)
     if len(page.content_text) <= _LOGIN_CONTENT_CHARS and not headlined(page):
         match = _LOGIN_NEEDED.search(page.content_text[:_NOTICE_WITHIN])
