@@ -47,7 +47,8 @@ _WRONG_ADDRESS = re.compile(
     r"|(?:the\s+)?link\s+(?:that\s+)?(?:you\s+)?(?:followed|clicked|used)\s+"
     r"(?:may\s+be|might\s+be|is|was)\s+(?:broken|outdated|incorrect|wrong|old|out\s+of\s+date)"
     r"|(?:taken|took|made)\s+a\s+wrong\s+turn"
-    r"|check\s+(?:the|your)\s+(?:web\s+)?(?:url|address|link|spelling)\b)",
+    r"|check\s+(?:the|your)\s+(?:web\s+)?(?:url|address|link|spelling)\s+(?:and\s+try\s+again"
+    r"|for\s+(?:proper\s+)?(?:spelling|typos|errors)|(?:that\s+)?you\s+(?:entered|typed)))",
     re.IGNORECASE,
 )
 #: A maintenance notice in place of the page: the site is down for now, whatever the status.
@@ -55,7 +56,8 @@ _MAINTENANCE = re.compile(
     r"\b(?:(?:site|website|service|we\s+are|we['’]re|currently)\s+(?:is\s+)?(?:temporarily\s+)?"
     r"(?:under|down\s+for|undergoing|performing|closed\s+for)\s+(?:some\s+|scheduled\s+|planned\s+)?"
     r"maintenance|(?:we['’]ll|we\s+will)\s+be\s+back\s+(?:soon|shortly|online)"
-    r"|maintenance\s+mode|(?:site|website|scheduled|planned)\s+maintenance$|^(?:under\s+)?maintenance$)",
+    # (not "Website maintenance" alone: a web agency's service is called so)
+    r"|maintenance\s+mode|^(?:site\s+|website\s+)?(?:is\s+)?(?:under|down\s+for)\s+maintenance$)",
     re.IGNORECASE,
 )
 _MAINTENANCE_TRIGGERS = ("maintenance", "be back")
@@ -69,15 +71,15 @@ def _labels(page: Page) -> list[str]:
             if text and not headline(text)]
 
 
-def _notice(page: Page, pattern: re.Pattern[str], triggers: tuple[str, ...], within: int) -> \
-        str | None:
+def _notice(page: Page, pattern: re.Pattern[str], triggers: tuple[str, ...], within: int, *,
+            labels: bool = True) -> str | None:
     if len(page.content_text) > THIN_CONTENT_CHARS or article_like(page):
         return None
     lead = page.content_text[:within]
     for heading in page.headings:  # a headline quoting the words is an article's own
         if headline(heading):
             lead = lead.replace(heading, " ")
-    for text in (*_labels(page), lead):
+    for text in (*(_labels(page) if labels else ()), lead):
         match = search_if(pattern, text, triggers)
         if match:
             return match.group(0)
@@ -91,7 +93,8 @@ def failure_notice(page: Page) -> str | None:
 
 def wrong_address(page: Page) -> str | None:
     """The wording of a not-found template's advice about a mistyped or stale address."""
-    return _notice(page, _WRONG_ADDRESS, _WRONG_ADDRESS_TRIGGERS, NOTICE_WITHIN)
+    # (in the opening only: a help page may be headed "Check the URL")
+    return _notice(page, _WRONG_ADDRESS, _WRONG_ADDRESS_TRIGGERS, NOTICE_WITHIN, labels=False)
 
 
 def maintenance_notice(page: Page) -> str | None:

@@ -80,6 +80,8 @@ def test_not_found_advice_about_the_address(candidate: Page) -> None:
              "<form><div>Thank you! Your submission has been received!</div><div>Oops! "
              "Something went wrong, try again.</div></form>", title="Shop"),
         page("<p>Type your address to find your polling place.</p>", title="Elections"),
+        page("<h1>Troubleshooting</h1><h2>Check the URL</h2><p>Then clear the cache and retry. "
+             "Still stuck? Write to support with a screenshot.</p>" * 3, title="Help"),
     ],
 )
 def test_pages_that_use_the_words_are_not_error_pages(candidate: Page) -> None:
@@ -154,6 +156,8 @@ def test_maintenance_pages(candidate: Page) -> None:
         page("<h1>Lawn care</h1><p>Mowing and edging keep a lawn healthy; we'll be back with "
              "tips on watering next week.</p>" + PROSE, title="Lawn care basics"),
         chrome("<p>The pool opens in May; the library has new hours.</p>"),
+        page("<h2>Plans</h2><p>Updates, backups and security checks for your site, monthly.</p>",
+             title="Website Maintenance - Acme Web Design"),
     ],
 )
 def test_pages_that_mention_maintenance_are_not_maintenance_pages(candidate: Page) -> None:
