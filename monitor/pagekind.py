@@ -342,7 +342,11 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
     # A 500/502/52x page is the origin failing, even when a WAF vendor drew it.
     failing = http_status is not None and http_status >= 500 and not refused
     title = (page.title or "").strip()
-    if title and _CHALLENGE_TITLE.search(title) and (refused or short) and not failing:
+    # A wall's title over a wall's own heading ("Just a moment..." / "Checking your browser
+    # before accessing x") is one however long the obfuscated script text inside it runs.
+    walled = any(label_match(_CHALLENGE_STRONG, h) for h in page.headings)
+    if title and _CHALLENGE_TITLE.search(title) and (refused or short or walled) \
+            and not failing:
         return f"challenge page titled {title!r}"
     consent = looks_consent(page)
     if consent and not failing:

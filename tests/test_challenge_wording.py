@@ -112,3 +112,11 @@ def test_a_vendor_mark_on_an_article_is_no_wall() -> None:
     article = page('<script src="/TSPD/08a1b2c3?type=9"></script><h1>Knee pain exercises</h1>'
                    + PROSE, "Knee pain exercises | Health")
     assert looks_challenge(article, {}, 200) is None
+
+
+def test_a_wall_with_a_long_obfuscated_script_text_on_200() -> None:
+    junk = "<div style='display:none'>" + "+((!+[]+!![]+!![])+(+!![]))" * 300 + "</div>"
+    wall = page("<h1>Checking your browser before accessing example.org.</h1>"
+                "<p>This process is automatic.</p>" + junk, "Just a moment...")
+    assert len(wall.text) > 4000
+    assert looks_challenge(wall, {}, 200)
