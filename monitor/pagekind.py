@@ -214,6 +214,28 @@ def _error_title(title: str, page: Page) -> re.Match[str] | None:
     return label_match(_ERROR_TITLE, title)
 
 
+#: What may open and close a title that is nothing but a not-found sentence ("Sorry, the
+#: page you requested was not found on our site."): a headline quoting the words says more
+#: ("... : what a 404 means", "Why the page you requested was not found").
+_SENTENCE_OPENING = re.compile(
+    r"\W*(?:(?:we\s+are\s+|we['’]re\s+)?sorry|o{2,}ps|whoops|uh[\s-]*oh)?\W*(?:but\s+)?",
+    re.IGNORECASE)
+_SENTENCE_CLOSING = re.compile(
+    r"\s*(?:(?:on|at|in|from)\s+(?:our|this|the)\s+(?:web\s*)?(?:site|server|portal)"
+    r"|here|any\s*more)?\s*[.!]*\s*", re.IGNORECASE)
+
+
+def error_sentence_title(title: str) -> re.Match[str] | None:
+    """A title segment that is one not-found sentence, whatever the page's size: a template
+    that names its error page so ("The page you requested was not found on our site")."""
+    for segment in title_segments(title) or [title]:
+        match = _ERROR_TEXT.search(segment)
+        if match and _SENTENCE_OPENING.fullmatch(segment[:match.start()]) \
+                and _SENTENCE_CLOSING.fullmatch(segment[match.end():]):
+            return match
+    return None
+
+
 def looks_soft_404(page: Page) -> str | None:
     """A 200 page that is really an error page: its title, an error heading on a page with
     little content of its own, or the wording of its (short) text. On a page with an
@@ -223,7 +245,8 @@ def looks_soft_404(page: Page) -> str | None:
     article = article_sized(page)
     match = (label_match(_ERROR_TITLE, title) if article else _error_title(title, page)) \
         or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title) \
-        or (None if article else label_match(_NOT_FOUND_ANY, title))
+        or (None if article else label_match(_NOT_FOUND_ANY, title)) \
+        or error_sentence_title(title)
     if match:
         return f"title {title!r} reads like an error page"
     thin = len(page.content_text) <= THIN_CONTENT_CHARS

@@ -304,3 +304,34 @@ def test_ordinary_redirects_are_not_sign_in_walls(url: str, target: str) -> None
 
 def test_no_redirect_no_login_redirect() -> None:
     assert login_redirect(CURATED, (), CURATED) is None
+
+
+# --- a title that is one not-found sentence ---------------------------------------------
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The page you requested was not found on our site",
+        "Sorry, the page you are looking for could not be found.",
+        "We're sorry, but the page you were looking for doesn't exist | City of Example",
+        "Oops! This page has been removed",
+    ],
+)
+def test_a_title_that_is_a_not_found_sentence_is_a_soft_404_on_a_long_page(title: str) -> None:
+    # A site template names its error page with the sentence, above all of its chrome.
+    assert looks_soft_404(chrome(f"<div>{ARTICLE_BODY}</div>", title=title))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The page you requested was not found: what a 404 means",
+        "Why the page you requested was not found",
+        "How to fix 'the page you requested was not found'",
+        "The page you requested was not found and other web errors explained",
+        "This page has been removed from search results, says the court",
+    ],
+)
+def test_a_headline_that_quotes_a_not_found_sentence_is_no_soft_404(title: str) -> None:
+    article = chrome(f"<article><h1>{title}</h1>{ARTICLE_BODY}</article>", title=title)
+    assert looks_soft_404(article) is None
