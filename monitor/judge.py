@@ -16,6 +16,7 @@ The order of the rules matters and is the policy:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from .homeurl import is_home_url
 from .models import Content, Fetched, FetchError, Hop, Page, Reason, Resource, Status, Verdict
 from .pagekind import (
     SAME_PAGE_SIMILARITY,
+    error_label,
     login_redirect,
     looks_challenge,
     looks_firewall_block,
@@ -175,6 +177,11 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     login = login_redirect(fetched.url, fetched.redirects, fetched.final_url) or (
         looks_login(page) if page.is_html else None)
     if login:
+        # A not-found page that carries the site's login module is named an error page
+        named = _soft_404(page, ctx, deep=_is_deep(fetched.final_url), signal=error_label) \
+            if page.is_html else None
+        if named:
+            return Verdict(Status.BROKEN, Reason.SOFT_404, named)
         return Verdict(Status.BLOCKED, Reason.LOGIN, login)
 
     home = _homepage_redirect(fetched)
@@ -199,7 +206,8 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
 
 
-def _soft_404(page: Page, ctx: Context, *, deep: bool) -> str | None:
+def _soft_404(page: Page, ctx: Context, *, deep: bool,
+              signal: Callable[[Page], str | None] = looks_soft_404) -> str | None:
     baseline = ctx.baseline_title
     if baseline and page.title and (
         title_similarity(baseline, page.title) >= ctx.title_threshold
@@ -210,8 +218,8 @@ def _soft_404(page: Page, ctx: Context, *, deep: bool) -> str | None:
         if score is not None and score >= SAME_PAGE_SIMILARITY:
             return (f"same content as this site's answer for a nonexistent URL "
                     f"(similarity {score:.2f})")
-    found = looks_soft_404(page)
-    if found:
+    found = signal(page)
+    if found or signal is not looks_soft_404:
         return found
     embedded = embedded_status(page)
     if embedded is not None and embedded[0] in _NOT_FOUND:

@@ -33,9 +33,9 @@ from .parking import looks_parked
 from .signin import login_redirect, looks_login
 from .softerror import failure_notice, wrong_address
 
-__all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "fingerprint", "login_redirect",
-           "looks_challenge", "looks_consent", "looks_firewall_block", "looks_login",
-           "looks_parked", "looks_soft_404", "same_page"]
+__all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "error_label", "fingerprint",
+           "login_redirect", "looks_challenge", "looks_consent", "looks_firewall_block",
+           "looks_login", "looks_parked", "looks_soft_404", "same_page"]
 
 #: Two pages with at least this similarity of their own content are the same page.
 SAME_PAGE_SIMILARITY = 0.9
@@ -241,6 +241,13 @@ def looks_soft_404(page: Page) -> str | None:
     little content of its own, or the wording of its (short) text. On a page with an
     article's worth of text, only a title or heading that is an error *label* counts, or a
     message the page opens with: a headline may quote "page not found"."""
+    return error_label(page) or _error_wording(page)
+
+
+def error_label(page: Page) -> str | None:
+    """The part of `looks_soft_404` that reads what the page is named: its title, an error
+    heading over little content of its own, a lone error number. It outranks a sign-in box
+    in the page ("404 Article not found" over a site's login module)."""
     title = page.title or ""
     article = article_sized(page)
     match = (label_match(_ERROR_TITLE, title) if article else _error_title(title, page)) \
@@ -263,8 +270,12 @@ def looks_soft_404(page: Page) -> str | None:
                     or (not shaped and label_match(_NOT_FOUND_ANY, heading)):
                 return f"heading {heading!r} reads like an error page"
     lone = _lone_404(page)
-    if lone:
-        return f"error number {lone}"
+    return f"error number {lone}" if lone else None
+
+
+def _error_wording(page: Page) -> str | None:
+    shaped = article_like(page)
+    thin = len(page.content_text) <= THIN_CONTENT_CHARS
     # An error page says so first; an article that mentions "404 Not Found" says it later.
     if shaped:
         haystacks = [lead(page)]

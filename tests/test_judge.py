@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from monitor.extract import extract
 from monitor.judge import Context, judge, moved_to
 from monitor.models import Fetched, FetchError, Hop, Page, Reason, Resource, Status
 
@@ -323,6 +324,21 @@ def test_sign_in_wall_is_blocked_login_even_with_a_known_baseline() -> None:
                 password_fields=1, links=3)
     got = verdict(fetched(page=wall), baseline_title="Exercises for Lumbar Spinal Stenosis")
     assert got == (Status.BLOCKED, Reason.LOGIN)
+
+
+def test_a_not_found_page_carrying_the_sites_login_module_is_a_soft_404() -> None:
+    # A CMS's 404 template keeps the sidebar's login module: the page is named an error.
+    html = ("<html><head><title>404 Article not found</title></head><body>"
+            "<h1>404 Article not found</h1><div class='module'><form>"
+            "<label>User name <input name=u></label><label>Password "
+            "<input type=password name=p></label><button>Log in</button></form></div>"
+            "</body></html>")
+    page = extract(html.encode(), "text/html; charset=utf-8")
+    assert verdict(fetched(page=page)) == (Status.BROKEN, Reason.SOFT_404)
+    # ... while the same login box under a page of its own stays a sign-in wall
+    wall = extract(html.replace("404 Article not found", "Members: log in").encode(),
+                   "text/html; charset=utf-8")
+    assert verdict(fetched(page=wall)) == (Status.BLOCKED, Reason.LOGIN)
 
 
 def test_redirect_to_a_login_page_is_blocked_login() -> None:
