@@ -37,6 +37,7 @@ from .models import Content, Fetched, Page, Reason, Resource, Result, Run, Statu
 from .netfaults import describe
 from .probe import PROBE_TIMEOUT, reachable
 from .resultseq import map_results
+from .spool import SpooledResources
 from .store import Baseline
 from .store_content import ContentMemory, MarkupReader
 from .store_stage import Stage, StagedResults, StageSink, StageWriter, staged_part
@@ -225,6 +226,22 @@ def _group_by_url(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
     return by_url
 
 
+def url_batches(resources: Sequence[Resource]) -> Iterator[list[tuple[str, list[Resource]]]]:
+    """Each distinct URL with its resources, interleaved by host; a spooled list's a
+    batch at a time, read from its spool, a list in memory's in one batch."""
+    if isinstance(resources, SpooledResources):
+        yield from resources.batches()
+        return
+    by_url = _group_by_url(resources)
+    yield [(url, by_url[url]) for url in interleave_by_host(by_url)]
+
+
+def url_count(resources: Sequence[Resource]) -> int:
+    if isinstance(resources, SpooledResources):
+        return resources.url_count()
+    return len({resource.url for resource in resources})
+
+
 async def _gather(
     config: Config,
     baselines: dict[str, Baseline],
@@ -234,33 +251,44 @@ async def _gather(
     put: ResultSink | None = None,
 ) -> dict[str, Result]:
     """Fetch and judge every resource of `config` in this process. With `put`, each result
-    goes there as it is judged instead of into the dict returned (which stays empty)."""
+    goes there as it is judged instead of into the dict returned (which stays empty).
+    Only the URLs of the current batch and those in flight are held (`window`)."""
     memory = memory or ContentMemory()
-    by_url = _group_by_url(config.resources)
+    window: dict[str, list[Resource]] = {}
     results: dict[str, Result] = {}
     options = fetch_options(config)
-    needs_text = {url for url, rs in by_url.items() if any(r.keywords for r in rs)}
     markup = MarkupReader(memory.database)
-    async with Fetcher(options, full_text=needs_text.__contains__,
-                       content=content_reader(by_url, memory, markup)) as f:
+
+    def needs_text(url: str) -> bool:
+        return any(r.keywords for r in window.get(url, ()))
+
+    def taken() -> Iterator[str]:
+        for batch in url_batches(config.resources):
+            window.update(batch)
+            for url, _ in batch:
+                yield url
+
+    async with Fetcher(options, full_text=needs_text,
+                       content=content_reader(window, memory, markup)) as f:
         probes = _Probes(f)
-        queue = iter(interleave_by_host(by_url))
+        queue = taken()
 
         async def worker() -> None:
             for url in queue:
+                resources = window[url]
                 robots = any(
                     r.respect_robots if r.respect_robots is not None
                     else config.settings.respect_robots
-                    for r in by_url[url]
+                    for r in resources
                 )
                 allow_private = any(
                     r.allow_private if r.allow_private is not None
                     else config.settings.allow_private
-                    for r in by_url[url]
+                    for r in resources
                 )
                 fetched = await f.fetch(url, respect_robots=robots, allow_private=allow_private)
                 now = clock()
-                for resource in by_url[url]:
+                for resource in resources:
                     try:
                         result = await _judge_one(resource, fetched, config, baselines, probes,
                                                   now, memory)
@@ -272,8 +300,9 @@ async def _gather(
                         results[resource.id] = result
                     if on_result is not None:
                         on_result(result)
+                del window[url]
 
-        workers = min(options.concurrency, len(by_url))
+        workers = min(options.concurrency, url_count(config.resources))
         try:
             await asyncio.gather(*(worker() for _ in range(workers)))
         finally:
@@ -306,7 +335,12 @@ def _can_spawn() -> bool:
 def shard_by_host(config: Config, shards: int) -> list[Config]:
     """Split the resources into `shards` configs with disjoint hosts, balanced by URL count,
     each with its share of the global concurrency. Per-host limits stay exact because a host
-    lives in exactly one shard."""
+    lives in exactly one shard. A spooled list is split in its spool."""
+    if isinstance(config.resources, SpooledResources):
+        spooled = config.resources.split_by_host(shards)
+        settings = replace(config.settings, concurrency=max(
+            1, config.settings.concurrency // max(1, len(spooled))))
+        return [replace(config, resources=part, settings=settings) for part in spooled]
     by_host: dict[str, list[Resource]] = defaultdict(list)
     for resource in config.resources:
         by_host[urlsplit(resource.url).netloc.lower()].append(resource)
@@ -405,6 +439,8 @@ async def _gather_sharded(
     local, remote = parts[0], parts[1:]
 
     def share(part: Config) -> dict[str, Baseline]:
+        if not baselines:  # (a first run: no pass over a big list's resources)
+            return {}
         return {r.id: baselines[r.id] for r in part.resources if r.id in baselines}
 
     async def numbered(part: int, future: asyncio.Future[list[Result]]
@@ -451,6 +487,8 @@ async def _gather_sharded(
 
 
 def _memory_for(config: Config, memory: ContentMemory) -> ContentMemory:
+    if not memory.snapshots and not memory.known:
+        return ContentMemory(database=memory.database)
     ids = {r.id for r in config.resources}
     return ContentMemory({k: v for k, v in memory.snapshots.items() if k in ids},
                          {k: v for k, v in memory.known.items() if k in ids}, memory.database)
@@ -472,8 +510,7 @@ async def check(
     baselines = baselines or {}
     memory = memory or ContentMemory()
     started = clock()
-    urls = len({resource.url for resource in config.resources})
-    shards = worker_count(config, urls)
+    shards = worker_count(config, url_count(config.resources))
     sink = StageSink(stage, OFFLINE_REASONS) if stage is not None else None
     try:
         if shards > 1:

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import islice
 from urllib.parse import urlsplit
 
 from .models import Content, Hop, Reason, Resource, Result, Snapshot, Status
@@ -197,9 +198,9 @@ class StagedResults(LazyResults):
 
     def __iter__(self) -> Iterator[Result]:
         db = _connect(self._stage.database)
+        order = iter(self._order)  # one pass: the order may be a big list's spool
         try:
-            for start in range(0, len(self._order), BATCH):
-                ids = [r.id for r in self._order[start:start + BATCH]]
+            while ids := [r.id for r in islice(order, BATCH)]:
                 rows = {row["resource_id"]: row for row in db.execute(
                     "SELECT * FROM staged_results WHERE token = ? AND resource_id IN "
                     f"({','.join('?' * len(ids))})", (self._stage.token, *ids))}
