@@ -30,7 +30,7 @@ from .streak import Change
 class Outcome:
     run: Run  # as stored: run_id, since, streak, confirmed filled in
     changes: tuple[Change, ...]  # confirmed state changes worth telling someone about
-    learned: tuple[str, ...]  # resource ids whose title baseline was learned this run
+    learned: int  # how many resources' title baselines were learned this run
     # (resource id, warning) not seen on that resource in the previous run: cron says it once
     new_warnings: tuple[tuple[str, str], ...] = ()
 
@@ -100,10 +100,10 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
     if any(r.muted_until is not None for r in config.resources):
         changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
-    learned = store.learn_baselines(learnable(config, run, merged=not content),
-                                    run.finished_at) if not run.offline else []
+    learned = store.count_learned(learnable(config, run, merged=not content),
+                                  run.finished_at) if not run.offline else 0
     store.prune(config.settings.retention_days, run.finished_at)
-    return Outcome(run, tuple(changes), tuple(learned), fresh)
+    return Outcome(run, tuple(changes), learned, fresh)
 
 
 def learnable(config: Config, run: Run, *, merged: bool = False) -> Iterator[tuple[str, str]]:

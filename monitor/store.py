@@ -411,14 +411,28 @@ class Store(ContentHistory, HistoryReads):
                         now: datetime) -> list[str]:
         """Record {resource id: title} (or such pairs, read as they come) of first successful
         checks that have no baseline yet; returns the ids learned."""
-        pairs = titles.items() if isinstance(titles, Mapping) else titles
         learned: list[str] = []
+        self._learn(titles, now, learned)
+        return learned
+
+    def count_learned(self, titles: Mapping[str, str] | Iterable[tuple[str, str]],
+                      now: datetime) -> int:
+        """`learn_baselines`, returning how many were learned: a first run of a big list
+        learns every title, and its ids are not worth holding."""
+        return self._learn(titles, now, None)
+
+    def _learn(self, titles: Mapping[str, str] | Iterable[tuple[str, str]], now: datetime,
+               learned: list[str] | None) -> int:
+        pairs = titles.items() if isinstance(titles, Mapping) else titles
+        count = 0
         with self._transaction() as db:
             for rid, title in pairs:
                 if db.execute("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)",
                               (rid, title, "learned", None, _ts(now))).rowcount:
-                    learned.append(rid)
-        return learned
+                    count += 1
+                    if learned is not None:
+                        learned.append(rid)
+        return count
 
     def accept(
         self, titles: dict[str, tuple[str, str | None]], now: datetime
