@@ -21,6 +21,7 @@ from .notices import new_warnings
 from .resultseq import map_results
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
+from .spool import SpooledResources
 from .store import Store
 from .store_content import without_contents
 from .streak import Change
@@ -72,8 +73,12 @@ def run_once(
         # Results are staged in the history as they complete; the stored run reads them back.
         stage = store.stage(clear=lock)  # (clearing stale stages needs the lock)
         try:
-            run = asyncio.run(check(config, store.baselines(), on_result=on_result,
-                                    memory=store.content_memory(), stage=stage))
+            # A big list's baselines and content memory are read a batch at a time.
+            lookup = store.lookup() if isinstance(config.resources, SpooledResources) else None
+            run = asyncio.run(check(
+                config, store.baselines() if lookup is None else {}, on_result=on_result,
+                memory=store.content_memory() if lookup is None else None, stage=stage,
+                lookup=lookup))
             run = follow_up(config, run, store)
             outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
         finally:

@@ -40,6 +40,7 @@ from .resultseq import map_results
 from .spool import SpooledResources
 from .store import Baseline
 from .store_content import ContentMemory, MarkupReader
+from .store_lookup import HistoryLookup
 from .store_stage import Stage, StagedResults, StageSink, StageWriter, staged_part
 
 log = logging.getLogger(__name__)
@@ -249,10 +250,12 @@ async def _gather(
     clock: Callable[[], datetime],
     memory: ContentMemory | None = None,
     put: ResultSink | None = None,
+    lookup: HistoryLookup | None = None,
 ) -> dict[str, Result]:
     """Fetch and judge every resource of `config` in this process. With `put`, each result
     goes there as it is judged instead of into the dict returned (which stays empty).
-    Only the URLs of the current batch and those in flight are held (`window`)."""
+    Only the URLs of the current batch and those in flight are held (`window`); with
+    `lookup`, so are their baselines and content memory, asked of the history per batch."""
     memory = memory or ContentMemory()
     window: dict[str, list[Resource]] = {}
     results: dict[str, Result] = {}
@@ -264,6 +267,8 @@ async def _gather(
 
     def taken() -> Iterator[str]:
         for batch in url_batches(config.resources):
+            if lookup is not None:
+                _recall(lookup, batch, baselines, memory)
             window.update(batch)
             for url, _ in batch:
                 yield url
@@ -300,6 +305,8 @@ async def _gather(
                         results[resource.id] = result
                     if on_result is not None:
                         on_result(result)
+                if lookup is not None:
+                    _forget(resources, baselines, memory)
                 del window[url]
 
         workers = min(options.concurrency, url_count(config.resources))
@@ -308,6 +315,22 @@ async def _gather(
         finally:
             markup.close()
     return results
+
+
+def _recall(lookup: HistoryLookup, batch: list[tuple[str, list[Resource]]],
+            baselines: dict[str, Baseline], memory: ContentMemory) -> None:
+    known, past = lookup.recall([r.id for _, resources in batch for r in resources])
+    baselines.update(known)
+    memory.snapshots.update(past.snapshots)
+    memory.known.update(past.known)
+
+
+def _forget(resources: list[Resource], baselines: dict[str, Baseline],
+            memory: ContentMemory) -> None:
+    for resource in resources:
+        baselines.pop(resource.id, None)
+        memory.snapshots.pop(resource.id, None)
+        memory.known.pop(resource.id, None)
 
 
 def worker_count(config: Config, urls: int) -> int:
@@ -406,14 +429,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _check_shard(config: Config, baselines: dict[str, Baseline],
-                 memory: ContentMemory, stage: Stage | None = None, part: int = 0
-                 ) -> list[Result]:
+                 memory: ContentMemory, stage: Stage | None = None, part: int = 0,
+                 lookup: HistoryLookup | None = None) -> list[Result]:
     """Runs in a worker process: one shard, its own event loop and client. With `stage`,
     its results are staged in the history as they complete and none is returned."""
     writer = StageWriter(stage, part) if stage is not None else None
     try:
         results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC),
-                                      memory, writer))
+                                      memory, writer, lookup))
     finally:
         if writer is not None:
             writer.close()
@@ -423,13 +446,14 @@ def _check_shard(config: Config, baselines: dict[str, Baseline],
 async def _gather_sharded(
     config: Config, baselines: dict[str, Baseline], on_result: ProgressHook | None,
     shards: int, memory: ContentMemory, sink: StageSink | None = None,
+    lookup: HistoryLookup | None = None,
 ) -> dict[str, Result]:
     """The first shard is checked here, the others in worker processes: this process would
     otherwise only wait, and each worker costs its start-up (~0.3 s of imports)."""
     parts = shard_by_host(config, shards)
     if len(parts) < 2:  # one host: another process would only add its start-up
         return await _gather(config, baselines, on_result, lambda: datetime.now(UTC), memory,
-                             sink)
+                             sink, lookup)
     loop = asyncio.get_running_loop()
     # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
     # threaded process can deadlock.
@@ -467,10 +491,11 @@ async def _gather_sharded(
         # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.
         futures += [loop.run_in_executor(pool, _check_shard, part, share(part),
                                          _memory_for(part, memory),
-                                         sink.stage if sink is not None else None, index)
+                                         sink.stage if sink is not None else None, index,
+                                         lookup)
                     for index, part in enumerate(remote, 1)]
-        here = asyncio.ensure_future(
-            _gather(local, share(local), on_result, lambda: datetime.now(UTC), memory, sink))
+        here = asyncio.ensure_future(_gather(local, share(local), on_result,
+                                             lambda: datetime.now(UTC), memory, sink, lookup))
         await collect()
         results.update(await here)
     except BaseException:  # Ctrl-C, SIGTERM, a failure: the workers stop with the run
@@ -502,13 +527,16 @@ async def check(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     memory: ContentMemory | None = None,
     stage: Stage | None = None,
+    lookup: HistoryLookup | None = None,
 ) -> Run:
     """Fetch and judge every resource; results come back in config order. `memory` is what
     the history knows of past content (snapshots to compare with, bodies already read).
     With `stage`, results are staged in the history as they complete (by every worker
-    process) and the run's results read them back from there: none is held in memory."""
+    process) and the run's results read them back from there: none is held in memory.
+    With `lookup` (a big list's run), baselines and content memory are asked of the
+    history a batch of resources at a time instead (`baselines` and `memory` stay empty)."""
     baselines = baselines or {}
-    memory = memory or ContentMemory()
+    memory = memory or ContentMemory(database=lookup.database if lookup else None)
     started = clock()
     shards = worker_count(config, url_count(config.resources))
     sink = StageSink(stage, OFFLINE_REASONS) if stage is not None else None
@@ -516,14 +544,15 @@ async def check(
         if shards > 1:
             try:
                 results = await _gather_sharded(config, baselines, on_result, shards, memory,
-                                                sink)
+                                                sink, lookup)
             except BrokenProcessPool as exc:
                 log.warning("worker processes failed (%s); checking in one process", exc)
                 if sink is not None:
                     sink.restart()
-                results = await _gather(config, baselines, on_result, clock, memory, sink)
+                results = await _gather(config, baselines, on_result, clock, memory, sink,
+                                        lookup)
         else:
-            results = await _gather(config, baselines, on_result, clock, memory, sink)
+            results = await _gather(config, baselines, on_result, clock, memory, sink, lookup)
     finally:
         if sink is not None:
             sink.writer.close()

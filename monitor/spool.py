@@ -89,10 +89,11 @@ class Spool:
         """(id, line, line of its first definition) of each resource whose id came before."""
         self._flush()
         self._db.execute("CREATE INDEX IF NOT EXISTS resources_id ON resources(id, seq)")
-        yield from self._db.execute(
-            "SELECT r.id, r.line, f.line FROM resources r JOIN resources f ON f.id = r.id "
-            "AND f.seq = (SELECT MIN(seq) FROM resources WHERE id = r.id) "
-            "WHERE r.seq > f.seq ORDER BY r.seq")
+        yield from self._db.execute(  # (one pass over the index finds the ids given twice)
+            "SELECT r.id, r.line, (SELECT line FROM resources WHERE id = r.id ORDER BY seq "
+            "LIMIT 1) FROM resources r WHERE r.id IN (SELECT id FROM resources GROUP BY id "
+            "HAVING COUNT(*) > 1) AND r.seq > (SELECT MIN(seq) FROM resources WHERE id = r.id) "
+            "ORDER BY r.seq")
 
     def finish(self) -> SpooledResources:
         self._flush()

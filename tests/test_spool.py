@@ -18,7 +18,9 @@ from monitor import runner, spool
 from monitor.config import ConfigError, load_config
 from monitor.runner import interleave_by_host, shard_by_host, url_batches, url_count
 from monitor.spool import SpooledResources
+from monitor.store_lookup import HistoryLookup
 
+import content_pages as pages
 from conftest import write_config
 from loopback import LoopbackWeb, article
 
@@ -166,3 +168,28 @@ def test_the_runner_holds_only_a_batch_of_a_spooled_list(
     monkeypatch.setattr(spool, "BATCH", 4)
     sizes = [len(batch) for batch in runner.url_batches(big.resources)]
     assert sizes == [4] * 6 + [1]
+
+
+def test_a_spooled_list_asks_the_history_for_baselines_and_content_a_batch_at_a_time(
+        web: LoopbackWeb, run_check: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config_module, "SPOOL_BYTES", 0)
+    monkeypatch.setattr(spool, "BATCH", 2)  # several batches, each recalled and forgotten
+    asked: list[int] = []
+    recall = HistoryLookup.recall
+
+    def counted(self: HistoryLookup, ids: Any) -> Any:
+        asked.append(len(ids))
+        return recall(self, ids)
+
+    monkeypatch.setattr(HistoryLookup, "recall", counted)
+    resources = [{"id": f"p{i}", "url": web.set_page(f"/b/{i}", pages.curated())}
+                 for i in range(5)]
+    resources.append({"id": "t", "url": web.set_page("/b/t", article("Old Title"))})
+    assert run_check(resources, workers=1).code == 0
+    web.set_page("/b/2", pages.body_replaced())
+    web.set_page("/b/t", article("Something Else Entirely"))
+    second = run_check(resources, workers=1)
+    assert asked and max(asked) <= 2 and sum(asked) == 12  # two runs, batch by batch
+    assert second.result("p2")["reason"] == "content-changed"
+    assert second.result("t")["reason"] == "title-changed"
+    assert [second.result(f"p{i}")["status"] for i in (0, 1, 3, 4)] == ["ok"] * 4
