@@ -7,25 +7,16 @@ storing the run is the caller's next step (`Store.record_run`), keeping data flo
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import multiprocessing
-import multiprocessing.util
 import os
 import secrets
-import signal
-import sys
-import threading
-import time
-import weakref
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Config
@@ -37,11 +28,14 @@ from .models import Content, Fetched, Page, Reason, Resource, Result, Run, Statu
 from .netfaults import describe
 from .probe import PROBE_TIMEOUT, reachable
 from .resultseq import map_results
-from .spool import SpooledResources
 from .store import Baseline
 from .store_content import ContentMemory, MarkupReader
 from .store_lookup import HistoryLookup
 from .store_stage import Stage, StagedResults, StageSink, StageWriter, staged_part
+from .urlqueue import interleave_by_host as interleave_by_host  # re-exported
+from .urlqueue import shard_by_host, url_batches, url_count
+from .workers import LIVE_POOLS, can_spawn, stop_workers, worker_init
+from .workers import abandon_workers as abandon_workers  # re-exported: the daemon uses it
 
 log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
@@ -83,18 +77,6 @@ def fetch_options(config: Config) -> FetchOptions:
         ca_bundle=str(config.resolve(s.ca_bundle)) if s.ca_bundle else None,
         allow_private=s.allow_private,
     )
-
-
-def interleave_by_host(urls: Iterable[str]) -> Iterator[str]:
-    """Round-robin across hosts so the workers in flight are spread over many hosts."""
-    queues: dict[str, list[str]] = defaultdict(list)
-    for url in urls:
-        queues[urlsplit(url).netloc.lower()].append(url)
-    lists = list(queues.values())
-    for index in range(max((len(q) for q in lists), default=0)):
-        for queue in lists:
-            if index < len(queue):
-                yield queue[index]
 
 
 def baseline_for(resource: Resource, baselines: dict[str, Baseline]) -> tuple[str | None, str]:
@@ -220,29 +202,6 @@ def content_reader(
     return read
 
 
-def _group_by_url(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
-    by_url: dict[str, list[Resource]] = defaultdict(list)
-    for resource in resources:
-        by_url[resource.url].append(resource)
-    return by_url
-
-
-def url_batches(resources: Sequence[Resource]) -> Iterator[list[tuple[str, list[Resource]]]]:
-    """Each distinct URL with its resources, interleaved by host; a spooled list's a
-    batch at a time, read from its spool, a list in memory's in one batch."""
-    if isinstance(resources, SpooledResources):
-        yield from resources.batches()
-        return
-    by_url = _group_by_url(resources)
-    yield [(url, by_url[url]) for url in interleave_by_host(by_url)]
-
-
-def url_count(resources: Sequence[Resource]) -> int:
-    if isinstance(resources, SpooledResources):
-        return resources.url_count()
-    return len({resource.url for resource in resources})
-
-
 async def _gather(
     config: Config,
     baselines: dict[str, Baseline],
@@ -339,93 +298,9 @@ def worker_count(config: Config, urls: int) -> int:
     wanted = config.settings.workers
     if wanted == 0:
         wanted = min(os.cpu_count() or 1, 4) if urls >= AUTO_SHARD_URLS else 1
-    if wanted > 1 and not _can_spawn():
+    if wanted > 1 and not can_spawn():
         return 1
     return max(1, min(wanted, urls))
-
-
-def _can_spawn() -> bool:
-    """Spawned workers re-import the main module: impossible when it is stdin or an
-    interactive session, so such callers run in one process."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    if spec is not None and spec.name:
-        return True
-    path = getattr(main, "__file__", None)
-    return isinstance(path, str) and Path(path).is_file()
-
-
-def shard_by_host(config: Config, shards: int) -> list[Config]:
-    """Split the resources into `shards` configs with disjoint hosts, balanced by URL count,
-    each with its share of the global concurrency. Per-host limits stay exact because a host
-    lives in exactly one shard. A spooled list is split in its spool."""
-    if isinstance(config.resources, SpooledResources):
-        spooled = config.resources.split_by_host(shards)
-        settings = replace(config.settings, concurrency=max(
-            1, config.settings.concurrency // max(1, len(spooled))))
-        return [replace(config, resources=part, settings=settings) for part in spooled]
-    by_host: dict[str, list[Resource]] = defaultdict(list)
-    for resource in config.resources:
-        by_host[urlsplit(resource.url).netloc.lower()].append(resource)
-    loads = [0] * shards
-    parts: list[list[Resource]] = [[] for _ in range(shards)]
-    for host_resources in sorted(by_host.values(), key=len, reverse=True):
-        lightest = loads.index(min(loads))
-        parts[lightest].extend(host_resources)
-        loads[lightest] += len(host_resources)
-    parts = [part for part in parts if part]
-    settings = replace(config.settings,
-                       concurrency=max(1, config.settings.concurrency // max(1, len(parts))))
-    return [replace(config, resources=tuple(part), settings=settings) for part in parts]
-
-
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-def _watch_parent(parent: int) -> None:
-    """Without a parent-death signal (not Linux): notice the parent's death by polling."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
-
-
-def _worker_init(parent: int) -> None:
-    """First thing in each worker process: die with the parent, whatever kills it (kill -9,
-    the OOM killer, cron's timeout), so no worker fetches on without the run's lock; and
-    leave Ctrl-C to the parent, which stops the workers itself (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    armed = False
-    if sys.platform == "linux":
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            armed = False
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-#: Pools of sharded runs in flight, so a process abandoning its run can stop their workers.
-_LIVE_POOLS: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
-
-
-def abandon_workers() -> None:
-    """For a process about to leave with `os._exit` while a sharded run is in flight (the
-    daemon's abandoned run): kill the workers and release the pools' semaphores now, as the
-    interpreter's exit would have. Otherwise the resource tracker reports them as leaked."""
-    for pool in list(_LIVE_POOLS):
-        _stop_workers(pool)
-    multiprocessing.util._run_finalizers(0)  # type: ignore[attr-defined]  # atexit runs it
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's processes now: shutdown() alone would wait for their shards."""
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        if process.is_alive():
-            process.kill()
 
 
 def _check_shard(config: Config, baselines: dict[str, Baseline],
@@ -484,8 +359,8 @@ async def _gather_sharded(
                     on_result(result)
 
     pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=context,
-                               initializer=_worker_init, initargs=(os.getpid(),))
-    _LIVE_POOLS.add(pool)
+                               initializer=worker_init, initargs=(os.getpid(),))
+    LIVE_POOLS.add(pool)
     here: asyncio.Future[dict[str, Result]] | None = None
     try:
         # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.
@@ -501,7 +376,7 @@ async def _gather_sharded(
     except BaseException:  # Ctrl-C, SIGTERM, a failure: the workers stop with the run
         for future in futures:
             future.cancel()  # nobody waits for these any more: no "never retrieved" noise
-        _stop_workers(pool)
+        stop_workers(pool)
         if here is not None and not here.done():
             here.cancel()
             await asyncio.wait([here])
