@@ -19,7 +19,7 @@ import pickle
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple
 from typing import overload
 from urllib.parse import urlsplit
@@ -193,6 +193,23 @@ class SpooledResources(Sequence[Resource]):
         row = self._conn().execute(
             f"SELECT COUNT(DISTINCT url) FROM resources WHERE {where}", args).fetchone()
         return int(row[0])
+
+    def subset(self, keep: Callable[[str], bool]) -> SpooledResources:
+        """A spool of its own with the resources whose host (`host:port`) `keep` accepts,
+        in file order (`monitor check --shard`: this machine's part of the list)."""
+        assert self.part is None, "a part is for this run's workers only"
+        hosts = [(host,) for (host,) in self._conn().execute(
+            "SELECT DISTINCT host FROM resources") if keep(host)]
+        spool = Spool(os.path.dirname(self.path))
+        db = spool._db
+        db.execute("ATTACH DATABASE ? AS whole", (self.path,))
+        db.execute("CREATE TEMP TABLE kept (host TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO kept VALUES (?)", hosts)
+        spool.count = db.execute(
+            "INSERT INTO resources SELECT ROW_NUMBER() OVER (ORDER BY seq) - 1, id, url, host, "
+            "line, data FROM whole.resources WHERE host IN (SELECT host FROM kept)").rowcount
+        db.execute("DETACH DATABASE whole")
+        return spool.finish()
 
     def split_by_host(self, shards: int) -> list[SpooledResources]:
         """`runner.shard_by_host` on the spool: hosts to `shards` parts, biggest first, each

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from monitor import config as config_module
-from monitor import runner, spool
+from monitor import spool, urlqueue
 from monitor.config import ConfigError, load_config
-from monitor.runner import interleave_by_host, shard_by_host, url_batches, url_count
+from monitor.shard import parse_shard, select
 from monitor.spool import SpooledResources
 from monitor.store_lookup import HistoryLookup
+from monitor.urlqueue import interleave_by_host, shard_by_host, url_batches, url_count
 
 import content_pages as pages
 from conftest import write_config
@@ -166,7 +167,7 @@ def test_the_runner_holds_only_a_batch_of_a_spooled_list(
     resources = [{"id": f"r{i}", "url": f"http://h{i % 5}.example/{i}"} for i in range(25)]
     big = load_config(write_config(tmp_path / "r.toml", resources), spool_bytes=0)
     monkeypatch.setattr(spool, "BATCH", 4)
-    sizes = [len(batch) for batch in runner.url_batches(big.resources)]
+    sizes = [len(batch) for batch in urlqueue.url_batches(big.resources)]
     assert sizes == [4] * 6 + [1]
 
 
@@ -193,3 +194,17 @@ def test_a_spooled_list_asks_the_history_for_baselines_and_content_a_batch_at_a_
     assert second.result("p2")["reason"] == "content-changed"
     assert second.result("t")["reason"] == "title-changed"
     assert [second.result(f"p{i}")["status"] for i in (0, 1, 3, 4)] == ["ok"] * 4
+
+
+def test_a_shard_of_a_spooled_list_has_the_same_resources_as_of_the_list_read_whole(
+        tmp_path: Path) -> None:
+    resources = [{"id": f"r{i}", "url": f"http://h{i % 9}.example:{8000 + i % 2}/{i}"}
+                 for i in range(60)]
+    small, big = _both(write_config(tmp_path / "r.toml", resources))
+    for index in (0, 1, 2):
+        shard = parse_shard(f"{index}/3")
+        mine, ours = select(small, shard), select(big, shard)
+        assert isinstance(ours.resources, SpooledResources)
+        assert list(ours.resources) == list(mine.resources) and ours.notifiers == ()
+        assert [r.id for r in ours.resources[1:3]] == [r.id for r in mine.resources[1:3]]
+        assert ours.resources.path != big.resources.path
