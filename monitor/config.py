@@ -10,7 +10,9 @@ finding with collected errors in `validation`; their public names are importable
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import sys
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -153,7 +155,12 @@ def _load_big(path: Path) -> Config:
     lines = Lines.of_file(path)
     v = Validator(path, lines)
     chunks = FileChunks(path, lines.note)
-    spool = Spool()
+    try:
+        spool = Spool()
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"{path}: a list this big is kept on disk while it is checked, "
+                          f"and the temp folder ({tempfile.gettempdir()}) cannot take it: "
+                          f"{exc}; set TMPDIR to a writable folder") from None
     try:
         for index, (_, table) in enumerate(chunks.resources()):
             resource = collect(

@@ -66,10 +66,14 @@ class Spool:
         fd, self.path = tempfile.mkstemp(prefix="monitor-spool-", suffix=".sqlite3",
                                          dir=folder)
         os.close(fd)
-        self._db = _connect(self.path)
-        self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = _connect(self.path)
+            self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.executescript(_SCHEMA)
+        except BaseException:
+            _remove(self.path)
+            raise
         self._rows: list[tuple[object, ...]] = []
         self.count = 0
 

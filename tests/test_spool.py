@@ -208,3 +208,22 @@ def test_a_shard_of_a_spooled_list_has_the_same_resources_as_of_the_list_read_wh
         assert list(ours.resources) == list(mine.resources) and ours.notifiers == ()
         assert [r.id for r in ours.resources[1:3]] == [r.id for r in mine.resources[1:3]]
         assert ours.resources.path != big.resources.path
+
+
+def test_a_spool_that_cannot_be_written_leaves_no_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: str) -> Any:
+        raise spool.sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(spool, "_connect", refuse)
+    with pytest.raises(spool.sqlite3.OperationalError):
+        spool.Spool(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_big_list_whose_spool_cannot_be_written_is_one_clear_config_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool.tempfile, "tempdir", str(tmp_path / "missing"))  # as $TMPDIR
+    path = write_config(tmp_path / "r.toml", VARIED)
+    with pytest.raises(ConfigError, match=r"temp folder .* cannot take it.*set TMPDIR"):
+        load_config(path, spool_bytes=0)
