@@ -350,13 +350,17 @@ async def _gather_sharded(
         for done in asyncio.as_completed([numbered(i, f) for i, f in enumerate(futures, 1)]):
             part, returned = await done
             staged = staged_part(sink.stage, part) if sink is not None else iter(())
-            for result in chain(returned, staged):
-                if sink is not None:
-                    sink.tally(result)
-                else:
-                    results[result.id] = result
-                if on_result is not None:
-                    on_result(result)
+            for batch in chain([returned], staged):
+                for result in batch:
+                    if sink is not None:
+                        sink.tally(result)
+                    else:
+                        results[result.id] = result
+                    if on_result is not None:
+                        on_result(result)
+                # A worker's part is read back a batch at a time while this process's own
+                # part is still being checked: its fetches must not wait for all of it.
+                await asyncio.sleep(0)
 
     pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=context,
                                initializer=worker_init, initargs=(os.getpid(),))
