@@ -10,8 +10,11 @@ finding with collected errors in `validation`; their public names are importable
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import sys
+import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,8 +43,9 @@ from .fieldchecks import (
     parse_interval,
 )
 from .models import Resource, Source
-from .tomlchunks import Chunks, Unsplittable
-from .validation import ConfigError, Validator, collect
+from .spool import Spool
+from .tomlchunks import Chunks, FileChunks, NotUtf8, Unsplittable
+from .validation import ConfigError, Lines, Validator, collect
 
 __all__ = [
     "ARCHIVE_ENDPOINT", "DEFAULT_USER_AGENT", "ID_PATTERN", "INTERVAL_PATTERN",
@@ -51,6 +55,9 @@ __all__ = [
 ]
 
 _TOP_KEYS = {"monitor", "resource", "notify", "source"}
+#: A resources.toml bigger than this (~20,000 links) is read line by line and its resources
+#: kept on disk: smaller lists are read whole, which is faster to start.
+SPOOL_BYTES = 2_000_000
 
 
 def file_digest(raw: bytes) -> str:
@@ -88,14 +95,25 @@ def _parse(text: str, path: Path, *, chunked: bool) -> Config:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         raw_resources = _tables(v, data, "resource")
         empty = data.get("resource", []) == []
+    def resources() -> tuple[Resource, ...]:
+        seen: dict[str, int] = {}
+        parsed = [collect(v, lambda i=i, t=t: parse_resource(v, t, i, seen))  # type: ignore[misc]
+                  for i, t in enumerate(raw_resources)]
+        return tuple(r for r in parsed if r is not None)
+
+    return _finish(v, path, data, empty, resources)
+
+
+def _finish(v: Validator, path: Path, data: dict[str, Any], empty: bool,
+            resources: Callable[[], Sequence[Resource]]) -> Config:
+    """The rest validated, the resources in file order (`resources()`), then every error
+    found raised together."""
     v.check_keys(data, _TOP_KEYS, None, "the top level")
     settings = collect(v, lambda: parse_settings(v, data.get("monitor", {})))
     if empty:  # missing or empty, not merely malformed
         v.errors.append(v.fail(1, "no [[resource]] entries: nothing to check "
                                   "(`monitor init` writes an example)"))
-    seen: dict[str, int] = {}
-    resources = [collect(v, lambda i=i, t=t: parse_resource(v, t, i, seen))  # type: ignore[misc]
-                 for i, t in enumerate(raw_resources)]
+    checked = resources()
     notifiers = [collect(v, lambda i=i, t=t: parse_notifier(v, t, i))  # type: ignore[misc]
                  for i, t in enumerate(_tables(v, data, "notify"))]
     source_ids: dict[str, int] = {}
@@ -106,15 +124,18 @@ def _parse(text: str, path: Path, *, chunked: bool) -> Config:
         messages = tuple(dict.fromkeys(str(e) for e in ordered))  # no repeats
         raise ConfigError("\n".join(messages), messages)
     assert settings is not None
-    return Config(settings, tuple(r for r in resources if r is not None),
-                  tuple(n for n in notifiers if n is not None), path, path.parent.resolve(),
-                  tuple(s for s in sources if s is not None))
+    return Config(settings, checked, tuple(n for n in notifiers if n is not None), path,
+                  path.parent.resolve(), tuple(s for s in sources if s is not None))
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a resources.toml file."""
+def load_config(path: str | Path, *, spool_bytes: int | None = None) -> Config:
+    """Read and validate a resources.toml file. One bigger than `spool_bytes` (default
+    `SPOOL_BYTES`) is read line by line and its resources kept on disk (`monitor.spool`)."""
     path = Path(path)
+    limit = SPOOL_BYTES if spool_bytes is None else spool_bytes
     try:
+        if path.stat().st_size > limit:
+            return _load_big(path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found (looked for {path.resolve()}); start one "
@@ -126,3 +147,38 @@ def load_config(path: str | Path) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     return replace(parse_config(text, path), digest=file_digest(raw))
+
+
+def _load_big(path: Path) -> Config:
+    """`load_config` for a big list: one resource table in memory at a time, the resources
+    spooled to disk as they are validated, duplicate ids found in the spool."""
+    lines = Lines.of_file(path)
+    v = Validator(path, lines)
+    chunks = FileChunks(path, lines.note)
+    try:
+        spool = Spool()
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"{path}: a list this big is kept on disk while it is checked, "
+                          f"and the temp folder ({tempfile.gettempdir()}) cannot take it: "
+                          f"{exc}; set TMPDIR to a writable folder") from None
+    try:
+        for index, (_, table) in enumerate(chunks.resources()):
+            resource = collect(
+                v, lambda t=table, i=index: parse_resource(v, t, i, None))  # type: ignore[misc]
+            if resource is not None:
+                spool.add(resource)
+        for rid, line, first in spool.duplicates():
+            v.errors.append(v.fail(v.where.key("id", line),
+                                   f"duplicate id (first defined on line {first or 0})", rid))
+        spooled = spool.finish()
+        config = _finish(v, path, chunks.rest, chunks.count == 0, lambda: spooled)
+    except NotUtf8 as exc:
+        spool.discard()
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except Unsplittable:
+        spool.discard()
+        return load_config(path, spool_bytes=sys.maxsize)  # tomllib decides, on the whole
+    except BaseException:
+        spool.discard()
+        raise
+    return replace(config, digest=chunks.digest)

@@ -4,6 +4,7 @@ the whole Config. Frozen dataclasses with their defaults; no I/O (`config.py` re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,7 @@ class Settings:
 @dataclass(frozen=True, slots=True)
 class Config:
     settings: Settings
-    resources: tuple[Resource, ...]
+    resources: Sequence[Resource]  # a tuple, or a big list's spool (monitor.spool)
     notifiers: tuple[Notifier, ...] = ()
     path: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)

@@ -129,7 +129,10 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def parse_resource(v: Validator, table: Any, index: int, seen: dict[str, int]) -> Resource:
+def parse_resource(v: Validator, table: Any, index: int, seen: dict[str, int] | None
+                   ) -> Resource:
+    """One `[[resource]]` table; `seen` ({id: line}) finds duplicate ids (None: the caller
+    finds them, as a spooled list does on disk)."""
     line = v.where.table("resource", index)
     if not isinstance(table, dict):
         raise v.fail(line, f"resource #{index + 1} must be a table")
@@ -149,11 +152,11 @@ def parse_resource(v: Validator, table: Any, index: int, seen: dict[str, int]) -
         if required not in table:
             raise v.fail(line, f"missing required key {required!r}", label)
     rid = v.typed(table, "id", (str,), line, label, identifier)
-    if rid in seen:
-        raise v.fail(
-            v.where.key("id", line), f"duplicate id (first defined on line {seen[rid]})", rid
-        )
-    seen[rid] = line or 0
+    if seen is not None:
+        if rid in seen:
+            raise v.fail(v.where.key("id", line),
+                         f"duplicate id (first defined on line {seen[rid]})", rid)
+        seen[rid] = line or 0
     # The same check as the first pass (url_problem is the costly one: ~40% of the time
     # spent per resource): not repeated when that pass found the URL good.
     url = (table["url"] if "url" in passed

@@ -21,6 +21,7 @@ from .notices import new_warnings
 from .resultseq import map_results
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
+from .spool import SpooledResources
 from .store import Store
 from .store_content import without_contents
 from .streak import Change
@@ -30,7 +31,7 @@ from .streak import Change
 class Outcome:
     run: Run  # as stored: run_id, since, streak, confirmed filled in
     changes: tuple[Change, ...]  # confirmed state changes worth telling someone about
-    learned: tuple[str, ...]  # resource ids whose title baseline was learned this run
+    learned: int  # how many resources' title baselines were learned this run
     # (resource id, warning) not seen on that resource in the previous run: cron says it once
     new_warnings: tuple[tuple[str, str], ...] = ()
 
@@ -72,8 +73,12 @@ def run_once(
         # Results are staged in the history as they complete; the stored run reads them back.
         stage = store.stage(clear=lock)  # (clearing stale stages needs the lock)
         try:
-            run = asyncio.run(check(config, store.baselines(), on_result=on_result,
-                                    memory=store.content_memory(), stage=stage))
+            # A big list's baselines and content memory are read a batch at a time.
+            lookup = store.lookup() if isinstance(config.resources, SpooledResources) else None
+            run = asyncio.run(check(
+                config, store.baselines() if lookup is None else {}, on_result=on_result,
+                memory=store.content_memory() if lookup is None else None, stage=stage,
+                lookup=lookup))
             run = follow_up(config, run, store)
             outcome = record(config, run, store, confirm_runs or settings.confirm_runs)
         finally:
@@ -100,10 +105,10 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     run = settle_with_store(config.resources, run, store, run.finished_at, save=True).run
     if any(r.muted_until is not None for r in config.resources):
         changes = unmuted_changes(changes, run, store)  # a muted link notifies nobody
-    learned = store.learn_baselines(learnable(config, run, merged=not content),
-                                    run.finished_at) if not run.offline else []
+    learned = store.count_learned(learnable(config, run, merged=not content),
+                                  run.finished_at) if not run.offline else 0
     store.prune(config.settings.retention_days, run.finished_at)
-    return Outcome(run, tuple(changes), tuple(learned), fresh)
+    return Outcome(run, tuple(changes), learned, fresh)
 
 
 def learnable(config: Config, run: Run, *, merged: bool = False) -> Iterator[tuple[str, str]]:

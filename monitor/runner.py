@@ -7,25 +7,16 @@ storing the run is the caller's next step (`Store.record_run`), keeping data flo
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import multiprocessing
-import multiprocessing.util
 import os
 import secrets
-import signal
-import sys
-import threading
-import time
-import weakref
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Config
@@ -39,7 +30,12 @@ from .probe import PROBE_TIMEOUT, reachable
 from .resultseq import map_results
 from .store import Baseline
 from .store_content import ContentMemory, MarkupReader
+from .store_lookup import HistoryLookup
 from .store_stage import Stage, StagedResults, StageSink, StageWriter, staged_part
+from .urlqueue import interleave_by_host as interleave_by_host  # re-exported
+from .urlqueue import shard_by_host, url_batches, url_count
+from .workers import LIVE_POOLS, can_spawn, stop_workers, worker_init
+from .workers import abandon_workers as abandon_workers  # re-exported: the daemon uses it
 
 log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
@@ -81,18 +77,6 @@ def fetch_options(config: Config) -> FetchOptions:
         ca_bundle=str(config.resolve(s.ca_bundle)) if s.ca_bundle else None,
         allow_private=s.allow_private,
     )
-
-
-def interleave_by_host(urls: Iterable[str]) -> Iterator[str]:
-    """Round-robin across hosts so the workers in flight are spread over many hosts."""
-    queues: dict[str, list[str]] = defaultdict(list)
-    for url in urls:
-        queues[urlsplit(url).netloc.lower()].append(url)
-    lists = list(queues.values())
-    for index in range(max((len(q) for q in lists), default=0)):
-        for queue in lists:
-            if index < len(queue):
-                yield queue[index]
 
 
 def baseline_for(resource: Resource, baselines: dict[str, Baseline]) -> tuple[str | None, str]:
@@ -218,13 +202,6 @@ def content_reader(
     return read
 
 
-def _group_by_url(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
-    by_url: dict[str, list[Resource]] = defaultdict(list)
-    for resource in resources:
-        by_url[resource.url].append(resource)
-    return by_url
-
-
 async def _gather(
     config: Config,
     baselines: dict[str, Baseline],
@@ -232,35 +209,50 @@ async def _gather(
     clock: Callable[[], datetime],
     memory: ContentMemory | None = None,
     put: ResultSink | None = None,
+    lookup: HistoryLookup | None = None,
 ) -> dict[str, Result]:
     """Fetch and judge every resource of `config` in this process. With `put`, each result
-    goes there as it is judged instead of into the dict returned (which stays empty)."""
+    goes there as it is judged instead of into the dict returned (which stays empty).
+    Only the URLs of the current batch and those in flight are held (`window`); with
+    `lookup`, so are their baselines and content memory, asked of the history per batch."""
     memory = memory or ContentMemory()
-    by_url = _group_by_url(config.resources)
+    window: dict[str, list[Resource]] = {}
     results: dict[str, Result] = {}
     options = fetch_options(config)
-    needs_text = {url for url, rs in by_url.items() if any(r.keywords for r in rs)}
     markup = MarkupReader(memory.database)
-    async with Fetcher(options, full_text=needs_text.__contains__,
-                       content=content_reader(by_url, memory, markup)) as f:
+
+    def needs_text(url: str) -> bool:
+        return any(r.keywords for r in window.get(url, ()))
+
+    def taken() -> Iterator[str]:
+        for batch in url_batches(config.resources):
+            if lookup is not None:
+                _recall(lookup, batch, baselines, memory)
+            window.update(batch)
+            for url, _ in batch:
+                yield url
+
+    async with Fetcher(options, full_text=needs_text,
+                       content=content_reader(window, memory, markup)) as f:
         probes = _Probes(f)
-        queue = iter(interleave_by_host(by_url))
+        queue = taken()
 
         async def worker() -> None:
             for url in queue:
+                resources = window[url]
                 robots = any(
                     r.respect_robots if r.respect_robots is not None
                     else config.settings.respect_robots
-                    for r in by_url[url]
+                    for r in resources
                 )
                 allow_private = any(
                     r.allow_private if r.allow_private is not None
                     else config.settings.allow_private
-                    for r in by_url[url]
+                    for r in resources
                 )
                 fetched = await f.fetch(url, respect_robots=robots, allow_private=allow_private)
                 now = clock()
-                for resource in by_url[url]:
+                for resource in resources:
                     try:
                         result = await _judge_one(resource, fetched, config, baselines, probes,
                                                   now, memory)
@@ -272,13 +264,32 @@ async def _gather(
                         results[resource.id] = result
                     if on_result is not None:
                         on_result(result)
+                if lookup is not None:
+                    _forget(resources, baselines, memory)
+                del window[url]
 
-        workers = min(options.concurrency, len(by_url))
+        workers = min(options.concurrency, url_count(config.resources))
         try:
             await asyncio.gather(*(worker() for _ in range(workers)))
         finally:
             markup.close()
     return results
+
+
+def _recall(lookup: HistoryLookup, batch: list[tuple[str, list[Resource]]],
+            baselines: dict[str, Baseline], memory: ContentMemory) -> None:
+    known, past = lookup.recall([r.id for _, resources in batch for r in resources])
+    baselines.update(known)
+    memory.snapshots.update(past.snapshots)
+    memory.known.update(past.known)
+
+
+def _forget(resources: list[Resource], baselines: dict[str, Baseline],
+            memory: ContentMemory) -> None:
+    for resource in resources:
+        baselines.pop(resource.id, None)
+        memory.snapshots.pop(resource.id, None)
+        memory.known.pop(resource.id, None)
 
 
 def worker_count(config: Config, urls: int) -> int:
@@ -287,99 +298,20 @@ def worker_count(config: Config, urls: int) -> int:
     wanted = config.settings.workers
     if wanted == 0:
         wanted = min(os.cpu_count() or 1, 4) if urls >= AUTO_SHARD_URLS else 1
-    if wanted > 1 and not _can_spawn():
+    if wanted > 1 and not can_spawn():
         return 1
     return max(1, min(wanted, urls))
 
 
-def _can_spawn() -> bool:
-    """Spawned workers re-import the main module: impossible when it is stdin or an
-    interactive session, so such callers run in one process."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    if spec is not None and spec.name:
-        return True
-    path = getattr(main, "__file__", None)
-    return isinstance(path, str) and Path(path).is_file()
-
-
-def shard_by_host(config: Config, shards: int) -> list[Config]:
-    """Split the resources into `shards` configs with disjoint hosts, balanced by URL count,
-    each with its share of the global concurrency. Per-host limits stay exact because a host
-    lives in exactly one shard."""
-    by_host: dict[str, list[Resource]] = defaultdict(list)
-    for resource in config.resources:
-        by_host[urlsplit(resource.url).netloc.lower()].append(resource)
-    loads = [0] * shards
-    parts: list[list[Resource]] = [[] for _ in range(shards)]
-    for host_resources in sorted(by_host.values(), key=len, reverse=True):
-        lightest = loads.index(min(loads))
-        parts[lightest].extend(host_resources)
-        loads[lightest] += len(host_resources)
-    parts = [part for part in parts if part]
-    settings = replace(config.settings,
-                       concurrency=max(1, config.settings.concurrency // max(1, len(parts))))
-    return [replace(config, resources=tuple(part), settings=settings) for part in parts]
-
-
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-def _watch_parent(parent: int) -> None:
-    """Without a parent-death signal (not Linux): notice the parent's death by polling."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
-
-
-def _worker_init(parent: int) -> None:
-    """First thing in each worker process: die with the parent, whatever kills it (kill -9,
-    the OOM killer, cron's timeout), so no worker fetches on without the run's lock; and
-    leave Ctrl-C to the parent, which stops the workers itself (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    armed = False
-    if sys.platform == "linux":
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            armed = False
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-#: Pools of sharded runs in flight, so a process abandoning its run can stop their workers.
-_LIVE_POOLS: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
-
-
-def abandon_workers() -> None:
-    """For a process about to leave with `os._exit` while a sharded run is in flight (the
-    daemon's abandoned run): kill the workers and release the pools' semaphores now, as the
-    interpreter's exit would have. Otherwise the resource tracker reports them as leaked."""
-    for pool in list(_LIVE_POOLS):
-        _stop_workers(pool)
-    multiprocessing.util._run_finalizers(0)  # type: ignore[attr-defined]  # atexit runs it
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's processes now: shutdown() alone would wait for their shards."""
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        if process.is_alive():
-            process.kill()
-
-
 def _check_shard(config: Config, baselines: dict[str, Baseline],
-                 memory: ContentMemory, stage: Stage | None = None, part: int = 0
-                 ) -> list[Result]:
+                 memory: ContentMemory, stage: Stage | None = None, part: int = 0,
+                 lookup: HistoryLookup | None = None) -> list[Result]:
     """Runs in a worker process: one shard, its own event loop and client. With `stage`,
     its results are staged in the history as they complete and none is returned."""
     writer = StageWriter(stage, part) if stage is not None else None
     try:
         results = asyncio.run(_gather(config, baselines, None, lambda: datetime.now(UTC),
-                                      memory, writer))
+                                      memory, writer, lookup))
     finally:
         if writer is not None:
             writer.close()
@@ -389,13 +321,14 @@ def _check_shard(config: Config, baselines: dict[str, Baseline],
 async def _gather_sharded(
     config: Config, baselines: dict[str, Baseline], on_result: ProgressHook | None,
     shards: int, memory: ContentMemory, sink: StageSink | None = None,
+    lookup: HistoryLookup | None = None,
 ) -> dict[str, Result]:
     """The first shard is checked here, the others in worker processes: this process would
     otherwise only wait, and each worker costs its start-up (~0.3 s of imports)."""
     parts = shard_by_host(config, shards)
     if len(parts) < 2:  # one host: another process would only add its start-up
         return await _gather(config, baselines, on_result, lambda: datetime.now(UTC), memory,
-                             sink)
+                             sink, lookup)
     loop = asyncio.get_running_loop()
     # "spawn", not fork: the daemon calls this from a scheduler thread, and forking a
     # threaded process can deadlock.
@@ -405,6 +338,8 @@ async def _gather_sharded(
     local, remote = parts[0], parts[1:]
 
     def share(part: Config) -> dict[str, Baseline]:
+        if not baselines:  # (a first run: no pass over a big list's resources)
+            return {}
         return {r.id: baselines[r.id] for r in part.resources if r.id in baselines}
 
     async def numbered(part: int, future: asyncio.Future[list[Result]]
@@ -415,32 +350,37 @@ async def _gather_sharded(
         for done in asyncio.as_completed([numbered(i, f) for i, f in enumerate(futures, 1)]):
             part, returned = await done
             staged = staged_part(sink.stage, part) if sink is not None else iter(())
-            for result in chain(returned, staged):
-                if sink is not None:
-                    sink.tally(result)
-                else:
-                    results[result.id] = result
-                if on_result is not None:
-                    on_result(result)
+            for batch in chain([returned], staged):
+                for result in batch:
+                    if sink is not None:
+                        sink.tally(result)
+                    else:
+                        results[result.id] = result
+                    if on_result is not None:
+                        on_result(result)
+                # A worker's part is read back a batch at a time while this process's own
+                # part is still being checked: its fetches must not wait for all of it.
+                await asyncio.sleep(0)
 
     pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=context,
-                               initializer=_worker_init, initargs=(os.getpid(),))
-    _LIVE_POOLS.add(pool)
+                               initializer=worker_init, initargs=(os.getpid(),))
+    LIVE_POOLS.add(pool)
     here: asyncio.Future[dict[str, Result]] | None = None
     try:
         # A worker that dies (killed, out of memory) breaks the pool: the caller falls back.
         futures += [loop.run_in_executor(pool, _check_shard, part, share(part),
                                          _memory_for(part, memory),
-                                         sink.stage if sink is not None else None, index)
+                                         sink.stage if sink is not None else None, index,
+                                         lookup)
                     for index, part in enumerate(remote, 1)]
-        here = asyncio.ensure_future(
-            _gather(local, share(local), on_result, lambda: datetime.now(UTC), memory, sink))
+        here = asyncio.ensure_future(_gather(local, share(local), on_result,
+                                             lambda: datetime.now(UTC), memory, sink, lookup))
         await collect()
         results.update(await here)
     except BaseException:  # Ctrl-C, SIGTERM, a failure: the workers stop with the run
         for future in futures:
             future.cancel()  # nobody waits for these any more: no "never retrieved" noise
-        _stop_workers(pool)
+        stop_workers(pool)
         if here is not None and not here.done():
             here.cancel()
             await asyncio.wait([here])
@@ -451,6 +391,8 @@ async def _gather_sharded(
 
 
 def _memory_for(config: Config, memory: ContentMemory) -> ContentMemory:
+    if not memory.snapshots and not memory.known:
+        return ContentMemory(database=memory.database)
     ids = {r.id for r in config.resources}
     return ContentMemory({k: v for k, v in memory.snapshots.items() if k in ids},
                          {k: v for k, v in memory.known.items() if k in ids}, memory.database)
@@ -464,29 +406,32 @@ async def check(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     memory: ContentMemory | None = None,
     stage: Stage | None = None,
+    lookup: HistoryLookup | None = None,
 ) -> Run:
     """Fetch and judge every resource; results come back in config order. `memory` is what
     the history knows of past content (snapshots to compare with, bodies already read).
     With `stage`, results are staged in the history as they complete (by every worker
-    process) and the run's results read them back from there: none is held in memory."""
+    process) and the run's results read them back from there: none is held in memory.
+    With `lookup` (a big list's run), baselines and content memory are asked of the
+    history a batch of resources at a time instead (`baselines` and `memory` stay empty)."""
     baselines = baselines or {}
-    memory = memory or ContentMemory()
+    memory = memory or ContentMemory(database=lookup.database if lookup else None)
     started = clock()
-    urls = len({resource.url for resource in config.resources})
-    shards = worker_count(config, urls)
+    shards = worker_count(config, url_count(config.resources))
     sink = StageSink(stage, OFFLINE_REASONS) if stage is not None else None
     try:
         if shards > 1:
             try:
                 results = await _gather_sharded(config, baselines, on_result, shards, memory,
-                                                sink)
+                                                sink, lookup)
             except BrokenProcessPool as exc:
                 log.warning("worker processes failed (%s); checking in one process", exc)
                 if sink is not None:
                     sink.restart()
-                results = await _gather(config, baselines, on_result, clock, memory, sink)
+                results = await _gather(config, baselines, on_result, clock, memory, sink,
+                                        lookup)
         else:
-            results = await _gather(config, baselines, on_result, clock, memory, sink)
+            results = await _gather(config, baselines, on_result, clock, memory, sink, lookup)
     finally:
         if sink is not None:
             sink.writer.close()

@@ -21,6 +21,7 @@ from .config import Config
 from .lock import run_lock
 from .models import Result, Run
 from .pipeline import Outcome, database_path, hand_over, record
+from .spool import SpooledResources
 from .store import Store
 
 SHARD_META_KEY = "shard"
@@ -88,6 +89,9 @@ def select(config: Config, shard: Shard) -> Config:
             cache[host] = shard_of(host, shard.total)
         return cache[host] == shard.index
 
+    if isinstance(config.resources, SpooledResources):  # a big list: copied spool to spool
+        return replace(config, resources=config.resources.subset(
+            lambda netloc: mine(f"//{netloc}")), notifiers=())
     return replace(config, resources=tuple(r for r in config.resources if mine(r.url)),
                    notifiers=())
 

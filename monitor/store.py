@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from .store_content import CONTENT_SCHEMA, ContentHistory
 from .store_curate import MuteRecord
 from .store_history import HistoryPoint as HistoryPoint  # re-exported: outputs use it
 from .store_history import HistoryReads
+from .store_lookup import Baseline as Baseline  # re-exported: the runner uses it
+from .store_lookup import HistoryLookup, baseline_from_row
 from .store_outbox import Notice as Notice  # re-exported
 from .store_stage import Stage, StoredResults, _dt, _ts
 from .store_stage import result_from_row as _result_from_row
@@ -74,17 +76,6 @@ CREATE TABLE IF NOT EXISTS baselines (
 
 class StoreError(Exception):
     """The history database cannot be used (not SQLite, newer schema, unwritable)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    """A title the page is compared against when resources.toml gives none (or after accept)."""
-
-    resource_id: str
-    title: str
-    source: str  # "learned" (first good check) or "accepted" (monitor accept)
-    expected_title: str | None  # resources.toml's expected_title when this was recorded
-    recorded_at: datetime
 
 
 class Store(ContentHistory, HistoryReads):
@@ -181,13 +172,12 @@ class Store(ContentHistory, HistoryReads):
 
     def baselines(self) -> dict[str, Baseline]:
         rows = self._db.execute("SELECT * FROM baselines ORDER BY resource_id").fetchall()
-        return {
-            row["resource_id"]: Baseline(
-                row["resource_id"], row["title"], row["source"], row["expected_title"],
-                _dt(row["recorded_at"]) or datetime.min,
-            )
-            for row in rows
-        }
+        return {row["resource_id"]: baseline_from_row(row) for row in rows}
+
+    def lookup(self) -> HistoryLookup | None:
+        """For a big list's run: baselines and content memory asked for a batch at a time
+        (None: an in-memory history, which other connections cannot read)."""
+        return None if str(self.path) == ":memory:" else HistoryLookup(str(self.path))
 
     def run_ids(self, limit: int) -> list[int]:
         """The ids of the newest `limit` runs, oldest first."""
@@ -411,14 +401,28 @@ class Store(ContentHistory, HistoryReads):
                         now: datetime) -> list[str]:
         """Record {resource id: title} (or such pairs, read as they come) of first successful
         checks that have no baseline yet; returns the ids learned."""
-        pairs = titles.items() if isinstance(titles, Mapping) else titles
         learned: list[str] = []
+        self._learn(titles, now, learned)
+        return learned
+
+    def count_learned(self, titles: Mapping[str, str] | Iterable[tuple[str, str]],
+                      now: datetime) -> int:
+        """`learn_baselines`, returning how many were learned: a first run of a big list
+        learns every title, and its ids are not worth holding."""
+        return self._learn(titles, now, None)
+
+    def _learn(self, titles: Mapping[str, str] | Iterable[tuple[str, str]], now: datetime,
+               learned: list[str] | None) -> int:
+        pairs = titles.items() if isinstance(titles, Mapping) else titles
+        count = 0
         with self._transaction() as db:
             for rid, title in pairs:
                 if db.execute("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)",
                               (rid, title, "learned", None, _ts(now))).rowcount:
-                    learned.append(rid)
-        return learned
+                    count += 1
+                    if learned is not None:
+                        learned.append(rid)
+        return count
 
     def accept(
         self, titles: dict[str, tuple[str, str | None]], now: datetime

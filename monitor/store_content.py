@@ -116,20 +116,7 @@ class ContentHistory:
 
     def content_memory(self) -> ContentMemory:
         memory = ContentMemory(database=str(getattr(self, "path", "")) or None)
-        for row in self._db.execute(
-            "SELECT resource_id, body_hash, is_html, fingerprint, text_key, "
-            "(text IS NOT NULL OR markup IS NULL) AS extracted FROM snapshots"
-        ):
-            rid = row["resource_id"]
-            memory.snapshots[rid] = Content(row["body_hash"], bool(row["is_html"]),
-                                            bytes(row["fingerprint"]), text_key=row["text_key"],
-                                            extracted=bool(row["extracted"]))
-            _remember(memory, rid, row)
-        for row in self._db.execute(  # pages extracted before (not those merely kept)
-            "SELECT resource_id, body_hash, fingerprint, text_key FROM latest_content "
-            "WHERE text IS NOT NULL OR is_html = 0"
-        ):
-            _remember(memory, row["resource_id"], row)
+        read_memory(self._db, memory)
         return memory
 
     def snapshot_times(self) -> dict[str, tuple[datetime, str]]:
@@ -287,6 +274,25 @@ def _text(text: bytes | None, markup: bytes | None) -> str:
     if text is not None or not markup:
         return text_content.decompress(text)
     return text_content.main_text(text_content.decompress(markup, text_content.MAX_MARKUP_CHARS))
+
+
+def read_memory(db: sqlite3.Connection, memory: ContentMemory, where: str = "1",
+                args: tuple[object, ...] = ()) -> None:
+    """Add what the history knows of past content (of the resources `where` selects)."""
+    for row in db.execute(
+        "SELECT resource_id, body_hash, is_html, fingerprint, text_key, "
+        f"(text IS NOT NULL OR markup IS NULL) AS extracted FROM snapshots WHERE {where}", args
+    ):
+        rid = row["resource_id"]
+        memory.snapshots[rid] = Content(row["body_hash"], bool(row["is_html"]),
+                                        bytes(row["fingerprint"]), text_key=row["text_key"],
+                                        extracted=bool(row["extracted"]))
+        _remember(memory, rid, row)
+    for row in db.execute(  # pages extracted before (not those merely kept)
+        "SELECT resource_id, body_hash, fingerprint, text_key FROM latest_content "
+        f"WHERE (text IS NOT NULL OR is_html = 0) AND {where}", args
+    ):
+        _remember(memory, row["resource_id"], row)
 
 
 def _remember(memory: ContentMemory, resource_id: str, row: sqlite3.Row) -> None:

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import islice
 from urllib.parse import urlsplit
 
 from .models import Content, Hop, Reason, Resource, Result, Snapshot, Status
@@ -45,6 +46,8 @@ RESULT_COLUMNS = """
     confirmed INTEGER NOT NULL,
     previous_status TEXT,
 """
+_RESULT_NAMES = ", ".join(
+    ["resource_id"] + [line.split()[0] for line in RESULT_COLUMNS.strip().splitlines()])
 STAGE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS staged_results (
     token TEXT NOT NULL,
@@ -197,9 +200,9 @@ class StagedResults(LazyResults):
 
     def __iter__(self) -> Iterator[Result]:
         db = _connect(self._stage.database)
+        order = iter(self._order)  # one pass: the order may be a big list's spool
         try:
-            for start in range(0, len(self._order), BATCH):
-                ids = [r.id for r in self._order[start:start + BATCH]]
+            while ids := [r.id for r in islice(order, BATCH)]:
                 rows = {row["resource_id"]: row for row in db.execute(
                     "SELECT * FROM staged_results WHERE token = ? AND resource_id IN "
                     f"({','.join('?' * len(ids))})", (self._stage.token, *ids))}
@@ -211,21 +214,37 @@ class StagedResults(LazyResults):
             db.close()
 
 
-def staged_part(stage: Stage, part: int) -> Iterator[Result]:
-    """The results one worker process staged, in the order it staged them."""
+def staged_part(stage: Stage, part: int) -> Iterator[list[Result]]:
+    """The results one worker process staged, in the order it staged them, a batch at a
+    time, without their contents (read for the run's tally and progress only: a content's
+    markup is kilobytes, and a big run's worker stages hundreds of thousands)."""
     db = _connect(stage.database)
     try:
-        last = 0
-        while True:
-            rows = db.execute("SELECT rowid, * FROM staged_results WHERE token = ? AND "
-                              "part = ? AND rowid > ? ORDER BY rowid LIMIT ?",
-                              (stage.token, part, last, BATCH)).fetchall()
+        last, end = rowid_span(db, "staged_results", "token = ? AND part = ?",
+                               (stage.token, part))
+        while last <= end:
+            rows = db.execute(f"SELECT rowid, {_RESULT_NAMES} FROM staged_results NOT INDEXED "
+                              "WHERE rowid BETWEEN ? AND ? AND token = ? AND part = ? "
+                              "ORDER BY rowid LIMIT ?",
+                              (last, end, stage.token, part, BATCH)).fetchall()
             if not rows:
                 return
-            last = rows[-1]["rowid"]
-            yield from map(_staged, rows)
+            last = rows[-1]["rowid"] + 1
+            yield [result_from_row(row) for row in rows]
     finally:
         db.close()
+
+
+def rowid_span(db: sqlite3.Connection, table: str, where: str, args: tuple[object, ...]
+               ) -> tuple[int, int]:
+    """The first and last rowid of the rows `where` selects. A run's rows (and a worker's
+    staged ones, nearly) are written together, so batches read by rowid within this span
+    (NOT INDEXED) cost what they read: through the primary key's index (run or token
+    first) every batch would scan and sort all the rows of the run, quadratic in a big run.
+    """
+    low, high = db.execute(f"SELECT MIN(rowid), MAX(rowid) FROM {table} WHERE {where}",
+                           args).fetchone()
+    return (0, -1) if low is None else (int(low), int(high))
 
 
 def _staged(row: sqlite3.Row) -> Result:
@@ -260,16 +279,17 @@ class StoredResults(LazyResults):
     def __iter__(self) -> Iterator[Result]:
         db = _connect(self._database)
         try:
-            last = 0
-            while True:
+            last, end = rowid_span(db, "results", "run_id = ?", (self._run_id,))
+            while last <= end:
                 rows = db.execute(
                     "SELECT r.rowid AS row_number, r.*, a.url AS archived_url, a.taken_at "
-                    "FROM results r LEFT JOIN archived a ON a.run_id = r.run_id "
-                    "AND a.resource_id = r.resource_id WHERE r.run_id = ? AND r.rowid > ? "
-                    "ORDER BY r.rowid LIMIT ?", (self._run_id, last, BATCH)).fetchall()
+                    "FROM results r NOT INDEXED LEFT JOIN archived a ON a.run_id = r.run_id "
+                    "AND a.resource_id = r.resource_id WHERE r.rowid BETWEEN ? AND ? "
+                    "AND r.run_id = ? ORDER BY r.rowid LIMIT ?",
+                    (last, end, self._run_id, BATCH)).fetchall()
                 if not rows:
                     return
-                last = rows[-1]["row_number"]
+                last = rows[-1]["row_number"] + 1
                 for row in rows:
                     result = result_from_row(row)
                     if row["archived_url"] is not None:

@@ -16,9 +16,11 @@ with its line.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _TABLE_START = re.compile(r"^[ \t]*\[", re.MULTILINE)
@@ -51,10 +53,7 @@ class Chunks:
 
     def resources(self) -> Iterator[dict[str, Any]]:
         for begin, end in self._spans:
-            table = _loads(self._text[begin:end]).get("resource")
-            if not (isinstance(table, list) and len(table) == 1 and isinstance(table[0], dict)):
-                raise Unsplittable
-            yield table[0]
+            yield _resource(self._text[begin:end])
 
 
 def _loads(text: str) -> dict[str, Any]:
@@ -62,3 +61,68 @@ def _loads(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         raise Unsplittable from None
+
+
+class NotUtf8(Exception):
+    """The file is not UTF-8; `start` is the offset of the first bad byte."""
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start)
+        self.start = start
+
+
+class FileChunks:
+    """`Chunks` of a file read line by line, for lists too big to hold as text: each
+    `[[resource]]` table is parsed and yielded (with its header's line) as it is read;
+    once `resources()` is exhausted, `rest`, `count` and `digest` (sha256 of the bytes) are
+    set. `note(line)` is called with every line that starts a table, numbered from 1."""
+
+    def __init__(self, path: str | bytes | os.PathLike[str],
+                 note: Callable[[str, int], None]) -> None:
+        self._path = path
+        self._note = note
+        self.rest: dict[str, Any] = {}
+        self.count = 0
+        self.digest = ""
+
+    def resources(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        hasher = hashlib.sha256()
+        rest: list[str] = []
+        piece: list[str] = []
+        start, is_resource, number, offset = 1, False, 0, 0
+        with open(self._path, "rb") as file:
+            for raw in file:
+                hasher.update(raw)
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise NotUtf8(offset + exc.start) from None
+                offset += len(raw)
+                number += 1
+                if number == 1:
+                    line = line.removeprefix("\ufeff")
+                if _TABLE_START.match(line):
+                    if is_resource:
+                        yield start, _resource("".join(piece))
+                    else:
+                        rest.extend(piece)
+                    piece, start = [], number
+                    is_resource = _RESOURCE_HEADER.match(line) is not None
+                    self.count += is_resource
+                    self._note(line, number)
+                piece.append(line)
+        if is_resource:
+            yield start, _resource("".join(piece))
+        else:
+            rest.extend(piece)
+        self.digest = hasher.hexdigest()
+        self.rest = _loads("".join(rest))
+        if self.count and "resource" in self.rest:
+            raise Unsplittable
+
+
+def _resource(text: str) -> dict[str, Any]:
+    table = _loads(text).get("resource")
+    if not (isinstance(table, list) and len(table) == 1 and isinstance(table[0], dict)):
+        raise Unsplittable
+    return table[0]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, MutableSequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,20 +38,38 @@ class Lines:
     text is split into lines only when a key's line is asked for, which happens for errors:
     a million-line list is not held twice. Lines are counted by LF, as editors number them."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | None, source: Path | None = None) -> None:
         self._text = text
+        self._source = source  # without text: read from here when a key's line is asked for
         self._lines: list[str] | None = None
-        self.tables: dict[str, list[int]] = {}
+        self.tables: dict[str, MutableSequence[int]] = {}
         number, last = 1, 0
-        for match in _HEADER.finditer(text):
+        for match in _HEADER.finditer(text or ""):
+            assert text is not None
             number += text.count("\n", last, match.start())
             last = match.start()
             self.tables.setdefault(match.group(2), []).append(number)
 
+    @classmethod
+    def of_file(cls, path: Path) -> Lines:
+        """For a file read line by line: its table lines are given by `note` as they are
+        read (kept as compact arrays), its text read again only if a key's line is needed."""
+        return cls(None, path)
+
+    def note(self, line: str, number: int) -> None:
+        match = _HEADER.match(line)
+        if match:
+            self.tables.setdefault(match.group(2), array("l")).append(number)
+
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self._text.split("\n")
+            text = self._text
+            if text is None:
+                assert self._source is not None
+                text = self._source.read_bytes().decode("utf-8", "replace").removeprefix(
+                    "\ufeff")
+            self._lines = text.split("\n")
         return self._lines
 
     def table(self, name: str, index: int = 0) -> int | None:
@@ -83,9 +102,9 @@ def type_name(value: Any) -> str:
 class Validator:
     noun = "resource"  # what messages call the entry named by `resource`
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str | Lines) -> None:
         self.path = path
-        self.where = Lines(text)
+        self.where = text if isinstance(text, Lines) else Lines(text)
         self.errors: list[ConfigError] = []  # every problem, so validate can list them all
 
     def about(self, noun: str) -> Validator:

@@ -14,7 +14,7 @@ import pytest
 
 from monitor import pipeline, store_stage
 from monitor.config import load_config
-from monitor.models import Reason, Result, Run, Status
+from monitor.models import Content, Reason, Result, Run, Status
 from monitor.outputs.junit import iter_junit, render_junit
 from monitor.outputs.view import build_view
 from monitor.publish import Targets, publish
@@ -172,7 +172,9 @@ def test_later_stages_read_results_in_passes_and_keep_only_what_they_need(
     assert isinstance(seen[0].results, LazyResults)
     gone = next(r for r in outcome.run.results if r.id == "gone")
     assert gone.muted and gone.status is Status.BROKEN
-    assert set(outcome.learned) == {"s0", "s1", "s2"}
+    assert outcome.learned == 3
+    with Store(tmp_path / "h.sqlite3", writable=False) as store:
+        assert set(store.baselines()) == {"s0", "s1", "s2"}
     assert '"muted": true' in (tmp_path / "r.json").read_text()
     assert "gone" in (tmp_path / "r.xml").read_text() and (tmp_path / "r.md").exists()
 
@@ -192,3 +194,24 @@ def test_a_stored_runs_counts_and_content_changes_need_no_pass_over_its_results(
                                  "down": 0, "broken": 2, "total": 6}
         assert store.with_content_diffs(run) is run
         assert display_run(run).summary()["broken"] == 2  # made safe lazily, same counts
+
+
+def test_a_workers_staged_part_is_read_back_in_batches_without_contents(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_stage, "BATCH", 2)
+    at = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    with Store(tmp_path / "h.sqlite3") as store:
+        stage = store.stage()
+        assert stage is not None
+        writer = store_stage.StageWriter(stage, part=1)
+        for i in range(5):
+            writer(Result(id=f"r{i}", name=f"Link {i}", url=f"https://example.org/{i}",
+                          status=Status.OK, reason=Reason.OK, detail="", http_status=200,
+                          final_url=f"https://example.org/{i}", redirects=(), title="T",
+                          expected_title=None, elapsed_ms=1.0, checked_at=at,
+                          content=Content("h", True, b"fp", markup_z=b"x" * 5000,
+                                          extracted=False)))
+        writer.close()
+        batches = list(store_stage.staged_part(stage, 1))
+    assert [[r.id for r in batch] for batch in batches] == [["r0", "r1"], ["r2", "r3"], ["r4"]]
+    assert all(r.content is None and r.status is Status.OK for b in batches for r in b)
