@@ -373,6 +373,59 @@ def server_stats(stats_urls: list[str], reset: bool) -> dict[str, int]:
     return total
 
 
+class HighWater:
+    """The largest VmHWM of a child and its descendants, read from /proc every 0.1 s.
+
+    `ru_maxrss` from wait4 is no good for this: Linux folds the high-water mark of the
+    memory a process had before exec into its own, and a child forked from this script
+    starts with this script's memory (a million URLs and the list made from them: ~580 MB),
+    so the child's ru_maxrss is at least this script's size. VmHWM belongs to the exec'd
+    process's own memory. Without /proc (not Linux), ru_maxrss is used."""
+
+    def __init__(self, pid: int) -> None:
+        self._pid = pid
+        self._peaks: dict[int, int] = {}  # pid -> VmHWM, KB
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        if Path(f"/proc/{self._pid}/status").exists():
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def peak_mb(self, fallback_mb: float) -> float:
+        return max(self._peaks.values()) / 1024 if self._peaks else fallback_mb
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.1):
+            pending, seen = [self._pid], set()
+            while pending:
+                pid = pending.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                kb = _vm_hwm_kb(pid)
+                if kb is not None:
+                    self._peaks[pid] = max(kb, self._peaks.get(pid, 0))
+                for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                    with contextlib.suppress(OSError, ValueError):
+                        pending += [int(c) for c in task.read_text().split()]
+
+
+def _vm_hwm_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def _clean_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
@@ -405,6 +458,8 @@ def run_once(plan: Plan, ctx: Context, repeat: int, server_pids: list[int],
 
         timer = threading.Timer(timeout, _kill)
         timer.start()
+        hwm = HighWater(proc.pid)
+        hwm.start()
         try:
             while True:
                 try:
@@ -414,6 +469,7 @@ def run_once(plan: Plan, ctx: Context, repeat: int, server_pids: list[int],
                     continue
         finally:
             timer.cancel()
+            hwm.stop()
         wall = time.perf_counter() - start
         server_cpu = _proc_cpu(server_pids) - server_before
         busy = _machine_busy() - busy_before
@@ -426,7 +482,7 @@ def run_once(plan: Plan, ctx: Context, repeat: int, server_pids: list[int],
     result = RunResult(
         checker=plan.name, repeat=repeat, n=len(ctx.urls), wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime, user_s=usage.ru_utime, sys_s=usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024, server_cpu_s=server_cpu,
+        peak_rss_mb=hwm.peak_mb(usage.ru_maxrss / 1024), server_cpu_s=server_cpu,
         server_requests=counters.get("requests", 0),
         server_connections=counters.get("connections", 0),
         server_peak_inflight=counters.get("peak_inflight", 0),
