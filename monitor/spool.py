@@ -18,6 +18,7 @@ import os
 import pickle
 import sqlite3
 import tempfile
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple
@@ -25,6 +26,11 @@ from typing import overload
 from urllib.parse import urlsplit
 
 from .models import Resource
+
+try:
+    import fcntl
+except ImportError:  # (not POSIX: stale spools are left to the temp folder's cleaner)
+    fcntl = None  # type: ignore[assignment]
 
 BATCH = 1000  # resources per write and per read
 _SCHEMA = """
@@ -59,20 +65,65 @@ def _resource(data: bytes) -> Resource:
     return Resource(*pickle.loads(data))
 
 
+#: A spool file no live run holds and older than this is a killed run's (kill -9, OOM):
+#: the next spool in the same folder removes it. (The age keeps a file that another process
+#: has just created, and not yet locked, out of reach.)
+STALE_AFTER_S = 60.0
+_PREFIX, _SUFFIX = "monitor-spool-", ".sqlite3"
+
+
+def _hold(fd: int) -> None:
+    """Mark a spool as in use for as long as `fd` stays open: a shared lock that the kernel
+    drops with the process however it ends (across containers sharing the folder too)."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+
+
+def sweep_stale(folder: str, *, now: float | None = None) -> list[str]:
+    """Remove the spool files in `folder` that no process holds and that are older than
+    STALE_AFTER_S; the paths removed."""
+    if fcntl is None:
+        return []
+    now = time.time() if now is None else now
+    removed = []
+    for name in os.listdir(folder):
+        if not (name.startswith(_PREFIX) and name.endswith(_SUFFIX)):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if now - os.stat(path).st_mtime < STALE_AFTER_S:
+                continue
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live run holds it
+        else:
+            _remove(path)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
 class Spool:
     """Writes resources to a new spool file in file order; `finish()` returns the view."""
 
     def __init__(self, folder: str | None = None) -> None:
-        fd, self.path = tempfile.mkstemp(prefix="monitor-spool-", suffix=".sqlite3",
-                                         dir=folder)
-        os.close(fd)
+        fd, self.path = tempfile.mkstemp(prefix=_PREFIX, suffix=_SUFFIX, dir=folder)
+        self._fd = _Held(fd)
         try:
+            _hold(fd)
+            with contextlib.suppress(OSError):
+                sweep_stale(os.path.dirname(self.path))
             self._db = _connect(self.path)
             self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.executescript(_SCHEMA)
         except BaseException:
-            _remove(self.path)
+            _release(self.path, self._fd)
             raise
         self._rows: list[tuple[object, ...]] = []
         self.count = 0
@@ -104,12 +155,31 @@ class Spool:
         self._db.execute("CREATE INDEX IF NOT EXISTS resources_url ON resources(url, seq)")
         self._db.close()
         view = SpooledResources(self.path, self.count)
-        weakref.finalize(view, _remove, self.path)
+        weakref.finalize(view, _release, self.path, self._fd)
         return view
 
     def discard(self) -> None:
         self._db.close()
-        _remove(self.path)
+        _release(self.path, self._fd)
+
+
+class _Held:
+    """The open descriptor that holds a spool's lock, closed once (a second close could hit
+    a descriptor the number was reused for)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _release(path: str, held: _Held) -> None:
+    _remove(path)
+    held.close()
 
 
 def _remove(path: str) -> None:

@@ -227,3 +227,53 @@ def test_a_big_list_whose_spool_cannot_be_written_is_one_clear_config_error(
     path = write_config(tmp_path / "r.toml", VARIED)
     with pytest.raises(ConfigError, match=r"temp folder .* cannot take it.*set TMPDIR"):
         load_config(path, spool_bytes=0)
+
+
+# --- a killed run's spool -------------------------------------------------------------------
+
+def _aged(path: Path) -> None:
+    old = os.stat(path).st_mtime - 2 * spool.STALE_AFTER_S
+    os.utime(path, (old, old))
+
+
+def test_a_spool_left_by_a_killed_run_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    with subprocess.Popen(
+            [sys.executable, "-c",
+             "import sys; from monitor.spool import Spool; s = Spool(sys.argv[1]); "
+             "print(s.path, flush=True); sys.stdin.read()", str(tmp_path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        left = Path(child.stdout.readline().strip())
+        assert left.exists()
+        _aged(left)
+        assert spool.sweep_stale(str(tmp_path)) == []  # its run is alive: kept however old
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert left.exists()  # kill -9: nothing of the run could remove it
+    fresh = spool.Spool(str(tmp_path))
+    try:
+        assert not left.exists()
+        assert Path(fresh.path).exists()
+    finally:
+        fresh.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_young_or_held_spool_and_other_files_are_never_swept(tmp_path: Path) -> None:
+    young = tmp_path / "monitor-spool-young.sqlite3"
+    young.write_bytes(b"")
+    other = tmp_path / "notes.sqlite3"
+    other.write_bytes(b"")
+    _aged(other)
+    held = spool.Spool(str(tmp_path))
+    _aged(Path(held.path))
+    try:
+        assert spool.sweep_stale(str(tmp_path)) == []
+        assert young.exists() and other.exists() and Path(held.path).exists()
+    finally:
+        held.discard()
+    assert not Path(held.path).exists()
