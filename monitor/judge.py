@@ -16,7 +16,6 @@ The order of the rules matters and is the policy:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -178,7 +177,7 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
         looks_login(page) if page.is_html else None)
     if login:
         # A not-found page that carries the site's login module is named an error page
-        named = _soft_404(page, ctx, deep=_is_deep(fetched.final_url), signal=error_label) \
+        named = _soft_404(page, ctx, deep=_is_deep(fetched.final_url), names_only=True) \
             if page.is_html else None
         if named:
             return Verdict(Status.BROKEN, Reason.SOFT_404, named)
@@ -191,7 +190,7 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     if parked:
         return Verdict(Status.BROKEN, Reason.PARKED, parked)
     if page.is_html:
-        soft = _soft_404(page, ctx, deep=_is_deep(fetched.final_url))
+        soft = _soft_404(page, ctx, deep=_is_deep(fetched.final_url), embedded=embedded)
         if soft:
             return Verdict(Status.BROKEN, Reason.SOFT_404, soft)
 
@@ -206,8 +205,11 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
 
 
-def _soft_404(page: Page, ctx: Context, *, deep: bool,
-              signal: Callable[[Page], str | None] = looks_soft_404) -> str | None:
+def _soft_404(page: Page, ctx: Context, *, deep: bool, names_only: bool = False,
+              embedded: tuple[int, str] | None = None) -> str | None:
+    """Why the page is a soft-404, or None. `names_only`: only what the page is named
+    (`error_label`), for a page that also holds a sign-in box; `embedded`: the server's
+    error page it carries (`statuspage.embedded_status`), read once by the caller."""
     baseline = ctx.baseline_title
     if baseline and page.title and (
         title_similarity(baseline, page.title) >= ctx.title_threshold
@@ -218,10 +220,9 @@ def _soft_404(page: Page, ctx: Context, *, deep: bool,
         if score is not None and score >= SAME_PAGE_SIMILARITY:
             return (f"same content as this site's answer for a nonexistent URL "
                     f"(similarity {score:.2f})")
-    found = signal(page)
-    if found or signal is not looks_soft_404:
+    found = error_label(page) if names_only else looks_soft_404(page)
+    if found or names_only:
         return found
-    embedded = embedded_status(page)
     if embedded is not None and embedded[0] in _NOT_FOUND:
         return f"a server's HTTP {embedded[0]} error page ({embedded[1]!r})"
     return None

@@ -46,7 +46,9 @@ CREATE TABLE parts (host TEXT PRIMARY KEY, part INTEGER NOT NULL);
 """
 
 
-def host_of(url: str) -> str:
+def netloc_of(url: str) -> str:
+    """The `host:port` a URL's requests are interleaved and split between processes by
+    (`shard.host_of`, any port of a host, is what machines are split by)."""
     return urlsplit(url).netloc.lower()
 
 
@@ -57,7 +59,7 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 def _row(seq: int, resource: Resource) -> tuple[object, ...]:
-    return (seq, resource.id, resource.url, host_of(resource.url), resource.line,
+    return (seq, resource.id, resource.url, netloc_of(resource.url), resource.line,
             pickle.dumps(astuple(resource), protocol=pickle.HIGHEST_PROTOCOL))
 
 

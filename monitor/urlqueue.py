@@ -9,18 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from .config import Config
 from .models import Resource
-from .spool import SpooledResources
+from .spool import SpooledResources, netloc_of
 
 
 def interleave_by_host(urls: Iterable[str]) -> Iterator[str]:
     """Round-robin across hosts so the workers in flight are spread over many hosts."""
     queues: dict[str, list[str]] = defaultdict(list)
     for url in urls:
-        queues[urlsplit(url).netloc.lower()].append(url)
+        queues[netloc_of(url)].append(url)
     lists = list(queues.values())
     for index in range(max((len(q) for q in lists), default=0)):
         for queue in lists:
@@ -62,7 +61,7 @@ def shard_by_host(config: Config, shards: int) -> list[Config]:
         return [replace(config, resources=part, settings=settings) for part in spooled]
     by_host: dict[str, list[Resource]] = defaultdict(list)
     for resource in config.resources:
-        by_host[urlsplit(resource.url).netloc.lower()].append(resource)
+        by_host[netloc_of(resource.url)].append(resource)
     loads = [0] * shards
     parts: list[list[Resource]] = [[] for _ in range(shards)]
     for host_resources in sorted(by_host.values(), key=len, reverse=True):
