@@ -18,7 +18,7 @@ from .lock import run_lock
 from .models import Result, Run, Snapshot, SourceReport, Status
 from .mute import settle_with_store, unmuted_changes
 from .notices import new_warnings
-from .resultseq import map_results
+from .resultseq import map_results, select
 from .runner import ProgressHook, check, fetch_options
 from .sources import read_sources
 from .spool import SpooledResources
@@ -93,12 +93,13 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     its notifications queued, then settle mutes, learn baselines and prune. `content`:
     the run's results carry main-text snapshots to keep (a merged run's stay in the shards).
     """
-    fresh = new_warnings(run.results, store.last_warnings())
-    checked = run  # its results carry their contents (staged, or in memory)
+    fresh = new_warnings(run.results, store.last_warnings()) if _may_warn(run) else ()
+    # The results carry their contents (staged, or in memory): snapshots and latest texts
+    # are saved with the run, in its pass and transaction.
     run, changes = store.record_run(run, confirm_runs,
-                                     [delivery_key(n) for n in config.notifiers], fresh)
-    if content:  # snapshots, latest texts; the short diffs of content-changed results
-        store.save_contents(replace(checked, run_id=run.run_id))
+                                     [delivery_key(n) for n in config.notifiers], fresh,
+                                     contents=content)
+    if content:  # the short diffs of content-changed results
         run = store.with_content_diffs(without_contents(run))
     if config.digest is not None and run.run_id is not None:
         store.note_config(run.run_id, config.digest)  # what `monitor fix` builds on
@@ -111,16 +112,28 @@ def record(config: Config, run: Run, store: Store, confirm_runs: int, *,
     return Outcome(run, tuple(changes), learned, fresh)
 
 
+def _may_warn(run: Run) -> bool:
+    """Whether any result has a warning (asked of the stage when it can be: most runs have
+    none, and then their results need not be read for new ones)."""
+    rows = select(run.results, "resource_id", "warnings != '[]'")
+    if rows is None:
+        return True
+    return next(iter(rows), None) is not None
+
+
 def learnable(config: Config, run: Run, *, merged: bool = False) -> Iterator[tuple[str, str]]:
     """(id, title) of each ok result whose resource gives no expected_title: its title is
     learned as the baseline unless it has one. Lazily: a big run's results are read as
     they are stored. A merged run may carry results of resources no longer configured."""
     pinned = {r.id for r in config.resources if r.expected_title is not None}
     known = {r.id for r in config.resources} if merged else None
-    for result in run.results:
-        if result.status is Status.OK and result.title and result.id not in pinned and (
-                known is None or result.id in known):
-            yield result.id, result.title
+    rows = select(run.results, "resource_id, title", "status = ? AND title != ''",
+                  (Status.OK.value,))  # (no Result built for each: a big first run is all ok)
+    pairs = rows if rows is not None else (
+        (r.id, r.title) for r in run.results if r.status is Status.OK and r.title)
+    for rid, title in pairs:
+        if rid not in pinned and (known is None or rid in known):
+            yield rid, title
 
 
 def hand_over(outcome: Outcome, store: Store, after: Callable[[Run, Store], None] | None,
@@ -137,11 +150,18 @@ def hand_over(outcome: Outcome, store: Store, after: Callable[[Run, Store], None
         deliver(outcome, store)
 
 
+def _broken_urls(run: Run) -> list[str]:
+    """The URLs of the run's broken results (asked of the stage: no pass over the run)."""
+    rows = select(run.results, "url", "status = ?", (Status.BROKEN.value,))
+    if rows is not None:
+        return [url for (url,) in rows]
+    return [r.url for r in run.results if r.status is Status.BROKEN]
+
+
 def follow_up(config: Config, run: Run, store: Store) -> Run:
     """After the links are judged: read the source articles and look up archived copies of
     broken links, together (one bounded request per broken link, cached per URL and day)."""
-    broken = [r.url for r in run.results if r.status is Status.BROKEN] \
-        if config.settings.archive and not run.offline else []
+    broken = _broken_urls(run) if config.settings.archive and not run.offline else []
     if not broken and not config.sources:
         return run
     day = run.finished_at.date().isoformat()
@@ -165,5 +185,5 @@ def follow_up(config: Config, run: Run, store: Store) -> Run:
             return replace(result, archived=snapshots.get(result.url))
         return result
 
-    return replace(run, results=map_results(run.results, archived, keeps_status=True),
+    return replace(run, results=map_results(run.results, archived, as_stored=True),
                    sources=sources)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
-from typing import overload
+from typing import Any, overload
 
 from .models import Result
 
@@ -52,16 +52,29 @@ class LazyResults(Sequence[Result]):
     def __iter__(self) -> Iterator[Result]:
         raise NotImplementedError
 
+    def select(self, columns: str, where: str, args: tuple[object, ...] = ()
+               ) -> Iterator[tuple[Any, ...]] | None:
+        """The stored `columns` of the results that `where` (SQL over the history's result
+        columns, `?` for `args`) selects, without building a Result — or None: these results
+        are not as stored (a mapping changed them), read them in a pass. Views that live
+        in the history answer it with one query."""
+        return None
+
 
 class MappedResults(LazyResults):
     """`base` with `change` applied to each result as it is read."""
 
     def __init__(self, base: Sequence[Result], change: ResultMap, *,
-                 keeps_status: bool = False) -> None:
+                 keeps_status: bool = False, as_stored: bool = False) -> None:
         self._base = base
         self._change = change
-        if keeps_status:
+        self._as_stored = as_stored
+        if keeps_status or as_stored:
             self.counts = getattr(base, "counts", None)
+
+    def select(self, columns: str, where: str, args: tuple[object, ...] = ()
+               ) -> Iterator[tuple[Any, ...]] | None:
+        return select(self._base, columns, where, args) if self._as_stored else None
 
     def __len__(self) -> int:
         return len(self._base)
@@ -71,9 +84,20 @@ class MappedResults(LazyResults):
 
 
 def map_results(results: Sequence[Result], change: ResultMap, *,
-                keeps_status: bool = False) -> Sequence[Result]:
+                keeps_status: bool = False, as_stored: bool = False) -> Sequence[Result]:
     """`change` applied to every result: at once for a tuple, lazily for a lazy view.
-    `keeps_status`: `change` never changes a status, so known counts still hold."""
+    `keeps_status`: `change` never changes a status, so known counts still hold.
+    `as_stored`: nor any field the history stores in the result's row (it fills in what is
+    kept elsewhere — an archived copy, a content diff — or drops the content), so the
+    view can still be asked with `select`."""
     if isinstance(results, LazyResults):
-        return MappedResults(results, change, keeps_status=keeps_status)
+        return MappedResults(results, change, keeps_status=keeps_status, as_stored=as_stored)
     return tuple(map(change, results))
+
+
+def select(results: Sequence[Result], columns: str, where: str, args: tuple[object, ...] = ()
+           ) -> Iterator[tuple[Any, ...]] | None:
+    """`LazyResults.select` of a lazy view; None for results held in memory."""
+    if isinstance(results, LazyResults):
+        return results.select(columns, where, args)
+    return None

@@ -258,7 +258,7 @@ class Store(ContentHistory, HistoryReads):
 
     def record_run(
         self, run: Run, confirm_runs: int, notify_targets: Iterable[str] = (),
-        new_warnings: Iterable[tuple[str, str]] = (),
+        new_warnings: Iterable[tuple[str, str]] = (), *, contents: bool = False,
     ) -> tuple[Run, list[Change]]:
         """Store a run atomically; fill in streak fields; return the confirmed changes.
 
@@ -268,7 +268,8 @@ class Store(ContentHistory, HistoryReads):
         Each change is also queued, in the same transaction, for each of `notify_targets`
         (see `pending_notices`): a change is never stored as confirmed but lost to them.
         So is the run's other news (`news.collect`: confirmed source-article changes and
-        `new_warnings`), see `pending_news`."""
+        `new_warnings`), see `pending_news`. With `contents`, the contents the results
+        carry are saved too (`save_batch`), in the same pass and transaction."""
         notify_targets = set(notify_targets)
         changes: list[Change] = []
         # Results held in memory (a tuple) stay there; a lazy view is read back from here.
@@ -293,6 +294,8 @@ class Store(ContentHistory, HistoryReads):
                     "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     ((run_id, *row[1:]) for row in rows))
                 db.executemany("INSERT OR REPLACE INTO state VALUES (?,?,?,?,?,?)", states)
+                if contents:
+                    self.save_batch(db, batch, run_id, offline=run.offline)
             counts["total"] = sum(counts.values())
             db.execute("UPDATE runs SET summary = ? WHERE id = ?", (json.dumps(counts), run_id))
             db.executemany(

@@ -16,7 +16,7 @@ deferred until a page changes: until then a row keeps the page's compressed mark
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -174,7 +174,7 @@ class ContentHistory:
             return run
         return replace(run, results=map_results(
             run.results, lambda r: replace(r, content_diff=diffs[r.id]) if r.id in diffs else r,
-            keeps_status=True))
+            as_stored=True))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -188,41 +188,65 @@ class ContentHistory:
     def save_contents(self, run: Run) -> None:
         """`record_content` without building the run it returns (one pass, nothing kept)."""
         with self._transaction() as db:
+            batch: list[Result] = []
             for result in run.results:
-                page = result.content
-                if page is None:
-                    continue
-                learn = result.status in _GOOD and not run.offline and db.execute(
-                    "SELECT 1 FROM snapshots WHERE resource_id = ?", (result.id,)
-                ).fetchone() is None
-                # A snapshot taken now keeps the markup; the latest reads it from there.
-                written = self._save_latest(db, result, page, run.run_id, keep_markup=not learn)
-                for rid, done in page.completed:  # deferred snapshots extracted this run
-                    db.execute(
-                        "UPDATE snapshots SET fingerprint = ?, text = ?, markup = NULL "
-                        "WHERE resource_id = ? AND body_hash = ?",
-                        (done.fingerprint, done.text_z, rid, done.body_hash),
-                    )
-                if learn and written is not None:  # the row just written, as the snapshot
-                    db.execute("INSERT INTO snapshots VALUES (?,?,?,?,?,?,?,?,?)",
-                               (written[0], written[2], "learned", *written[3:]))
-                elif learn:
-                    db.execute(
-                        "INSERT INTO snapshots SELECT resource_id, checked_at, 'learned', "
-                        "body_hash, is_html, fingerprint, text, text_key, markup "
-                        "FROM latest_content "
-                        "WHERE resource_id = ?", (result.id,),
-                    )
-                    # One copy of the markup is enough: the latest reads it from the snapshot.
-                    db.execute("UPDATE latest_content SET markup = NULL WHERE resource_id = ?",
-                               (result.id,))
+                batch.append(result)
+                if len(batch) >= 500:
+                    self.save_batch(db, batch, run.run_id, offline=run.offline)
+                    batch = []
+            self.save_batch(db, batch, run.run_id, offline=run.offline)
+
+    def save_batch(self, db: sqlite3.Connection, batch: Sequence[Result], run_id: int | None,
+                   *, offline: bool) -> None:
+        """The contents a batch of a run's results carried, in the caller's transaction (the
+        run's own, when `Store.record_run` is asked to): the latest of each, and the
+        snapshot of a resource that has none yet and checked ok. A first run writes each
+        batch with two statements, not three for each result."""
+        carried = [r for r in batch if r.content is not None]
+        if not carried:
+            return
+        candidates = [r.id for r in carried if r.status in _GOOD] if not offline else []
+        have = {row[0] for row in db.execute(
+            "SELECT resource_id FROM snapshots WHERE resource_id IN "
+            f"({','.join('?' * len(candidates))})", candidates)} if candidates else set()
+        latest: list[tuple[object, ...]] = []
+        learned: list[tuple[object, ...]] = []
+        for result in carried:
+            page = result.content
+            assert page is not None
+            learn = result.status in _GOOD and not offline and result.id not in have
+            # A snapshot taken now keeps the markup; the latest reads it from there.
+            written = self._save_latest(db, result, page, run_id, keep_markup=not learn,
+                                        deferred=latest)
+            for rid, done in page.completed:  # deferred snapshots extracted this run
+                db.execute(
+                    "UPDATE snapshots SET fingerprint = ?, text = ?, markup = NULL "
+                    "WHERE resource_id = ? AND body_hash = ?",
+                    (done.fingerprint, done.text_z, rid, done.body_hash),
+                )
+            if learn and written is not None:  # the row just written, as the snapshot
+                learned.append((written[0], written[2], "learned", *written[3:]))
+            elif learn:
+                db.execute(
+                    "INSERT INTO snapshots SELECT resource_id, checked_at, 'learned', "
+                    "body_hash, is_html, fingerprint, text, text_key, markup "
+                    "FROM latest_content "
+                    "WHERE resource_id = ?", (result.id,),
+                )
+                # One copy of the markup is enough: the latest reads it from the snapshot.
+                db.execute("UPDATE latest_content SET markup = NULL WHERE resource_id = ?",
+                           (result.id,))
+        db.executemany("INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?,?)",
+                       latest)
+        db.executemany("INSERT INTO snapshots VALUES (?,?,?,?,?,?,?,?,?)", learned)
 
     @staticmethod
     def _save_latest(db: sqlite3.Connection, result: Result, page: Content,
-                     run_id: int | None, *, keep_markup: bool = True
-                     ) -> tuple[object, ...] | None:
+                     run_id: int | None, *, keep_markup: bool = True,
+                     deferred: list[tuple[object, ...]]) -> tuple[object, ...] | None:
         """The latest content of `result`'s resource. Returns the row as a latest_content
-        row with its markup (stored only with `keep_markup`), or None when the stored row
+        row with its markup (stored only with `keep_markup`; the row is appended to
+        `deferred`, for the caller to write with its batch), or None when the stored row
         was still right and only its run and time were updated."""
         checked = result.checked_at.isoformat()
         same = "resource_id = ? AND (body_hash = ? OR (text_key != '' AND text_key = ?))"
@@ -244,8 +268,7 @@ class ContentHistory:
                 # (its markup, if not extracted yet, stays with the snapshot only)
         row = (result.id, run_id, checked, page.body_hash, int(page.is_html), page.fingerprint,
                page.text_z, page.text_key, markup)
-        db.execute("INSERT OR REPLACE INTO latest_content VALUES (?,?,?,?,?,?,?,?,?)",
-                   row if keep_markup else (*row[:-1], None))
+        deferred.append(row if keep_markup else (*row[:-1], None))
         return row
 
     def accept_content(self, ids: Iterable[str], now: datetime) -> list[str]:
@@ -310,5 +333,5 @@ def without_contents(run: Run) -> Run:
     """`run` without the (bulky) contents its results carried until they were stored."""
     if isinstance(run.results, StoredResults):
         return run  # read back from the results table: no contents
-    return replace(run, results=map_results(run.results, _strip, keeps_status=True))
+    return replace(run, results=map_results(run.results, _strip, as_stored=True))
 

@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
+from typing import Any
 from urllib.parse import urlsplit
 
 from .models import Content, Hop, Reason, Resource, Result, Snapshot, Status
@@ -213,6 +214,13 @@ class StagedResults(LazyResults):
         finally:
             db.close()
 
+    def select(self, columns: str, where: str, args: tuple[object, ...] = ()
+               ) -> Iterator[tuple[Any, ...]]:
+        """In the order the results were staged (as they completed), not the config's."""
+        return _query(self._stage.database,
+                      f"SELECT {columns} FROM staged_results WHERE token = ? AND ({where})",
+                      (self._stage.token, *args))
+
 
 def staged_part(stage: Stage, part: int) -> Iterator[list[Result]]:
     """The results one worker process staged, in the order it staged them, a batch at a
@@ -247,6 +255,16 @@ def rowid_span(db: sqlite3.Connection, table: str, where: str, args: tuple[objec
     return (0, -1) if low is None else (int(low), int(high))
 
 
+def _query(database: str, sql: str, args: tuple[object, ...]) -> Iterator[tuple[Any, ...]]:
+    """The rows of one query as plain tuples, over a connection of its own (closed when the
+    rows are read, or the iterator is dropped)."""
+    db = sqlite3.connect(database, timeout=30)
+    try:
+        yield from db.execute(sql, args)
+    finally:
+        db.close()
+
+
 def _staged(row: sqlite3.Row) -> Result:
     return result_from_row(row, _content_from_row(row))
 
@@ -275,6 +293,19 @@ class StoredResults(LazyResults):
 
     def __len__(self) -> int:
         return self._count
+
+    def select(self, columns: str, where: str, args: tuple[object, ...] = ()
+               ) -> Iterator[tuple[Any, ...]]:
+        """In stored order (the config's), read along the run's rowid span."""
+        db = _connect(self._database)
+        try:
+            low, high = rowid_span(db, "results", "run_id = ?", (self._run_id,))
+        finally:
+            db.close()
+        return _query(self._database,
+                      f"SELECT {columns} FROM results NOT INDEXED WHERE rowid BETWEEN ? AND ? "
+                      f"AND run_id = ? AND ({where}) ORDER BY rowid",
+                      (low, high, self._run_id, *args))
 
     def __iter__(self) -> Iterator[Result]:
         db = _connect(self._database)
