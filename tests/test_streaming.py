@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -215,3 +216,37 @@ def test_a_workers_staged_part_is_read_back_in_batches_without_contents(
         batches = list(store_stage.staged_part(stage, 1))
     assert [[r.id for r in batch] for batch in batches] == [["r0", "r1"], ["r2", "r3"], ["r4"]]
     assert all(r.content is None and r.status is Status.OK for b in batches for r in b)
+
+
+def test_recording_a_staged_run_reads_its_results_once(
+        web: LoopbackWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Broken URLs (for archived copies), new warnings, contents, learnable titles: each is
+    asked of the history or done in record_run's own pass, not in a pass of its own over
+    every result (each pass over a big run builds every Result again)."""
+    web.set_page("/wayback/available", b'{"archived_snapshots": {}}',
+                 content_type="application/json")
+    resources = [*_resources(web, 4), {"id": "gone", "url": web.url("/status/404")}]
+    config = load_config(write_config(tmp_path / "r.toml", resources, workers=1, archive=True,
+                                      archive_endpoint=web.url("/wayback/available")))
+    passes: list[str] = []
+    for view in (store_stage.StagedResults, store_stage.StoredResults):
+        def counted(self: Any, original: Any = view.__iter__, name: str = view.__name__
+                    ) -> Any:
+            passes.append(name)
+            return original(self)
+
+        monkeypatch.setattr(view, "__iter__", counted)
+    outcome = pipeline.run_once(config, db=tmp_path / "h.sqlite3")
+    assert passes == ["StagedResults"]  # record_run's
+    assert outcome.learned == 4 and outcome.new_warnings == ()
+    lookups = [q for _, q, _ in web.seen if q.startswith("/wayback/")]
+    assert [parse_qs(urlsplit(q).query)["url"] for q in lookups] == [[web.url("/status/404")]]
+    with Store(tmp_path / "h.sqlite3", writable=False) as store:
+        assert set(store.baselines()) == {"s0", "s1", "s2", "s3"}
+        assert store.text_pair("s0") is not None  # contents saved in the same pass
+        assert store._db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 4
+        run = store.load_run()
+    assert run is not None and isinstance(run.results, store_stage.StoredResults)
+    passes.clear()
+    assert [rid for rid, _ in pipeline.learnable(config, run)] == ["s0", "s1", "s2", "s3"]
+    assert passes == []  # in stored (config) order, asked of the history
