@@ -18,7 +18,7 @@ from .outputs import write_atomic
 from .outputs.jsonout import iter_json
 from .outputs.junit import iter_junit
 from .outputs.markdown import render_markdown
-from .outputs.view import build_view
+from .outputs.view import build_view, shown_in_full
 from .safetext import display_run
 from .store import Store
 
@@ -93,10 +93,11 @@ def publish(
     run: Run, config: Config, store: Store, targets: Targets, fail_on: Sequence[str],
     *, now: datetime | None = None,
 ) -> None:
+    full = shown_in_full(run) if targets.report or targets.markdown else None
     run = display_run(run)  # page text neutralised and credentials masked, in every format
     if targets.report or targets.markdown:
         view = build_view(run, store, history_runs=config.settings.history_runs,
-                          now=now or datetime.now(UTC))
+                          now=now or datetime.now(UTC), full=full)
         heading = config.settings.title
         if targets.report:
             from .outputs.html import iter_html  # jinja2 (~0.1 s to import): only to render

@@ -250,3 +250,29 @@ def test_recording_a_staged_run_reads_its_results_once(
     passes.clear()
     assert [rid for rid, _ in pipeline.learnable(config, run)] == ["s0", "s1", "s2", "s3"]
     assert passes == []  # in stored (config) order, asked of the history
+
+
+def test_the_report_reads_a_stored_run_once(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which links the report shows in full (and fetches history for) is asked of the
+    history; the one pass builds the report's rows."""
+    from monitor.outputs import view as view_module
+
+    monkeypatch.setattr(view_module, "COMPACT_OVER", 3)
+    config = load_config(write_config(tmp_path / "r.toml", [{"id": "r0", "url": "https://example.org/0"}]))
+    with Store(tmp_path / "h.sqlite3") as store:
+        _big_run(store, oks=5, problems=2)
+        run = store.load_run()
+        assert run is not None
+        passes: list[int] = []
+        original = store_stage.StoredResults.__iter__
+
+        def counted(self: store_stage.StoredResults) -> Any:
+            passes.append(1)
+            return original(self)
+
+        monkeypatch.setattr(store_stage.StoredResults, "__iter__", counted)
+        publish(run, config, store, Targets(report=str(tmp_path / "r.html")), ["broken"])
+    assert len(passes) == 1
+    html = (tmp_path / "r.html").read_text()
+    assert "Link 5" in html and "Link 6" in html  # the two problems, in full

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from ..judge import moved_to_url
 from ..models import REASON_TEXT, SEVERITY, Hop, Reason, Result, Run, Status, TextDiff
+from ..resultseq import select
 from ..store import HistoryPoint, Store
 
 # Above this many links the report shows problems in full and ok links one line each: a
@@ -205,16 +206,28 @@ class _GroupBuild:
     unlisted: int = 0
 
 
+def shown_in_full(run: Run) -> list[str] | None:
+    """The ids of the results `build_view` shows in full (all, or on a long list those that
+    are not ok), asked of the history; None when the run's results must be read for them."""
+    compact = len(run.results) > COMPACT_OVER
+    rows = select(run.results, "resource_id", "status != ?" if compact else "1",
+                  (Status.OK.value,) if compact else ())
+    return None if rows is None else [rid for (rid,) in rows]
+
+
 def build_view(
-    run: Run, store: Store, *, history_runs: int, now: datetime
+    run: Run, store: Store, *, history_runs: int, now: datetime,
+    full: list[str] | None = None,
 ) -> ReportView:
     """Everything the reports show about `run`, with up to `history_runs` runs of history
     (fewer for very long lists, so the history held stays under HISTORY_POINTS).
 
     The results are read in passes, never held all at once: a list over COMPACT_OVER links
-    shows every link that is not ok in full and up to OK_LISTED ok links one line each."""
+    shows every link that is not ok in full and up to OK_LISTED ok links one line each.
+    `full`: those links' ids when known (`shown_in_full`), else a pass finds them."""
     compact = len(run.results) > COMPACT_OVER
-    ids = [r.id for r in run.results if not (compact and r.status is Status.OK)]
+    ids = full if full is not None else [
+        r.id for r in run.results if not (compact and r.status is Status.OK)]
     history_runs = min(history_runs, max(2, HISTORY_POINTS // max(1, len(ids))))
     history = store.history(ids, history_runs, up_to=run.run_id)
     week = store.uptimes(now - timedelta(days=7), ids)
