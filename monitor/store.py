@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -18,13 +18,15 @@ from . import dbcheck, store_curate, store_links, store_outbox, store_stage
 from .models import Result, Run, Snapshot, Status
 from .news import collect as collect_news
 from .resultseq import LazyResults
+from .store_baselines import BaselineHistory
 from .store_content import CONTENT_SCHEMA, ContentHistory
 from .store_curate import MuteRecord
 from .store_history import HistoryPoint as HistoryPoint  # re-exported: outputs use it
 from .store_history import HistoryReads
 from .store_lookup import Baseline as Baseline  # re-exported: the runner uses it
-from .store_lookup import HistoryLookup, baseline_from_row
+from .store_lookup import HistoryLookup
 from .store_outbox import Notice as Notice  # re-exported
+from .store_outbox import OutboxHistory
 from .store_stage import Stage, StoredResults, _dt, _ts
 from .store_stage import result_from_row as _result_from_row
 from .store_stage import result_row as _result_row
@@ -78,7 +80,7 @@ class StoreError(Exception):
     """The history database cannot be used (not SQLite, newer schema, unwritable)."""
 
 
-class Store(ContentHistory, HistoryReads):
+class Store(ContentHistory, HistoryReads, BaselineHistory, OutboxHistory):
     """The history database. Use as a context manager, or call close().
 
     Opening checks, before anything is written: that the file is SQLite, that it is ours
@@ -169,10 +171,6 @@ class Store(ContentHistory, HistoryReads):
     def states(self) -> dict[str, State]:
         rows = self._db.execute("SELECT * FROM state").fetchall()
         return {row["resource_id"]: _state(row) for row in rows}
-
-    def baselines(self) -> dict[str, Baseline]:
-        rows = self._db.execute("SELECT * FROM baselines ORDER BY resource_id").fetchall()
-        return {row["resource_id"]: baseline_from_row(row) for row in rows}
 
     def lookup(self) -> HistoryLookup | None:
         """For a big list's run: baselines and content memory asked for a batch at a time
@@ -377,66 +375,6 @@ class Store(ContentHistory, HistoryReads):
     def forget_mute(self, resource_id: str) -> None:
         with self._transaction() as db:
             store_curate.forget_mute(db, resource_id)
-
-    def drop_notices(self, run_id: int, resource_ids: list[str]) -> None:
-        with self._transaction() as db:
-            store_curate.drop_notices(db, run_id, resource_ids)
-            store_outbox.drop(db, run_id, resource_ids)
-
-    def pending_notices(self) -> list[Notice]:
-        """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
-        return store_outbox.pending_changes(self._db)
-
-    def mark_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
-        with self._transaction() as db:
-            db.executemany("UPDATE outbox SET delivered_at = ? WHERE id = ?",
-                           [(_ts(now), notice_id) for notice_id in notice_ids])
-
-    def pending_news(self) -> list[store_outbox.NewsNotice]:
-        """Queued news (source changes, new warnings) not yet delivered, oldest first."""
-        return store_outbox.pending(self._db)
-
-    def mark_news_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
-        with self._transaction() as db:
-            store_outbox.mark_delivered(db, notice_ids, now)
-
-    def learn_baselines(self, titles: Mapping[str, str] | Iterable[tuple[str, str]],
-                        now: datetime) -> list[str]:
-        """Record {resource id: title} (or such pairs, read as they come) of first successful
-        checks that have no baseline yet; returns the ids learned."""
-        learned: list[str] = []
-        self._learn(titles, now, learned)
-        return learned
-
-    def count_learned(self, titles: Mapping[str, str] | Iterable[tuple[str, str]],
-                      now: datetime) -> int:
-        """`learn_baselines`, returning how many were learned: a first run of a big list
-        learns every title, and its ids are not worth holding."""
-        return self._learn(titles, now, None)
-
-    def _learn(self, titles: Mapping[str, str] | Iterable[tuple[str, str]], now: datetime,
-               learned: list[str] | None) -> int:
-        pairs = titles.items() if isinstance(titles, Mapping) else titles
-        count = 0
-        with self._transaction() as db:
-            for rid, title in pairs:
-                if db.execute("INSERT OR IGNORE INTO baselines VALUES (?,?,?,?,?)",
-                              (rid, title, "learned", None, _ts(now))).rowcount:
-                    count += 1
-                    if learned is not None:
-                        learned.append(rid)
-        return count
-
-    def accept(
-        self, titles: dict[str, tuple[str, str | None]], now: datetime
-    ) -> None:
-        """Record {resource id: (current title, expected_title in the file)} as baselines."""
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO baselines VALUES (?,?,?,?,?)",
-                [(rid, title, "accepted", expected, _ts(now))
-                 for rid, (title, expected) in titles.items()],
-            )
 
     def prune(self, retention_days: int, now: datetime) -> int:
         """Delete runs older than the retention period; returns how many went."""

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import store_curate
 from .models import Result, Status
 from .news import News
 from .store_stage import _dt, result_from_row
@@ -105,3 +107,35 @@ def pending_changes(db: sqlite3.Connection) -> list[Notice]:
         ), results.get(row["result_row"]))
         for row in rows
     ]
+
+
+class OutboxHistory:
+    """Mixed into Store: the outbox's reads and deliveries (needs its connection and
+    transaction helper)."""
+
+    _db: sqlite3.Connection
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # pragma: no cover - provided by Store
+
+    def drop_notices(self, run_id: int, resource_ids: list[str]) -> None:
+        with self._transaction() as db:
+            store_curate.drop_notices(db, run_id, resource_ids)
+            drop(db, run_id, resource_ids)
+
+    def pending_notices(self) -> list[Notice]:
+        """Queued changes not yet delivered, oldest first, with the result that confirmed them."""
+        return pending_changes(self._db)
+
+    def mark_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction() as db:
+            db.executemany("UPDATE outbox SET delivered_at = ? WHERE id = ?",
+                           [(now.isoformat(), notice_id) for notice_id in notice_ids])
+
+    def pending_news(self) -> list[NewsNotice]:
+        """Queued news (source changes, new warnings) not yet delivered, oldest first."""
+        return pending(self._db)
+
+    def mark_news_delivered(self, notice_ids: Iterable[int], now: datetime) -> None:
+        with self._transaction() as db:
+            mark_delivered(db, notice_ids, now)
