@@ -78,10 +78,12 @@ def result_row(run_id: object, r: Result) -> tuple[object, ...]:
     """The `results` row of `r` (its first column `run_id`)."""
     return (
         run_id, r.id, r.name, r.url, r.status.value, r.reason.value, r.detail, r.http_status,
-        r.final_url, json.dumps([[h.url, h.status, h.target] for h in r.redirects]), r.title,
-        r.expected_title, r.elapsed_ms, _ts(r.checked_at), json.dumps(list(r.tags)),
-        json.dumps(list(r.warnings)), r.tls_days_left, _ts(r.since), r.streak, int(r.confirmed),
-        r.previous_status.value if r.previous_status else None,
+        r.final_url,
+        json.dumps([[h.url, h.status, h.target] for h in r.redirects]) if r.redirects else "[]",
+        r.title, r.expected_title, r.elapsed_ms, _ts(r.checked_at),
+        json.dumps(list(r.tags)) if r.tags else "[]",  # (most are empty: no encoder call)
+        json.dumps(list(r.warnings)) if r.warnings else "[]", r.tls_days_left, _ts(r.since),
+        r.streak, int(r.confirmed), r.previous_status.value if r.previous_status else None,
     )
 
 
