@@ -1,0 +1,85 @@
+"""The fast text path reads pages exactly as the plain one did: the text folded by libxml2's
+normalize-space(), and by Python only where it leaves Unicode spaces, checked against the
+serialised text folded by str.split() on generated markup."""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from monitor.extract import (
+    _CHROME,
+    _ODD_ASCII_SPACE,
+    MAX_KEY_SCAN,
+    _parse,
+    _raw_text,
+    _strip_invisible,
+    collapse,
+    extract,
+    markup_words_key,
+    words_key,
+)
+from monitor.models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS
+
+UTF8 = "text/html; charset=utf-8"
+
+
+def test_every_space_libxml2_leaves_is_one_the_fold_looks_for() -> None:
+    # normalize-space() folds space, tab, LF and CR; str.split() folds every isspace()
+    # character. `_cut` trusts a text with none of the rest: ASCII ones by name, the others
+    # by being non-printable.
+    left = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c not in " \t\n\r"]
+    assert not any(c.isprintable() for c in left)
+    assert "".join(c for c in left if c.isascii()) == _ODD_ASCII_SPACE
+
+
+_SECTION_CHROME = ("//header[not(ancestor::article or ancestor::header or ancestor::footer)]"
+                   "|//footer[not(ancestor::article or ancestor::header or ancestor::footer)]")
+
+
+def _plain(markup: str) -> tuple[str, str, str]:
+    """(visible text, words key, content text) as extract() read them before: the
+    serialised text folded by str.split(), and the chrome found by XPath."""
+    doc = _parse(markup)
+    assert doc is not None
+    _strip_invisible(doc)
+    raw = _raw_text(doc)
+    for element in doc.xpath(_SECTION_CHROME):
+        element.drop_tree()
+    etree.strip_elements(doc, *(t for t in _CHROME if t not in ("header", "footer")),
+                         with_tail=False)
+    return collapse(raw), words_key(raw[:MAX_KEY_SCAN]), collapse(_raw_text(doc))
+
+
+fragments = st.lists(st.sampled_from([
+    "<p>", "</p>", "<b>", "</b>", "<h1>", "</h1>", "<pre>", "</pre>", "<br>", "<article>",
+    "</article>", "<header>", "</header>", "<footer>", "</footer>", "<nav>", "</nav>",
+    "<a href='/x'>", "</a>", "<script>var a = 1;</script>", "<!-- c -->", "&nbsp;", "&#11;",
+    "&#x3000;", "&#8232;", "&#133;", "&#x1c;", "word", "Wörter", "中文", "9", " ", "  ", "\n",
+    "\t", "\r\n", "\xa0", "\u3000", "\u2028", "\u2009", "\x0b", "\x0c", "\x1f", "\x85", "\xad",
+    "\u200b", "lorem ipsum dolor " * 150, "x\xa0" * 700,
+]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=fragments)
+def test_text_key_and_content_read_as_the_plain_fold(parts: list[str]) -> None:
+    markup = "<html><body>" + "".join(parts) + "</body></html>"
+    text, key, own = _plain(markup)
+    body = markup.encode()
+    for full_text in (True, False):
+        page = extract(body, UTF8, full_text=full_text)
+        assert page.text == text[: None if full_text else SHORT_PAGE_CHARS + 1]
+        assert page.words_key == key
+        assert page.content_text == own[: THIN_CONTENT_CHARS + 1]
+    assert markup_words_key(markup) == key
+
+
+def test_a_long_page_keys_its_raw_text_prefix() -> None:
+    # Markup over MAX_KEY_SCAN / 2 characters may have more raw text than the key reads:
+    # the key is taken from the serialised text, as before.
+    markup = "<p>" + "a \n" * (MAX_KEY_SCAN // 3 + 10) + "tail</p>"
+    assert extract(markup.encode(), UTF8).words_key == _plain(markup)[1]
