@@ -52,8 +52,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
 #: A <header> or <footer> inside an <article> belongs to that article (its headline,
 #: byline, tags), not to the site's chrome (HTML's sectioning rule; <main> is no section).
-_OUTSIDE_CONTENT = "not(ancestor::article or ancestor::header or ancestor::footer)"
-_SECTION_CHROME = f"//header[{_OUTSIDE_CONTENT}]|//footer[{_OUTSIDE_CONTENT}]"
+_SECTIONS = frozenset(("article", "header", "footer"))
+_DROPPED = "MONITOR-CHROME"
 _PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
 _PASSWORD_COUNT = f"count({OWN_PASSWORD})"
 MAX_HEADINGS = 3
@@ -295,10 +295,15 @@ def _headings(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
 def _strip_chrome(doc: lxml.html.HtmlElement) -> None:
     """Remove the site's chrome (links, menus, the site's header and footer, sidebars, form
     controls); an article's own header (its headline) stays."""
-    for element in doc.xpath(_SECTION_CHROME):
-        element.drop_tree()  # keeps the text that follows it
-    etree.strip_elements(doc, *(tag for tag in _CHROME if tag not in ("header", "footer")),
-                         with_tail=False)
+    sections = [element for element in doc.iter("header", "footer")  # (XPath: ~3x slower)
+                if not any(a.tag in _SECTIONS for a in element.iterancestors())]
+    for element in sections:
+        # Renamed, then stripped with the rest in C, keeping the text that follows each:
+        # drop_tree() moves that text through Python and raises on a control character
+        # libxml2 kept ("\x0b", "\x0c"). The parser lower-cases names: no page uses this one.
+        element.tag = _DROPPED
+    etree.strip_elements(doc, _DROPPED, *(tag for tag in _CHROME
+                                          if tag not in ("header", "footer")), with_tail=False)
 
 
 def link_hosts(hrefs: list[str]) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
-"""The fast text path reads pages exactly as the plain one did: the text folded by libxml2's
-normalize-space(), and by Python only where it leaves Unicode spaces, checked against the
-serialised text folded by str.split() on generated markup."""
+"""The fast paths read pages exactly as the plain ones did: the text folded by libxml2's
+normalize-space(), and by Python only where it leaves Unicode spaces, and the site's header
+and footer found by walking the tree, checked against the serialised text folded by
+str.split() and the chrome found by XPath, on generated markup."""
 
 from __future__ import annotations
 
@@ -40,15 +41,19 @@ _SECTION_CHROME = ("//header[not(ancestor::article or ancestor::header or ancest
                    "|//footer[not(ancestor::article or ancestor::header or ancestor::footer)]")
 
 
-def _plain(markup: str) -> tuple[str, str, str]:
+def _plain(markup: str) -> tuple[str, str, str | None]:
     """(visible text, words key, content text) as extract() read them before: the
-    serialised text folded by str.split(), and the chrome found by XPath."""
+    serialised text folded by str.split(), and the chrome found by XPath and dropped by
+    drop_tree() (None where that raised: a control character after a header or footer)."""
     doc = _parse(markup)
     assert doc is not None
     _strip_invisible(doc)
     raw = _raw_text(doc)
-    for element in doc.xpath(_SECTION_CHROME):
-        element.drop_tree()
+    try:
+        for element in doc.xpath(_SECTION_CHROME):
+            element.drop_tree()
+    except ValueError:
+        return collapse(raw), words_key(raw[:MAX_KEY_SCAN]), None
     etree.strip_elements(doc, *(t for t in _CHROME if t not in ("header", "footer")),
                          with_tail=False)
     return collapse(raw), words_key(raw[:MAX_KEY_SCAN]), collapse(_raw_text(doc))
@@ -74,7 +79,7 @@ def test_text_key_and_content_read_as_the_plain_fold(parts: list[str]) -> None:
         page = extract(body, UTF8, full_text=full_text)
         assert page.text == text[: None if full_text else SHORT_PAGE_CHARS + 1]
         assert page.words_key == key
-        assert page.content_text == own[: THIN_CONTENT_CHARS + 1]
+        assert own is None or page.content_text == own[: THIN_CONTENT_CHARS + 1]
     assert markup_words_key(markup) == key
 
 
@@ -83,3 +88,21 @@ def test_a_long_page_keys_its_raw_text_prefix() -> None:
     # the key is taken from the serialised text, as before.
     markup = "<p>" + "a \n" * (MAX_KEY_SCAN // 3 + 10) + "tail</p>"
     assert extract(markup.encode(), UTF8).words_key == _plain(markup)[1]
+
+
+def test_nested_sections_are_chrome_only_outside_an_article() -> None:
+    markup = ("<header>site <nav>menu</nav></header><article><header>Headline</header>"
+              "<p>Body</p><footer>tags</footer></article><footer>site footer "
+              "<header>odd</header></footer><p>after</p>")
+    assert extract(markup.encode(), UTF8).content_text == _plain(markup)[2] == \
+        "Headline Body tags after"
+
+
+def test_a_control_character_after_the_site_footer_is_kept_not_raised() -> None:
+    # libxml2 keeps VT and FF in text; lxml refuses them in a string set from Python, which
+    # drop_tree() did with the footer's tail: the page failed to be read at all
+    # ("All strings must be XML compatible"), reported as a fetch error.
+    body = b"<body><header>Menu</header>\x0b<p>Text</p><footer>Site</footer>\x0cEnd</body>"
+    page = extract(body, UTF8)
+    assert page.content_text == "Text End"
+    assert page.text == "Menu Text Site End"
