@@ -1,16 +1,18 @@
 """The fast paths read pages exactly as the plain ones did: the text folded by libxml2's
-normalize-space(), and by Python only where it leaves Unicode spaces, and the site's header
-and footer found by walking the tree, checked against the serialised text folded by
-str.split() and the chrome found by XPath, on generated markup."""
+normalize-space(), and by Python only where it leaves Unicode spaces, the site's header and
+footer found by walking the tree, and the kept markup's script and comment pattern, each
+checked against the plain version it replaced on generated markup."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from monitor import content
 from monitor.extract import (
     _CHROME,
     _ODD_ASCII_SPACE,
@@ -106,3 +108,18 @@ def test_a_control_character_after_the_site_footer_is_kept_not_raised() -> None:
     page = extract(body, UTF8)
     assert page.content_text == "Text End"
     assert page.text == "Menu Text Site End"
+
+
+_PLAIN_CODE = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                         re.IGNORECASE | re.DOTALL)
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.sampled_from([
+    "<script>", "</script>", "<SCRIPT type=x>", "</Script >", "</script\n>", "<scripts>",
+    "</scriptx>", "<style>", "</style>", "<svg>", "</SVG>", "<!--", "-->", "--", "-", "->",
+    "<!-->", "<", ">", "</", "x", "<p>", "\n", "ſ", "K",
+]), max_size=25))
+def test_kept_markup_pattern_matches_as_the_plain_one(parts: list[str]) -> None:
+    markup = "".join(parts)
+    assert content._CODE.sub("", markup) == _PLAIN_CODE.sub("", markup)
