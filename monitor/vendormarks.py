@@ -29,6 +29,13 @@ VENDOR_MARKS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
                         b"data-adblockkey", b"window.park", b"sedoparking", b"parkingcrew",
                         b"bodis.com", b"href=\"/lander\"", b"href='/lander'", b"/?subid1=")),
 )
+#: Substrings several markers share: each is looked for once, and its markers only where it
+#: is found. Each look reads the first 32 KB (5-11 µs): 38 looks become 26 on a page that has
+#: none (309 thin real pages: 0.28 -> 0.245 ms mean).
+_MARK_GUARDS = (b"captcha", b"incapsula", b"edgesuite", b"park", b"lander", b"rbz")
+_GUARDED_MARKS = tuple(
+    (name, tuple((next((g for g in _MARK_GUARDS if g in n), n), n) for n in needles))
+    for name, needles in VENDOR_MARKS)
 
 
 def vendor_marks(body: bytes) -> tuple[str, ...]:
@@ -39,4 +46,12 @@ def vendor_marks(body: bytes) -> tuple[str, ...]:
     lower-casing and searching a str of a non-ASCII page costs ten times more.
     """
     low = body[:MAX_MARK_SCAN].lower()
-    return tuple(name for name, needles in VENDOR_MARKS if any(n in low for n in needles))
+    present: dict[bytes, bool] = {}  # guard -> found: each guard is looked for once
+
+    def found(guard: bytes, needle: bytes) -> bool:
+        if guard not in present:
+            present[guard] = guard in low
+        return present[guard] and (needle is guard or needle in low)
+
+    return tuple(name for name, needles in _GUARDED_MARKS
+                 if any(found(guard, needle) for guard, needle in needles))

@@ -26,6 +26,7 @@ from monitor.extract import (
     words_key,
 )
 from monitor.models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS
+from monitor.vendormarks import VENDOR_MARKS, vendor_marks
 
 UTF8 = "text/html; charset=utf-8"
 
@@ -123,3 +124,16 @@ _PLAIN_CODE = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
 def test_kept_markup_pattern_matches_as_the_plain_one(parts: list[str]) -> None:
     markup = "".join(parts)
     assert content._CODE.sub("", markup) == _PLAIN_CODE.sub("", markup)
+
+
+_NEEDLES = sorted({n for _, needles in VENDOR_MARKS for n in needles})
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from([*_NEEDLES, b"captcha", b"park", b"lander", b"x", b"RBZ",
+                                       b"CF-CHL", b" "]), max_size=12))
+def test_guarded_vendor_marks_are_the_plain_ones(parts: list[bytes]) -> None:
+    body = b"".join(parts)
+    low = body.lower()
+    assert vendor_marks(body) == tuple(name for name, needles in VENDOR_MARKS
+                                       if any(n in low for n in needles))
