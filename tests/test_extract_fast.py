@@ -17,6 +17,7 @@ from monitor.extract import (
     _CHROME,
     _ODD_ASCII_SPACE,
     MAX_KEY_SCAN,
+    _has_password_input,
     _parse,
     _raw_text,
     _strip_invisible,
@@ -137,3 +138,17 @@ def test_guarded_vendor_marks_are_the_plain_ones(parts: list[bytes]) -> None:
     low = body.lower()
     assert vendor_marks(body) == tuple(name for name, needles in VENDOR_MARKS
                                        if any(n in low for n in needles))
+
+
+_PLAIN_PASSWORD = re.compile(rb"type\s*=\s*[\"']?password", re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from([
+    b"type", b"TYPE", b"TyPe", b"=", b" ", b"\t", b"\x0b", b"\x0c", b"'", b'"', b"password",
+    b"PASSWORD", b"PassWord", b"assword", b"\xc3\x9f", b"\xdf", b"<input ", b">",
+]), max_size=12))
+def test_password_look_reads_as_the_case_blind_pattern(parts: list[bytes]) -> None:
+    body = b"".join(parts)
+    assert _has_password_input(body) == bool(
+        (b"assword" in body or b"ASSWORD" in body) and _PLAIN_PASSWORD.search(body))
