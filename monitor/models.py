@@ -245,7 +245,7 @@ class Page:
     #: where password fields are, on pages without one.
     name_fields: int = 0
     #: Vendor markers found in the markup of a page with thin content (bot-protection and parking
-    #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see extract.VENDOR_MARKS.
+    #: vendors), e.g. "incapsula", "datadome", "parking-lander"; see vendormarks.VENDOR_MARKS.
     marks: tuple[str, ...] = ()
     #: Hosts the links of a short page lead to ("" for the site's own relative links), see
     #: extract.link_hosts; empty when not counted.
