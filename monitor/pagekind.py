@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
 from .consent import looks_consent
 from .firewall import looks_firewall_block
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
@@ -30,6 +28,7 @@ from .pagehints import (
     title_segments,
 )
 from .parking import looks_parked
+from .samepage import SAME_PAGE_SIMILARITY, fingerprint, same_page
 from .signin import login_redirect, looks_login
 from .softerror import failure_notice, wrong_address
 
@@ -37,10 +36,6 @@ __all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "error_label", "fingerp
            "login_redirect", "looks_challenge", "looks_consent", "looks_firewall_block",
            "looks_login", "looks_parked", "looks_soft_404", "same_page"]
 
-#: Two pages with at least this similarity of their own content are the same page.
-SAME_PAGE_SIMILARITY = 0.9
-FINGERPRINT_CHARS = 2000
-_MIN_FINGERPRINT_CHARS = 40
 
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return search_if(pattern, text, _TRIGGERS[pattern])
@@ -290,22 +285,6 @@ def _error_wording(page: Page) -> str | None:
             return f"page says {found.group(0)!r}"
     notice = failure_notice(page) or wrong_address(page)
     return f"page says {notice!r} in place of content" if notice else None
-
-
-def fingerprint(page: Page) -> str:
-    """A bounded excerpt of the page's own content, for comparing two pages of one site.
-    Paths are left out: error pages often echo the URL they were asked for."""
-    words = page.content_text[:FINGERPRINT_CHARS].split()
-    return " ".join(w for w in words if "/" not in w and "monitor-probe" not in w)
-
-
-def same_page(page: Page, other: Page) -> float | None:
-    """0..1 similarity of two pages' own content, or None when either has too little text to
-    tell (a JavaScript shell that every URL of a site serves cannot be told apart)."""
-    mine, theirs = fingerprint(page), fingerprint(other)
-    if min(len(mine), len(theirs)) < _MIN_FINGERPRINT_CHARS:
-        return None
-    return round(fuzz.ratio(mine, theirs) / 100.0, 3)
 
 
 # --- bot walls ------------------------------------------------------------------------
