@@ -141,13 +141,36 @@ _ERROR_INTL = re.compile(
 _NOT_FOUND_ANY = re.compile(_NOT_FOUND_INTL, re.IGNORECASE)
 #: Title segments that are nothing but an error label (a platform's error shell).
 _ERROR_LABEL = re.compile(
-    # "Error message", "Fehler", "错误": the word "error" alone, in the languages of the web
-    rf"^(?:error(?:\s+(?:page|message))?|{_ERROR_NUMBER_WORDS}|错误|エラー|오류)[.!]?$"
-    r"|^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
+    r"^(?:error\s+(?:page|message)|application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
     r"|(?:page|content|article|post|video|item|product|listing|profile|channel)\s+(?:is\s+)?"
     r"(?:missing|unavailable|gone|removed|not\s+available))[.!]?$",
     re.IGNORECASE,
 )
+#: ... and the word "error" alone, in the languages of the web ("Fehler", "错误"): see
+#: `_error_word`, a short word such as "hata", "fel" or "erro" is a name too.
+_ERROR_WORD = re.compile(rf"^\s*(?:error|{_ERROR_NUMBER_WORDS}|错误|エラー|오류)[.!]?\s*$",
+                         re.IGNORECASE)
+
+
+def _error_word(page: Page, title: str) -> str | None:
+    """A title segment that is the word "error" alone, written the way a label is written
+    (`fehler`, `Fehler`, `FEHLER`; a brand writes itself `HaTa`). On a page with an article's
+    worth of its own text the word must head the page too: a shop or a magazine named "Fel"
+    or "Hata" has content of its own, an error page says nothing else."""
+    for segment in title_segments(title) or [title]:
+        if not _ERROR_WORD.match(segment):
+            continue
+        word = segment.strip().rstrip(".!")
+        if word not in (word.lower(), word.upper(), word.capitalize()):
+            continue
+        if article_sized(page) and not any(
+                heading.strip().rstrip(".!").casefold() == word.casefold()
+                for heading in page.headings):
+            continue
+        return segment
+    return None
+
+
 #: A heading saying the content is gone ("This content is no longer available").
 _GONE_HEADING = re.compile(
     r"\b(?:page|content|article|post|story|item)\s+(?:is\s+)?no\s+longer\s+(?:available|exists)"
@@ -247,6 +270,7 @@ def error_label(page: Page) -> str | None:
     article = article_sized(page)
     match = (label_match(_ERROR_TITLE, title) if article else _error_title(title, page)) \
         or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title) \
+        or _error_word(page, title) \
         or (None if article else label_match(_NOT_FOUND_ANY, title)) \
         or error_sentence_title(title)
     if match:
