@@ -11,7 +11,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .models import SHORT_PAGE_CHARS, Hop, Page
-from .pagehints import article_like, headline, headlined, title_segments
+from .pagehints import BARE_MAX_LINKS, article_like, headline, headlined, title_segments
 
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
@@ -79,6 +79,45 @@ _RETURN_KEYS = frozenset({
 })
 
 
+#: A sign-in word anywhere in a short title segment, in any of its forms: "Admin Console
+#: Logins", "Signing in...", "ATT Login Redirect", "OneLogin", "Вход в личный кабинет",
+#: "Aanmeldingspagina": what an app shell is titled whose sign-in form is drawn by script.
+_SIGN_IN_WORD = re.compile(
+    r"\b(?:(?:sign(?:ing|ed)?|log(?:ging|ged)?)\s*-?\s*(?:in|on)s?|log[-_]?ins?|logon)\b"
+    r"|\b(?:anmeld|einlogg|inlogg|aanmeld|войти|вход|авториз|connexion\b|iniciar\s+sesi)"
+    r"|ログイン|サインイン|登录|登入|로그인",
+    re.IGNORECASE)
+_CAMEL_SIGN_IN = re.compile(r"[a-z](?:Log[Ii]n|Sign[Ii]n|Sign[Oo]n|Log[Oo]n)s?\b")
+#: A shell says next to nothing until its script runs: a line such as "Sign up now!".
+SHELL_CHARS = 100
+_SHELL_BESIDE_HEADING = 20
+#: A segment this long, or one that asks or explains, is a headline, not a label.
+_SHELL_LABEL_WORDS = 6
+
+
+def sign_in_shell(page: Page) -> str | None:
+    """An app shell titled as a sign-in page, its form drawn by script: next to no text (a
+    "Signing In" heading at most), a handful of links, and a sign-in word in a short title
+    segment that is no headline ("How to log in", "Login problems after the update at our
+    bank" are articles; "Example Admin Console Logins" is the console's door). An ordinary
+    app shell is titled by its product ("Dashboard | Example")."""
+    if len(page.text) > SHELL_CHARS or page.links > BARE_MAX_LINKS \
+            or any(headline(heading) for heading in page.headings):
+        return None
+    # A heading over a line of prose is a news item ("Login troubles": "Some readers could
+    # not log in"); a shell's heading, if any, is all it says.
+    if page.headings and len(page.text) - sum(map(len, page.headings)) > _SHELL_BESIDE_HEADING:
+        return None
+    title = page.title or ""
+    for segment in title_segments(title) or [title]:
+        if len(segment.split()) > _SHELL_LABEL_WORDS or headline(segment):
+            continue
+        if _SIGN_IN_WORD.search(segment) or _CAMEL_SIGN_IN.search(segment):
+            return f"a sign-in app shell titled {title!r} (its form drawn by script): not " \
+                   f"readable anonymously"
+    return None
+
+
 def beside_form(page: Page) -> int:
     """How much of the page's own content is outside its sign-in box (see formbox)."""
     return max(0, len(page.content_text) - page.signin_box_chars)
@@ -125,6 +164,9 @@ def looks_login(page: Page) -> str | None:
     # Next", a two-step form drawn by script, without a password field yet).
     if len(page.text) <= _TINY_CHARS and any(_ACCESS_TITLE.search(h) for h in page.headings[:1]):
         return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
+    shell = sign_in_shell(page)
+    if shell:
+        return shell
     opening = _OPENING_LABEL.match(page.content_text)
     if len(page.text) <= _TINY_CHARS and not page.headings and opening:
         return f"a sign-in page that opens with {opening.group(0).strip()!r}: not readable " \

@@ -1,0 +1,56 @@
+"""Sign-in app shells: a page titled as a sign-in page whose form is drawn by script, with
+next to no text in the markup, is a sign-in wall; an app shell titled by its product, and an
+article about logging in, are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.extract import extract
+from monitor.models import Page
+from monitor.signin import looks_login, sign_in_shell
+
+PROSE = "<p>" + "Passkeys replace passwords with a key kept on the phone. " * 30 + "</p>"
+APP = '<div id="root"></div><script src="/static/app.js"></script>'
+
+
+def page(body: str, title: str) -> Page:
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    return extract(html.encode(), "text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page(APP, "Example Admin Console Logins"),
+        page(APP, "OneLogin"),
+        page(APP, "ACME Login Redirect"),
+        page(f"<h1>Signing In</h1>{APP}", "Example Hub - Signing in..."),
+        page(f'<p><a href="/signup">Not yet a customer? Sign up now!</a></p>{APP}',
+             "Example - Вход в личный кабинет"),
+        page(APP, "Aanmeldingspagina van Example"),
+        page(APP, "My Sign-Ins"),
+    ],
+)
+def test_sign_in_shells(candidate: Page) -> None:
+    assert sign_in_shell(candidate)
+    assert looks_login(candidate)
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        page(APP, "Dashboard | Example"),  # an app shell titled by its product
+        page(APP, "Account | Example"),
+        page(APP, "Blog | Example"),
+        page(APP, "Catalog Online - Example"),
+        page(APP, "How to log in to your account | Help"),  # a help article, drawn by script
+        page(APP, "Login problems after the bank's big update this week | News"),
+        page(f"<h1>Why we redesigned the login page</h1>{APP}", "Login Design | Example"),
+        page("<h1>Login troubles</h1><p>Some readers could not log in.</p>", "Login troubles"),
+        page(f"<h1>Log in with passkeys</h1>{PROSE}", "Log in with passkeys | Example Blog"),
+    ],
+)
+def test_not_sign_in_shells(candidate: Page) -> None:
+    assert sign_in_shell(candidate) is None
+
