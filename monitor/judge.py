@@ -35,7 +35,7 @@ from .pagekind import (
     same_page,
 )
 from .signals import missing_keywords, replaced_words, title_similarity
-from .softerror import maintenance_notice
+from .softerror import maintenance_notice, out_of_service
 from .statuspage import embedded_status
 
 _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
@@ -166,6 +166,10 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     if maintenance:  # a maintenance page served with 200: down for now, like a 503
         return Verdict(Status.DOWN, Reason.SERVER_ERROR,
                        f"HTTP {code}, but a maintenance page: {maintenance!r}")
+    outage = out_of_service(page) if page.is_html else None
+    if outage:  # "This application is currently unavailable": a platform's 503 in words
+        return Verdict(Status.DOWN, Reason.SERVER_ERROR,
+                       f"HTTP {code}, but the platform says {outage!r}")
     embedded = embedded_status(page) if page.is_html else None
     if embedded is not None and embedded[0] not in _NOT_FOUND:
         labelled = _status_verdict(embedded[0])

@@ -29,7 +29,7 @@ from .pagehints import (
 from .parking import looks_parked
 from .samepage import SAME_PAGE_SIMILARITY, fingerprint, same_page
 from .signin import login_redirect, looks_login
-from .softerror import failure_notice, wrong_address
+from .softerror import failure_notice, invalid_link, wrong_address
 
 __all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "error_label", "fingerprint",
            "login_redirect", "looks_challenge", "looks_consent", "looks_firewall_block",
@@ -302,5 +302,5 @@ def _error_wording(page: Page) -> str | None:
             _NOT_FOUND_ANY.search(text[:_INTL_TEXT_WITHIN]) if thin else None)
         if found:
             return f"page says {found.group(0)!r}"
-    notice = failure_notice(page) or wrong_address(page)
+    notice = failure_notice(page) or wrong_address(page) or invalid_link(page)
     return f"page says {notice!r} in place of content" if notice else None

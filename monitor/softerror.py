@@ -2,8 +2,9 @@
 ("An error occurred while processing your request", "Something went wrong", "There's been a
 glitch") or with the advice every not-found template gives its visitor ("you may have
 mistyped the address", "the link you followed may be broken", "you've taken a wrong turn");
-and a maintenance notice ("We'll be back soon", "Site under maintenance"), which says the
-site is down for now.
+a maintenance notice ("We'll be back soon", "Site under maintenance") or a platform's
+out-of-service notice ("This application is currently unavailable"), which say the site is
+down for now; and a link platform's "Invalid Dynamic Link", which says the link is dead.
 
 Pure functions over a Page. Both read only a page that is no article (thin content, not built
 as an article) and only its labels (title segments, headings) and the opening of its own
@@ -61,6 +62,24 @@ _MAINTENANCE = re.compile(
     re.IGNORECASE,
 )
 _MAINTENANCE_TRIGGERS = ("maintenance", "be back")
+#: A platform's notice that the application or site is out of service for now ("This
+#: application is currently unavailable", "Website Temporarily Unavailable"): down, as a
+#: 503 says. Not an item out of stock, nor a service "not available in your country".
+_OUT_OF_SERVICE = re.compile(
+    r"\b(?:web\s*site|site|web\s*app|application|app|service|portal)\s+(?:is\s+)?"
+    r"(?:currently\s+|temporarily\s+){0,2}(?:unavailable|not\s+available|offline)\b"
+    r"(?!\s+(?:in|for|to)\s+(?:your|this|the)\b|\s+(?:in|outside)\s+\w)",
+    re.IGNORECASE,
+)
+_OUT_OF_SERVICE_TRIGGERS = ("unavailable", "not available", "offline")
+#: A link platform's answer for a link it does not know ("Invalid Dynamic Link", "Invalid
+#: URL", "This link has expired"): the link itself is dead. Read in labels only.
+_INVALID_LINK = re.compile(
+    r"^\W*invalid\s+(?:dynamic\s+|short\s+|deep\s+|magic\s+|share\s+)?(?:link|url|address)\W*$"
+    r"|^\W*(?:this\s+|the\s+)?(?:link|url)\s+(?:is\s+|has\s+)?(?:invalid|expired"
+    r"|no\s+longer\s+valid)\W*$",
+    re.IGNORECASE,
+)
 _WRONG_ADDRESS_TRIGGERS = ("typed", "link", "wrong turn", "check the", "check your", "address",
                            "url")
 
@@ -100,3 +119,21 @@ def wrong_address(page: Page) -> str | None:
 def maintenance_notice(page: Page) -> str | None:
     """The wording of a maintenance notice that opens a page with no content of its own."""
     return _notice(page, _MAINTENANCE, _MAINTENANCE_TRIGGERS, NOTICE_WITHIN)
+
+
+def out_of_service(page: Page) -> str | None:
+    """The wording of a platform's notice that the application or site is unavailable for
+    now, on a page with no content of its own (a label, or the page's opening)."""
+    return _notice(page, _OUT_OF_SERVICE, _OUT_OF_SERVICE_TRIGGERS, FAILURE_WITHIN)
+
+
+def invalid_link(page: Page) -> str | None:
+    """A label saying the link is invalid or expired, on a page with no content of its own
+    (an article headlined "Invalid URL errors and how to fix them" is a headline)."""
+    if len(page.content_text) > THIN_CONTENT_CHARS or article_like(page):
+        return None
+    for text in _labels(page):
+        match = _INVALID_LINK.search(text)
+        if match:
+            return match.group(0).strip()
+    return None
