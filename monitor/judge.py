@@ -167,7 +167,9 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
         return Verdict(Status.DOWN, Reason.SERVER_ERROR,
                        f"HTTP {code}, but a maintenance page: {maintenance!r}")
     outage = out_of_service(page) if page.is_html else None
-    if outage:  # "This application is currently unavailable": a platform's 503 in words
+    # "This application is currently unavailable": a platform's 503 in words, unless the
+    # host's notice is suspended hosting ("... If you're the owner, contact us"): parked
+    if outage and not looks_parked(page, fetched.final_url):
         return Verdict(Status.DOWN, Reason.SERVER_ERROR,
                        f"HTTP {code}, but the platform says {outage!r}")
     embedded = embedded_status(page) if page.is_html else None

@@ -72,6 +72,13 @@ _OUT_OF_SERVICE = re.compile(
     re.IGNORECASE,
 )
 _OUT_OF_SERVICE_TRIGGERS = ("unavailable", "not available", "offline")
+#: ... said to be for now: "temporarily", "please try again later". A platform's bare "your
+#: site is currently unavailable" is as often a site it has deactivated (judged as such).
+_FOR_NOW = re.compile(
+    r"\btemporar|\btry\s+(?:your\s+request\s+|it\s+)?again|\blater\s+time\b|\bcheck\s+back\b"
+    r"|\bback\s+(?:soon|shortly|online)\b", re.IGNORECASE)
+#: How far into the page the advice to come back may come.
+_FOR_NOW_WITHIN = 400
 #: A link platform's answer for a link it does not know ("Invalid Dynamic Link", "Invalid
 #: URL", "This link has expired"): the link itself is dead. Read in labels only.
 _INVALID_LINK = re.compile(
@@ -123,8 +130,13 @@ def maintenance_notice(page: Page) -> str | None:
 
 def out_of_service(page: Page) -> str | None:
     """The wording of a platform's notice that the application or site is unavailable for
-    now, on a page with no content of its own (a label, or the page's opening)."""
-    return _notice(page, _OUT_OF_SERVICE, _OUT_OF_SERVICE_TRIGGERS, FAILURE_WITHIN)
+    now, on a page with no content of its own (a label, or the page's opening), that says
+    it is for now ("temporarily", "please try again later")."""
+    notice = _notice(page, _OUT_OF_SERVICE, _OUT_OF_SERVICE_TRIGGERS, FAILURE_WITHIN)
+    if notice is None:
+        return None
+    said = f"{page.title or ''} {page.content_text[:_FOR_NOW_WITHIN]}"
+    return notice if _FOR_NOW.search(said) else None
 
 
 def invalid_link(page: Page) -> str | None:

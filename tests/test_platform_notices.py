@@ -34,8 +34,8 @@ def verdict(candidate: Page) -> tuple[Status, Reason]:
         page("<p>We are sorry, this application is currently unavailable. Please try your "
              "request again at a later time.</p>", "This application is currently unavailable"),
         page('<img src="/errors/503.png" alt="">', "Website Temporarily Unavailable"),
-        page("<h1>Page unavailable</h1><p>Your cloud site is currently unavailable. Please "
-             "check the status page.</p>", "Cloud Notifications - Page Unavailable"),
+        page("<h1>Page unavailable</h1><p>Your cloud site is temporarily unavailable. Please "
+             "check back in a few minutes.</p>", "Cloud Notifications - Page Unavailable"),
         page("<p>Service is temporarily offline.</p>", "Example"),
     ],
 )
@@ -53,6 +53,9 @@ def test_out_of_service_notices(candidate: Page) -> None:
         page("<h1>Walking boots</h1><p>This item is currently unavailable in size 44.</p>",
              "Walking boots | Shop"),
         page("<p>This service is not available in your country.</p>", "Example Video"),
+        # no word that it is for now: as often a site the platform has deactivated
+        page("<h1>Page unavailable</h1><p>Your cloud site is currently unavailable. Please "
+             "check the status page.</p>", "Cloud Notifications - Page Unavailable"),
         page("<p>The app is currently offline in Europe while we upgrade.</p>" + PROSE,
              "Release notes | Example"),
     ],
