@@ -34,6 +34,17 @@ def page(body: str, title: str) -> Page:
         page(f"<header><nav><ul>{VENDOR_MENU}</ul></nav></header><main><p>Domain setup "
              "completed</p><p>The newsroom and its releases will be visible when published.</p>"
              "</main>", "Domain setup Complete"),
+        page("<h1>Testing 123..</h1><p>This page is used to test the proper operation of the "
+             "HTTP server after it has been installed.</p>",
+             "Apache HTTP Server Test Page powered by ExampleOS"),
+        page("<h1>Hosting Setup Complete</h1><p>You're seeing this because you've successfully "
+             "setup Example Hosting.</p>", "Welcome to Example Hosting"),
+        page("<h1>Welcome to your new app!</h1><p>Refer to the documentation.</p>",
+             "Example Cloud | Welcome to your new app!"),
+        page("<p>The owner of this web site has not put up any web pages yet.</p>", "Welcome"),
+        page('<a href="https://go.vendor.example/"><img src="welcome.png" alt="IIS7"></a>', "IIS7"),
+        page("<div><p>This sub-domain is used for link redirection and static content hosting."
+             "</p></div>", "Technical subdomain"),
     ],
 )
 def test_server_test_pages_and_setup_notices(candidate: Page) -> None:
@@ -49,6 +60,14 @@ def test_server_test_pages_and_setup_notices(candidate: Page) -> None:
         page(f"<h1>Domain setup complete: how we moved registrars</h1>{PROSE}",
              "Domain setup complete: how we moved registrars | Blog"),
         page(f"<h1>Setting up</h1>{PROSE}", "Shop setup guide | Example"),
+        page(f"<h1>Deploying to the cloud</h1><p>The tutorial opens on a page that says "
+             f"'Welcome to your new app!' and then</p>{PROSE}", "Deploying to the cloud | Blog"),
+        page(f"<h1>How web servers are tested</h1><p>The default page is used to test the "
+             f"proper operation of the server.</p>{PROSE}", "How web servers are tested"),
+        page(f"<h1>Our e-mail links</h1><p>This domain is used for link tracking in our "
+             f"newsletters, as our privacy notice explains.</p>{PROSE}", "Privacy | Example"),
+        page("<h1>Technical subdomains explained</h1><p>A technical subdomain serves links.</p>"
+             + PROSE, "Technical subdomains explained | Docs"),
     ],
 )
 def test_articles_about_setup_are_not_placeholders(candidate: Page) -> None:
