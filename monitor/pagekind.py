@@ -147,16 +147,35 @@ _ERROR_WORD = re.compile(rf"^\s*(?:error|{_ERROR_NUMBER_WORDS}|错误|エラー|
                          re.IGNORECASE)
 
 
+#: The languages each word is "error" in (primary subtags of a page's <html lang>); the
+#: English word is read on any page.
+_ERROR_WORD_LANGS: dict[str, tuple[str, ...]] = {
+    "fehler": ("de",), "erreur": ("fr",), "errore": ("it",), "erro": ("pt", "gl"),
+    "fout": ("nl",), "błąd": ("pl",), "ошибка": ("ru", "uk", "be", "bg", "kk"),
+    "hata": ("tr", "az"), "fel": ("sv",), "chyba": ("cs", "sk"), "virhe": ("fi",),
+    "feil": ("no", "nb", "nn", "da"), "错误": ("zh",), "エラー": ("ja",), "오류": ("ko",),
+}
+
+
+def _in_its_language(word: str, page: Page) -> bool:
+    """Whether a page may be named by `word` in its own language: it declares none, or one
+    the word is "error" in ("Fel" on a page that says it is English is a name)."""
+    langs = _ERROR_WORD_LANGS.get(word.casefold())
+    return not page.lang or langs is None or page.lang.split("-")[0] in langs
+
+
 def _error_word(page: Page, title: str) -> str | None:
     """A title segment that is the word "error" alone, written the way a label is written
-    (`fehler`, `Fehler`, `FEHLER`; a brand writes itself `HaTa`). On a page with an article's
+    (`fehler`, `Fehler`, `FEHLER`; a brand writes itself `HaTa`), on a page that declares no
+    language or the word's own (`_in_its_language`). On a page with an article's
     worth of its own text the word must head the page too: a shop or a magazine named "Fel"
     or "Hata" has content of its own, an error page says nothing else."""
     for segment in title_segments(title) or [title]:
         if not _ERROR_WORD.match(segment):
             continue
         word = segment.strip().rstrip(".!")
-        if word not in (word.lower(), word.upper(), word.capitalize()):
+        if word not in (word.lower(), word.upper(), word.capitalize()) \
+                or not _in_its_language(word, page):
             continue
         if article_sized(page) and not any(
                 heading.strip().rstrip(".!").casefold() == word.casefold()

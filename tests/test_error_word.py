@@ -15,8 +15,9 @@ PROSE = "<p>" + "Our spring collection of hand-dyed wool scarves is in the shop 
     "</p>"
 
 
-def page(body: str, title: str) -> Page:
-    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+def page(body: str, title: str, lang: str = "") -> Page:
+    declared = f' lang="{lang}"' if lang else ""
+    html = f"<html{declared}><head><title>{title}</title></head><body>{body}</body></html>"
     return extract(html.encode(), "text/html; charset=utf-8")
 
 
@@ -28,6 +29,9 @@ def page(body: str, title: str) -> Page:
         page("<p>Något gick fel.</p>", "FEL - Exempel"),
         page("<p>Ocorreu um problema.</p>", "erro"),
         page("<p>错误码: 1000</p>", "错误"),
+        page("<p>Bir sorun oluştu.</p>", "Hata - Örnek", lang="tr"),
+        page("<p>Något gick fel.</p>", "Fel | Exempel", lang="sv-SE"),
+        page("<p>Please try again.</p>", "Error | Example", lang="en"),  # English: any page
         # an article's worth of text under a heading that is the word itself
         page(f"<h1>Fehler</h1>{PROSE}", "Fehler | Beispiel GmbH"),
     ],
@@ -45,6 +49,9 @@ def test_error_word_labels(candidate: Page) -> None:
         # a magazine named "Fel" with an article's worth of its own text
         page(f"<h1>Spring collection</h1>{PROSE}", "Fel | Magazine"),
         page(f"<h1>Spring collection</h1>{PROSE}", "Hata - BOOTH"),
+        # a name in a page that declares another language than the word's
+        page("<p>New items every week.</p>", "Hata - BOOTH", lang="ja"),
+        page("<p>Tickets for the spring tour.</p>", "Fel | Band", lang="en-GB"),
     ],
 )
 def test_error_word_near_misses(candidate: Page) -> None:
