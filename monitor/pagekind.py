@@ -187,7 +187,8 @@ def _error_word(page: Page, title: str) -> str | None:
 
 #: A heading saying the content is gone ("This content is no longer available").
 _GONE_HEADING = re.compile(
-    r"\b(?:page|content|article|post|story|item)\s+(?:is\s+)?no\s+longer\s+(?:available|exists)"
+    r"\b(?:page|content|article|post|story|item|app|application)\s+(?:is\s+)?no\s+longer\s+"
+    r"(?:available|exists)"
     r"|\b(?:page|content|article|post)\s+(?:is\s+)?(?:unavailable|missing)\b",
     re.IGNORECASE,
 )

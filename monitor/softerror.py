@@ -82,9 +82,10 @@ _FOR_NOW_WITHIN = 400
 #: A link platform's answer for a link it does not know ("Invalid Dynamic Link", "Invalid
 #: URL", "This link has expired"): the link itself is dead. Read in labels only.
 _INVALID_LINK = re.compile(
-    r"^\W*invalid\s+(?:dynamic\s+|short\s+|deep\s+|magic\s+|share\s+)?(?:link|url|address)\W*$"
-    r"|^\W*(?:this\s+|the\s+)?(?:link|url)\s+(?:is\s+|has\s+)?(?:invalid|expired"
-    r"|no\s+longer\s+valid)\W*$",
+    r"^\W*invalid\s+(?:dynamic\s+|short\s+|deep\s+|magic\s+|share\s+)?"
+    r"(?:link|url|address|invite|invitation)\W*$"
+    r"|^\W*(?:this\s+|the\s+)?(?:link|url|invite|invitation)\s+(?:is\s+|has\s+)?"
+    r"(?:invalid|expired|no\s+longer\s+valid)\W*$",
     re.IGNORECASE,
 )
 _WRONG_ADDRESS_TRIGGERS = ("typed", "link", "wrong turn", "check the", "check your", "address",

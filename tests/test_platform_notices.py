@@ -72,6 +72,7 @@ def test_not_out_of_service(candidate: Page) -> None:
         page('<h1>Invalid URL</h1><p>The requested URL "[no URL]", is invalid.</p>',
              "Invalid URL"),
         page("<h1>This link has expired</h1><p>Ask the sender for a new one.</p>", "Example"),
+        page("<h1>Invite Invalid</h1><p>This invite may be expired.</p>", "Example Chat"),
     ],
 )
 def test_invalid_link_labels(candidate: Page) -> None:
@@ -86,8 +87,18 @@ def test_invalid_link_labels(candidate: Page) -> None:
              "Invalid URL errors and how to fix them | Blog"),
         page(f"<h1>Invalid link</h1>{PROSE}", "Invalid link | Documentation"),  # a docs page
         page("<p>Paste a link to shorten it.</p>", "Link shortener | Example"),
+        page(f"<h1>Invitation expired? Here is what to do</h1>{PROSE}",
+             "Invitation expired? Here is what to do | Help"),
     ],
 )
 def test_not_invalid_link(candidate: Page) -> None:
     assert invalid_link(candidate) is None
     assert verdict(candidate) == (Status.OK, Reason.OK)
+
+
+def test_an_app_that_is_no_longer_available_is_gone() -> None:
+    gone = page("<h1>This app is no longer available</h1>", "Example")
+    assert verdict(gone) == (Status.BROKEN, Reason.SOFT_404)
+    news = page(f"<h1>Why the app is no longer available in stores</h1>{PROSE}",
+                "Why the app is no longer available in stores | News")
+    assert verdict(news) == (Status.OK, Reason.OK)
