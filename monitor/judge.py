@@ -35,6 +35,7 @@ from .pagekind import (
     same_page,
 )
 from .signals import missing_keywords, replaced_words, title_similarity
+from .signin import sign_in_shell
 from .softerror import maintenance_notice, out_of_service
 from .statuspage import embedded_status
 
@@ -181,6 +182,8 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
                            f"page ({embedded[1]!r})")
     login = login_redirect(fetched.url, fetched.redirects, fetched.final_url) or (
         looks_login(page) if page.is_html else None)
+    if login and login == sign_in_shell(page) and _curated_title(page, ctx):
+        login = None  # an app shell still titled as curated: a page about signing in
     if login:
         # A not-found page that carries the site's login module is named an error page
         named = _soft_404(page, ctx, deep=_is_deep(fetched.final_url), names_only=True) \
@@ -209,6 +212,13 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
         first = fetched.redirects[0].status
         return Verdict(Status.MOVED, Reason.PERMANENT_REDIRECT, f"{first} → use {new_url}")
     return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
+
+
+def _curated_title(page: Page, ctx: Context) -> bool:
+    """Whether the page still carries the curated title (expected or learned baseline)."""
+    baseline = ctx.baseline_title
+    return bool(baseline and page.title and
+                title_similarity(baseline, page.title) >= ctx.title_threshold)
 
 
 def _soft_404(page: Page, ctx: Context, *, deep: bool, names_only: bool = False,

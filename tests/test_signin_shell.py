@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from monitor.extract import extract
-from monitor.models import Page
+from monitor.judge import Context, judge
+from monitor.models import Fetched, Page, Reason, Resource, Status
 from monitor.signin import looks_login, sign_in_shell
 
 PROSE = "<p>" + "Passkeys replace passwords with a key kept on the phone. " * 30 + "</p>"
@@ -54,3 +55,16 @@ def test_sign_in_shells(candidate: Page) -> None:
 def test_not_sign_in_shells(candidate: Page) -> None:
     assert sign_in_shell(candidate) is None
 
+
+
+def test_a_shell_still_titled_as_curated_is_the_curated_page() -> None:
+    shell = page(APP, "Single Sign-On Explained | Docs")
+    url = "https://docs.example/guides/sso"
+    fetched = Fetched(url=url, final_url=url, http_status=200, page=shell)
+    resource = Resource(id="sso", name="sso", url=url)
+    first = judge(resource, fetched, Context())
+    assert (first.status, first.reason) == (Status.BLOCKED, Reason.LOGIN)
+    curated = judge(resource, fetched, Context(baseline_title="Single Sign-On Explained"))
+    assert (curated.status, curated.reason) == (Status.OK, Reason.OK)
+    moved = judge(resource, fetched, Context(baseline_title="Walking for back pain"))
+    assert moved.reason is Reason.LOGIN  # another page now: a sign-in shell in its place
