@@ -156,9 +156,14 @@ def looks_login(page: Page) -> str | None:
     # site's menus are chrome: with the form as its own content, any link count.)
     headed = bool(page.headings) and bool(_LOGIN_TITLE.search(page.headings[0])) and (
         len(page.headings) == 1 or page.name_fields > 0)
-    if (titled or (access and page.password_fields)) and not headline(title) and (
+    # (or headed so, as its only heading, over a password field: "Example - Employee Login")
+    labelled = titled or (page.password_fields > 0 and (access or (
+        headed and len(page.headings) == 1 and not headlined(page)
+        and len(page.headings[0].split()) <= _SHELL_LABEL_WORDS)))
+    if labelled and not headline(title) and (
             page.links <= LOGIN_MAX_LINKS or form_page) and (page.password_fields or headed):
-        return f"a sign-in page titled {title!r}: not readable anonymously"
+        named = f"titled {title!r}" if titled or access else f"headed {page.headings[0]!r}"
+        return f"a sign-in page {named}: not readable anonymously"
     # Next to no text at all: a heading "Admin Console Login" says what the page is, and so
     # do its first words when no element marks them as one ("Sign In  Email or mobile number
     # Next", a two-step form drawn by script, without a password field yet).

@@ -68,3 +68,29 @@ def test_a_shell_still_titled_as_curated_is_the_curated_page() -> None:
     assert (curated.status, curated.reason) == (Status.OK, Reason.OK)
     moved = judge(resource, fetched, Context(baseline_title="Walking for back pain"))
     assert moved.reason is Reason.LOGIN  # another page now: a sign-in shell in its place
+
+
+NOTICE = "<p>" + "This system requires cookies. Your operating system has reached end of " \
+    "support; contact the help desk. " * 12 + "</p>"
+FORM = '<form><input name="user"><input type="password" name="pw"><button>Go</button></form>'
+
+
+def test_a_page_headed_as_a_sign_in_page_over_a_password_field() -> None:
+    # the title is a system's name; its only heading says what the page is
+    wall = page(f"<h1>Example.GS - Employee Login</h1>{FORM}{NOTICE}", "Example.GS")
+    assert looks_login(wall) == "a sign-in page headed 'Example.GS - Employee Login': not " \
+                                "readable anonymously"
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        # a help article headed so has sections of its own
+        page(f"<h1>Employee Login</h1>{NOTICE}<h2>Before you start</h2>{NOTICE}"
+             f"<h2>Trouble signing in?</h2>{NOTICE}{FORM}", "Help Centre"),
+        # no password field: a page about the login, not the form
+        page(f"<h1>Example.GS - Employee Login</h1>{NOTICE}", "Example.GS"),
+    ],
+)
+def test_headed_pages_that_are_no_walls(candidate: Page) -> None:
+    assert looks_login(candidate) is None
