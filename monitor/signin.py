@@ -43,9 +43,17 @@ _LOGIN_TITLE = _label_title(_SIGN_IN)
 _ACCESS_TITLE = _label_title(f"{_SIGN_IN}|{_ACCESS}")
 #: "X Login Page", "Login page - X": the same label naming the page; an article's headline
 #: may say it too ("Redesigning our login page"), so it counts on a page with no article.
+#: "Login page" in the main European languages: one word or a phrase, as the label a
+#: platform titles its sign-in page with ("Aanmeldingspagina van X", "Page de connexion X").
+_LOGIN_PAGE_INTL = (
+    r"aanmeldingspagina|inlogpagina|anmeldeseite|anmeldungsseite|loginseite"
+    r"|page\s+de\s+connexion|p[aá]gina\s+de\s+(?:inicio\s+de\s+sesi[oó]n|acceso|login|entrada)"
+    r"|pagina\s+di\s+(?:accesso|login)|strona\s+logowania|inloggningssida|p[åa]loggingsside"
+    r"|login-?side|kirjautumissivu|oturum\s+a[çc]ma\s+sayfas[ıi]|p[řr]ihla[šs]ovac[ií]\s+str[aá]nka"
+)
 _LOGIN_PAGE_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})\s+(?:page|portal|screen)$|^.{{0,40}}\b(?:{_SIGN_IN})\s+(?:page|portal"
-    rf"|screen)$", re.IGNORECASE)
+    rf"|screen)$|^(?:.{{0,40}}\W)?(?:{_LOGIN_PAGE_INTL})(?:\W.{{0,40}})?$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
 #: A sign-in label as a page's first words, before any sentence of its own.
 _OPENING_LABEL = re.compile(rf"^\W*(?:{_SIGN_IN})\b(?!\s+(?:to|with)\s+(?:comment|reply|post))",
@@ -118,6 +126,13 @@ def sign_in_shell(page: Page) -> str | None:
     return None
 
 
+def _restated(page: Page, parts: list[str]) -> bool:
+    """Whether the page's first heading restates a part of its title: an article's headline
+    ("Redesigning our login page"), not a sign-in page's school or system name."""
+    first = " ".join(page.headings[0].casefold().split()) if page.headings else ""
+    return bool(first) and any(" ".join(part.casefold().split()) == first for part in parts)
+
+
 def beside_form(page: Page) -> int:
     """How much of the page's own content is outside its sign-in box (see formbox)."""
     return max(0, len(page.content_text) - page.signin_box_chars)
@@ -132,7 +147,8 @@ def looks_login(page: Page) -> str | None:
     # A post headlined "Sign in with Apple: what developers need to know" (its heading
     # restates its title) is an article about signing in, whatever its title starts with.
     titled = not headlined(page) and (any(_LOGIN_TITLE.search(part) for part in parts) or (
-        not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
+        (not article_like(page) or (page.password_fields > 0 and not _restated(page, parts)))
+        and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
     # "Connexion", "Authentication": a label over a sign-in form or an empty shell
     access = titled or (not headlined(page) and any(_ACCESS_TITLE.search(p) for p in parts))
     # The form is the page: little of the page's own content is outside it, or no more than

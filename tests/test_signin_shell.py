@@ -94,3 +94,34 @@ def test_a_page_headed_as_a_sign_in_page_over_a_password_field() -> None:
 )
 def test_headed_pages_that_are_no_walls(candidate: Page) -> None:
     assert looks_login(candidate) is None
+
+
+HELP = "<p>" + "Use the code your mentor gave you at the start of the year; if it no longer " \
+    "works, reset your password from the form. " * 12 + "</p>"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Aanmeldingspagina van Example", "Page de connexion Example", "Example login page",
+     "Example oturum açma sayfası", "Examples inloggningssida"],
+)
+def test_a_login_page_label_over_a_password_field_and_help_text(title: str) -> None:
+    assert looks_login(page(f"<h2>Example College</h2>{FORM}<h2>Information</h2>{HELP}", title))
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        # no form: an article about a login page, however it is titled
+        page(f"<h2>What changed</h2>{HELP}<h2>Feedback</h2>{HELP}", "Redesigning our login page"),
+        page(f"<h2>Wat is er veranderd</h2>{HELP}", "Nieuwe aanmeldingspagina | Blog"),
+    ],
+)
+def test_login_page_labels_without_a_form_on_an_article(candidate: Page) -> None:
+    assert looks_login(candidate) is None
+
+
+def test_an_article_headlined_with_a_login_page_label_and_a_comment_form() -> None:
+    post = page(f"<h1>Nieuwe aanmeldingspagina</h1>{HELP}{FORM}",
+                "Nieuwe aanmeldingspagina | Blog")
+    assert looks_login(post) is None
