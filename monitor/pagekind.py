@@ -126,6 +126,8 @@ _NOT_FOUND_INTL = (
 )
 _PAGE_NOUNS = r"seite|page|p[aá]gina|inhalt|contenu|contenido|conte[uú]do|artikel|article|strona"
 _ERROR_NUMBER_WORDS = r"fehler|erreur|errore|erro|fout|błąd|ошибка|hata|fel|chyba|virhe|feil"
+#: "Error message" as one word ("Foutmelding", "Fehlermeldung", "Felmeddelande").
+_ERROR_MESSAGE_WORDS = r"foutmelding|fehlermeldung|felmeddelande|feilmelding|fejlmeddelelse"
 #: The same with a page noun ("Die aufgerufene Seite existiert nicht"), or an error number
 #: named in another language ("Fehler 404"): labels of article-sized pages too.
 _ERROR_INTL = re.compile(
@@ -143,8 +145,9 @@ _ERROR_LABEL = re.compile(
 )
 #: ... and the word "error" alone, in the languages of the web ("Fehler", "错误"): see
 #: `_error_word`, a short word such as "hata", "fel" or "erro" is a name too.
-_ERROR_WORD = re.compile(rf"^\s*(?:error|{_ERROR_NUMBER_WORDS}|错误|エラー|오류)[.!]?\s*$",
-                         re.IGNORECASE)
+_ERROR_WORD = re.compile(
+    rf"^\s*(?:error|{_ERROR_NUMBER_WORDS}|{_ERROR_MESSAGE_WORDS}|错误|エラー|오류)[.!]?\s*$",
+    re.IGNORECASE)
 
 
 #: The languages each word is "error" in (primary subtags of a page's <html lang>); the
@@ -154,6 +157,8 @@ _ERROR_WORD_LANGS: dict[str, tuple[str, ...]] = {
     "fout": ("nl",), "błąd": ("pl",), "ошибка": ("ru", "uk", "be", "bg", "kk"),
     "hata": ("tr", "az"), "fel": ("sv",), "chyba": ("cs", "sk"), "virhe": ("fi",),
     "feil": ("no", "nb", "nn", "da"), "错误": ("zh",), "エラー": ("ja",), "오류": ("ko",),
+    "foutmelding": ("nl",), "fehlermeldung": ("de",), "felmeddelande": ("sv",),
+    "feilmelding": ("no", "nb", "nn"), "fejlmeddelelse": ("da",),
 }
 
 

@@ -33,10 +33,17 @@ _FAILURE = re.compile(
     r"(?:error|glitch|problem)\b"
     r"|something\s+(?:went|has\s+gone|is)\s+wrong(?!\s+(?:while|when)\s+submitting)"
     r"|(?:not\s+(?:quite\s+)?sure|don['’]t\s+know)\s+what\s+(?:went\s+wrong|happened)"
-    r"|(?:we|you)(?:\s+have|['’]ve)?\s+encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem))",
+    r"|(?:we|you)(?:\s+have|['’]ve)?\s+encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem)"
+    # "An error occurred" in the main European languages
+    r"|er\s+(?:heeft\s+zich\s+een\s+fout\s+voorgedaan|is\s+een\s+fout\s+opgetreden)"
+    r"|es\s+ist\s+ein\s+(?:unerwarteter\s+)?fehler\s+aufgetreten"
+    r"|une\s+erreur\s+(?:inattendue\s+)?(?:s['’]est\s+produite|est\s+survenue)"
+    r"|se\s+(?:ha\s+)?produ(?:jo|cido)\s+un\s+error|si\s+[èe]\s+verificato\s+un\s+errore"
+    r"|ocorreu\s+um\s+erro|wyst[aą]pi[lł]\s+b[lł][aą]d|ett\s+fel\s+(?:har\s+)?uppstod)",
     re.IGNORECASE,
 )
-_FAILURE_TRIGGERS = ("error", "glitch", "problem", "wrong", "happened")
+_FAILURE_TRIGGERS = ("error", "glitch", "problem", "wrong", "happened", "fout", "fehler",
+                     "erreur", "errore", "erro", "błąd", "blad", "bład", "fel")
 #: What a not-found template tells its visitor about the address they used.
 _WRONG_ADDRESS = re.compile(
     r"\b(?:mis-?typed\s+(?:the|a|this|that|your)\s+(?:web\s+)?(?:address|url|link)"
@@ -66,7 +73,7 @@ _MAINTENANCE_TRIGGERS = ("maintenance", "be back")
 #: application is currently unavailable", "Website Temporarily Unavailable"): down, as a
 #: 503 says. Not an item out of stock, nor a service "not available in your country".
 _OUT_OF_SERVICE = re.compile(
-    r"\b(?:web\s*site|site|web\s*app|application|app|service|portal)\s+(?:is\s+)?"
+    r"\b(?:web\s*site|site|web\s*app|application|app|service|portal|page)\s+(?:is\s+)?"
     r"(?:currently\s+|temporarily\s+){0,2}(?:unavailable|not\s+available|offline)\b"
     r"(?!\s+(?:in|for|to)\s+(?:your|this|the)\b|\s+(?:in|outside)\s+\w)",
     re.IGNORECASE,
@@ -76,7 +83,8 @@ _OUT_OF_SERVICE_TRIGGERS = ("unavailable", "not available", "offline")
 #: site is currently unavailable" is as often a site it has deactivated (judged as such).
 _FOR_NOW = re.compile(
     r"\btemporar|\btry\s+(?:your\s+request\s+|it\s+)?again|\blater\s+time\b|\bcheck\s+back\b"
-    r"|\bback\s+(?:soon|shortly|online)\b", re.IGNORECASE)
+    r"|\bback\s+(?:soon|shortly|online)\b|\bresumed\b|\bas\s+soon\s+as\s+possible\b",
+    re.IGNORECASE)
 #: How far into the page the advice to come back may come.
 _FOR_NOW_WITHIN = 400
 #: A link platform's answer for a link it does not know ("Invalid Dynamic Link", "Invalid
