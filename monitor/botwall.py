@@ -40,6 +40,8 @@ _CHALLENGE_STRONG = re.compile(
     # a curly apostrophe too, and its three characters where UTF-8 was read as Latin-1
     r"|(?:verifying|confirm)\s+(?:that\s+)?you(?:\s+are|.{1,3}re)\s+(?:a\s+)?human"
     r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
+    # a captcha's own instruction: "Type the characters you see in this image"
+    r"|(?:type|enter)\s+the\s+characters\s+(?:you\s+see|shown)\s+(?:in|below)"
     r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
     r"|the\s+requested\s+url\s+was\s+rejected|your\s+support\s+id\s+is"
     # a block addressed to the visitor: "your access to this site has been limited",
@@ -68,7 +70,7 @@ _TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
                         "security check", "incapsula", "request unsuccessful", "press",
                         "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
                         "a bot", "automation", "was rejected", "support id", "your access",
-                        "blocked in error"),
+                        "blocked in error", "characters"),
     _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
 }
 

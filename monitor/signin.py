@@ -71,7 +71,11 @@ _LOGIN_NEEDED = re.compile(
     r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:be\s+)?(?:log(?:ged)?|sign(?:ed)?)\s*-?\s*in\b"
     r"(?!\s+to\s+(?:comment|reply|post|vote|like))"
     r"|\bplease\s+(?:log|sign)\s*-?\s*in\s+(?:to\s+)?(?:continue|view|access|see|read)\b"
-    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b",
+    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b"
+    # "This page ... can only be viewed by team members. To see this page, sign in"
+    r"|\bto\s+(?:see|view|access|read)\s+this\s+(?:page|content|site),?\s+(?:please\s+)?"
+    r"(?:sign|log)\s*-?\s*in\b|\bcan\s+only\s+be\s+(?:viewed|accessed|seen)\s+by\s+"
+    r"(?:\w+\s+)?members\b",
     re.IGNORECASE,
 )
 _LOGIN_PATH = re.compile(
