@@ -75,7 +75,10 @@ _LOGIN_NEEDED = re.compile(
     # "This page ... can only be viewed by team members. To see this page, sign in"
     r"|\bto\s+(?:see|view|access|read)\s+this\s+(?:page|content|site),?\s+(?:please\s+)?"
     r"(?:sign|log)\s*-?\s*in\b|\bcan\s+only\s+be\s+(?:viewed|accessed|seen)\s+by\s+"
-    r"(?:\w+\s+)?members\b",
+    r"(?:\w+\s+)?members\b"
+    # a sign-in service that cannot proceed: "We can't sign you in. Your browser is set to
+    # block cookies"
+    r"|\b(?:we\s+)?(?:can['’]?t|cannot|could\s*n['’]?t|are\s+unable\s+to)\s+sign\s+you\s+in\b",
     re.IGNORECASE,
 )
 _LOGIN_PATH = re.compile(

@@ -48,10 +48,18 @@ def test_not_authorized_is_a_refusal() -> None:
         "<p>This page is currently inactive and can only be viewed by team members. To see "
         "this page, sign in or request an account.</p>",
         "<p>To view this page, please log in.</p>",
+        "<h2>We can't sign you in</h2><p>Your browser is currently set to block cookies. You "
+        "need to allow cookies to use this service.</p>",
     ],
 )
 def test_members_only_notices_are_walls(body: str) -> None:
     assert looks_login(page(body, "Status - Page Inactive"))
+
+
+def test_an_article_quoting_a_sign_in_error_is_no_wall() -> None:
+    post = page(f"<h1>Outage at the identity provider</h1>{PROSE}<p>Staff saw 'we can't sign "
+                "you in' all morning.</p>", "Outage at the identity provider | IT News")
+    assert looks_login(post) is None
 
 
 def test_an_article_about_members_is_no_wall() -> None:
