@@ -24,11 +24,15 @@ _FIREWALL_BLOCK = re.compile(
     r"|(?:triggered|firewall)\b.{0,40}?\bblocked\s+your\s+(?:request|access|ip)"
     r"|\b(?:the|your)\s+request\s+(?:is|was|has\s+been)\s+blocked"
     r"|potentially\s+(?:unsafe|malicious)\s+(?:operation|request)\s+(?:has\s+been\s+|was\s+)?"
-    r"detected",
+    r"detected"
+    # a server's refusal said to the visitor: "You are not authorized to access this page."
+    r"|\byou\s+(?:are|were)\s+not\s+(?:authori[sz]ed|permitted|allowed)\s+to\s+(?:access|view)"
+    r"\s+this\s+(?:page|resource|site|website|content|server|directory)",
     re.IGNORECASE,
 )
 _TRIGGERS = ("your ip", "security service", "blocked your", "request is blocked",
-             "request was blocked", "request has been blocked", "potentially")
+             "request was blocked", "request has been blocked", "potentially", "not authori",
+             "not permitted", "not allowed")
 #: A block's own label: "Web Page Blocked!", "Request blocked", "Blocked".
 _BLOCK_LABEL = re.compile(
     r"^(?:(?:web\s+)?page|access|request|url|site|website|connection)?\s*(?:has\s+been\s+|was\s+"

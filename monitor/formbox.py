@@ -8,10 +8,25 @@ from __future__ import annotations
 
 import lxml.html
 
+
 #: Password fields of the page's own content: a sign-in box in the site's header, navigation
 #: or sidebar sits on every page of the site, articles included.
+def _named(*names: str) -> str:
+    """An element whose id, or one of whose class names, is one of `names` (lower case)."""
+    tests = [f"translate(@id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = '{n}'"
+             f" or contains(concat(' ', translate(normalize-space(@class), "
+             f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '), ' {n} ')"
+             for n in names]
+    return " or ".join(tests)
+
+
+#: The site's header, navigation or sidebar written as a <div> (`<div id="header">`, older
+#: markup and app templates): chrome as <header>, <nav> and <aside> are.
+CHROME_BOX = _named("header", "site-header", "page-header", "masthead", "navbar", "nav", "footer",
+                    "navigation", "topbar", "top-bar", "menu", "sidebar")
 OWN_PASSWORD = ("//input[translate(@type, 'PASSWORD', 'password') = 'password']"
-                "[not(ancestor::header or ancestor::nav or ancestor::aside)]")
+                "[not(ancestor::header or ancestor::nav or ancestor::aside)]"
+                f"[not(ancestor::*[{CHROME_BOX}])]")
 #: Fields a user name or e-mail address is typed into, in the page's own content.
 OWN_NAME_FIELDS = ("//input[not(@type) or translate(@type, 'TEXMAIL', 'texmail') = 'text'"
                    " or translate(@type, 'TEXMAIL', 'texmail') = 'email']"

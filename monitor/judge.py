@@ -35,7 +35,8 @@ from .pagekind import (
     same_page,
 )
 from .signals import missing_keywords, replaced_words, title_similarity
-from .softerror import maintenance_notice
+from .signin import sign_in_shell
+from .softerror import maintenance_notice, out_of_service
 from .statuspage import embedded_status
 
 _ERRORS: dict[FetchError, tuple[Status, Reason]] = {
@@ -166,6 +167,12 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
     if maintenance:  # a maintenance page served with 200: down for now, like a 503
         return Verdict(Status.DOWN, Reason.SERVER_ERROR,
                        f"HTTP {code}, but a maintenance page: {maintenance!r}")
+    outage = out_of_service(page) if page.is_html else None
+    # "This application is currently unavailable": a platform's 503 in words, unless the
+    # host's notice is suspended hosting ("... If you're the owner, contact us"): parked
+    if outage and not looks_parked(page, fetched.final_url):
+        return Verdict(Status.DOWN, Reason.SERVER_ERROR,
+                       f"HTTP {code}, but the platform says {outage!r}")
     embedded = embedded_status(page) if page.is_html else None
     if embedded is not None and embedded[0] not in _NOT_FOUND:
         labelled = _status_verdict(embedded[0])
@@ -175,6 +182,8 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
                            f"page ({embedded[1]!r})")
     login = login_redirect(fetched.url, fetched.redirects, fetched.final_url) or (
         looks_login(page) if page.is_html else None)
+    if login and login == sign_in_shell(page) and _curated_title(page, ctx):
+        login = None  # an app shell still titled as curated: a page about signing in
     if login:
         # A not-found page that carries the site's login module is named an error page
         named = _soft_404(page, ctx, deep=_is_deep(fetched.final_url), names_only=True) \
@@ -203,6 +212,13 @@ def _judge(resource: Resource, fetched: Fetched, ctx: Context) -> Verdict:
         first = fetched.redirects[0].status
         return Verdict(Status.MOVED, Reason.PERMANENT_REDIRECT, f"{first} → use {new_url}")
     return Verdict(Status.OK, Reason.OK, f"HTTP {code}")
+
+
+def _curated_title(page: Page, ctx: Context) -> bool:
+    """Whether the page still carries the curated title (expected or learned baseline)."""
+    baseline = ctx.baseline_title
+    return bool(baseline and page.title and
+                title_similarity(baseline, page.title) >= ctx.title_threshold)
 
 
 def _soft_404(page: Page, ctx: Context, *, deep: bool, names_only: bool = False,

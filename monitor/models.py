@@ -252,6 +252,9 @@ class Page:
     link_hosts: tuple[str, ...] = ()
     #: extract.words_key of the visible text: content.read reuses it (one parse per page).
     words_key: str = ""
+    #: The language the page declares on its <html> element (`lang`, `xml:lang`), lower case;
+    #: "" when it declares none.
+    lang: str = ""
 
 
 @dataclass(frozen=True, slots=True)

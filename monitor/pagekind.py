@@ -1,5 +1,5 @@
-"""What kind of page is this? Error pages served with 200 and bot walls here, parked domains
-and suspended hosting in `parking`, sign-in walls in `signin` (re-exported): all read from
+"""What kind of page is this? Error pages served with 200 here, bot walls in `botwall`, parked
+domains and suspended hosting in `parking`, sign-in walls in `signin` (re-exported): all read from
 the facts `extract` put on a Page.
 
 Pure functions over data. Each returns a short explanation for the curator, or None. They
@@ -12,38 +12,28 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
+from .botwall import CHALLENGE_STATUSES, looks_challenge
 from .consent import looks_consent
 from .firewall import looks_firewall_block
 from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Page
 from .pagehints import (
     article_like,
     article_sized,
-    bare,
     headline,
     headline_title,
     headlined,
     label_match,
     lead,
-    search_if,
     title_segments,
 )
 from .parking import looks_parked
+from .samepage import SAME_PAGE_SIMILARITY, fingerprint, same_page
 from .signin import login_redirect, looks_login
-from .softerror import failure_notice, wrong_address
+from .softerror import failure_notice, invalid_link, wrong_address
 
 __all__ = ["CHALLENGE_STATUSES", "SAME_PAGE_SIMILARITY", "error_label", "fingerprint",
            "login_redirect", "looks_challenge", "looks_consent", "looks_firewall_block",
            "looks_login", "looks_parked", "looks_soft_404", "same_page"]
-
-#: Two pages with at least this similarity of their own content are the same page.
-SAME_PAGE_SIMILARITY = 0.9
-FINGERPRINT_CHARS = 2000
-_MIN_FINGERPRINT_CHARS = 40
-
-def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return search_if(pattern, text, _TRIGGERS[pattern])
 
 
 # --- soft-404 ---------------------------------------------------------------------------
@@ -136,6 +126,8 @@ _NOT_FOUND_INTL = (
 )
 _PAGE_NOUNS = r"seite|page|p[aá]gina|inhalt|contenu|contenido|conte[uú]do|artikel|article|strona"
 _ERROR_NUMBER_WORDS = r"fehler|erreur|errore|erro|fout|błąd|ошибка|hata|fel|chyba|virhe|feil"
+#: "Error message" as one word ("Foutmelding", "Fehlermeldung", "Felmeddelande").
+_ERROR_MESSAGE_WORDS = r"foutmelding|fehlermeldung|felmeddelande|feilmelding|fejlmeddelelse"
 #: The same with a page noun ("Die aufgerufene Seite existiert nicht"), or an error number
 #: named in another language ("Fehler 404"): labels of article-sized pages too.
 _ERROR_INTL = re.compile(
@@ -146,16 +138,62 @@ _ERROR_INTL = re.compile(
 _NOT_FOUND_ANY = re.compile(_NOT_FOUND_INTL, re.IGNORECASE)
 #: Title segments that are nothing but an error label (a platform's error shell).
 _ERROR_LABEL = re.compile(
-    # "Error message", "Fehler", "错误": the word "error" alone, in the languages of the web
-    rf"^(?:error(?:\s+(?:page|message))?|{_ERROR_NUMBER_WORDS}|错误|エラー|오류)[.!]?$"
-    r"|^(?:application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
+    r"^(?:error\s+(?:page|message)|application\s+error|site\s+not\s+found|no\s+such\s+app|content\s+unavailable"
     r"|(?:page|content|article|post|video|item|product|listing|profile|channel)\s+(?:is\s+)?"
     r"(?:missing|unavailable|gone|removed|not\s+available))[.!]?$",
     re.IGNORECASE,
 )
+#: ... and the word "error" alone, in the languages of the web ("Fehler", "错误"): see
+#: `_error_word`, a short word such as "hata", "fel" or "erro" is a name too.
+_ERROR_WORD = re.compile(
+    rf"^\s*(?:error|{_ERROR_NUMBER_WORDS}|{_ERROR_MESSAGE_WORDS}|错误|エラー|오류)[.!]?\s*$",
+    re.IGNORECASE)
+
+
+#: The languages each word is "error" in (primary subtags of a page's <html lang>); the
+#: English word is read on any page.
+_ERROR_WORD_LANGS: dict[str, tuple[str, ...]] = {
+    "fehler": ("de",), "erreur": ("fr",), "errore": ("it",), "erro": ("pt", "gl"),
+    "fout": ("nl",), "błąd": ("pl",), "ошибка": ("ru", "uk", "be", "bg", "kk"),
+    "hata": ("tr", "az"), "fel": ("sv",), "chyba": ("cs", "sk"), "virhe": ("fi",),
+    "feil": ("no", "nb", "nn", "da"), "错误": ("zh",), "エラー": ("ja",), "오류": ("ko",),
+    "foutmelding": ("nl",), "fehlermeldung": ("de",), "felmeddelande": ("sv",),
+    "feilmelding": ("no", "nb", "nn"), "fejlmeddelelse": ("da",),
+}
+
+
+def _in_its_language(word: str, page: Page) -> bool:
+    """Whether a page may be named by `word` in its own language: it declares none, or one
+    the word is "error" in ("Fel" on a page that says it is English is a name)."""
+    langs = _ERROR_WORD_LANGS.get(word.casefold())
+    return not page.lang or langs is None or page.lang.split("-")[0] in langs
+
+
+def _error_word(page: Page, title: str) -> str | None:
+    """A title segment that is the word "error" alone, written the way a label is written
+    (`fehler`, `Fehler`, `FEHLER`; a brand writes itself `HaTa`), on a page that declares no
+    language or the word's own (`_in_its_language`). On a page with an article's
+    worth of its own text the word must head the page too: a shop or a magazine named "Fel"
+    or "Hata" has content of its own, an error page says nothing else."""
+    for segment in title_segments(title) or [title]:
+        if not _ERROR_WORD.match(segment):
+            continue
+        word = segment.strip().rstrip(".!")
+        if word not in (word.lower(), word.upper(), word.capitalize()) \
+                or not _in_its_language(word, page):
+            continue
+        if article_sized(page) and not any(
+                heading.strip().rstrip(".!").casefold() == word.casefold()
+                for heading in page.headings):
+            continue
+        return segment
+    return None
+
+
 #: A heading saying the content is gone ("This content is no longer available").
 _GONE_HEADING = re.compile(
-    r"\b(?:page|content|article|post|story|item)\s+(?:is\s+)?no\s+longer\s+(?:available|exists)"
+    r"\b(?:page|content|article|post|story|item|app|application)\s+(?:is\s+)?no\s+longer\s+"
+    r"(?:available|exists)"
     r"|\b(?:page|content|article|post)\s+(?:is\s+)?(?:unavailable|missing)\b",
     re.IGNORECASE,
 )
@@ -252,6 +290,7 @@ def error_label(page: Page) -> str | None:
     article = article_sized(page)
     match = (label_match(_ERROR_TITLE, title) if article else _error_title(title, page)) \
         or label_match(_ERROR_INTL, title) or label_match(_ERROR_LABEL, title) \
+        or _error_word(page, title) \
         or (None if article else label_match(_NOT_FOUND_ANY, title)) \
         or error_sentence_title(title)
     if match:
@@ -288,119 +327,5 @@ def _error_wording(page: Page) -> str | None:
             _NOT_FOUND_ANY.search(text[:_INTL_TEXT_WITHIN]) if thin else None)
         if found:
             return f"page says {found.group(0)!r}"
-    notice = failure_notice(page) or wrong_address(page)
+    notice = failure_notice(page) or wrong_address(page) or invalid_link(page)
     return f"page says {notice!r} in place of content" if notice else None
-
-
-def fingerprint(page: Page) -> str:
-    """A bounded excerpt of the page's own content, for comparing two pages of one site.
-    Paths are left out: error pages often echo the URL they were asked for."""
-    words = page.content_text[:FINGERPRINT_CHARS].split()
-    return " ".join(w for w in words if "/" not in w and "monitor-probe" not in w)
-
-
-def same_page(page: Page, other: Page) -> float | None:
-    """0..1 similarity of two pages' own content, or None when either has too little text to
-    tell (a JavaScript shell that every URL of a site serves cannot be told apart)."""
-    mine, theirs = fingerprint(page), fingerprint(other)
-    if min(len(mine), len(theirs)) < _MIN_FINGERPRINT_CHARS:
-        return None
-    return round(fuzz.ratio(mine, theirs) / 100.0, 3)
-
-
-# --- bot walls ------------------------------------------------------------------------
-
-CHALLENGE_STATUSES = frozenset({403, 429, 503})
-_CHALLENGE_TITLE = re.compile(
-    r"^(?:just\s+a\s+moment|attention\s+required|access\s+denied|please\s+wait"
-    r"|checking\s+your\s+browser|ddos-guard|security\s+check|are\s+you\s+a\s+(?:robot|human)"
-    r"|human\s+verification|verify(?:ing)?\s+you\s+are\s+(?:a\s+)?human|pardon\s+our\s+interruption"
-    r"|one\s+more\s+step|request\s+unsuccessful|site\s+verification|bot\s+verification"
-    r"|you\s+have\s+been\s+blocked|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|sucuri\s+website\s+firewall|robot\s+check\s*$|request\s+rejected"
-    r"|the\s+requested\s+url\s+was\s+rejected)"
-    r"|\bcaptcha\s*$|\bsecurity\s+checkpoint\s*$|^verify\s+to\s+continue\s*$",
-    re.IGNORECASE,
-)
-#: Wording only bot walls use: read on any status when the page is short.
-_CHALLENGE_STRONG = re.compile(
-    r"\b(?:checking\s+(?:if\s+the\s+site\s+connection\s+is\s+secure|your\s+browser\s+before)"
-    r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|verify\s+(?:that\s+)?you(?:\s+are|.{1,3}re)\s+"
-    r"(?:a\s+)?human"
-    r"|complete\s+the\s+security\s+check|incapsula\s+incident\s+id|request\s+unsuccessful"
-    r"|press\s*(?:&|and)\s*hold|access\s+to\s+this\s+page\s+has\s+been\s+denied"
-    r"|why\s+have\s+i\s+been\s+blocked|are\s+you\s+a\s+robot|not\s+a\s+robot"
-    r"|(?:checking|verifying)\s+your\s+browser"
-    # a curly apostrophe too, and its three characters where UTF-8 was read as Latin-1
-    r"|(?:verifying|confirm)\s+(?:that\s+)?you(?:\s+are|.{1,3}re)\s+(?:a\s+)?human"
-    r"|please\s+(?:solve|complete)\s+(?:this|the)\s+captcha"
-    r"|unusual\s+traffic\s+from\s+your\s+(?:computer\s+)?network"
-    r"|the\s+requested\s+url\s+was\s+rejected|your\s+support\s+id\s+is"
-    # a block addressed to the visitor: "your access to this site has been limited",
-    # "if you think you have been blocked in error"
-    r"|your\s+access\s+(?:to\s+this\s+(?:site|website|page)\s+)?has\s+been\s+"
-    r"(?:limited|restricted|blocked|denied)"
-    r"|(?:think|believe)\s+(?:that\s+)?you\s+(?:have|['’]ve)\s+been\s+blocked\s+in\s+error"
-    r"|(?:believe|think)\s+you\s+(?:are|might\s+be)\s+(?:a\s+)?(?:bot|robot|using\s+automation))",
-    re.IGNORECASE,
-)
-#: Wording that means a challenge only when the status already says "refused" (Cloudflare
-#: prints its Ray ID on its 52x error pages too).
-_CHALLENGE_WEAK = re.compile(
-    r"\bcaptcha\b|\breference\s*#\s*\d+\.[0-9a-f]+\.|\bray\s+id:\s*[0-9a-f]{8,}", re.IGNORECASE)
-_WALL_VENDORS = frozenset({
-    "cloudflare-challenge", "incapsula", "perimeterx", "datadome", "sucuri", "ddos-guard",
-    "radware", "akamai", "aws-waf", "kasada", "akamai-bot-manager", "f5", "reblaze",
-    "aws-waf-challenge", "qrator", "wordfence",
-})
-
-
-#: Words at least one of which every match of the pattern contains (lower case).
-_TRIGGERS: dict[re.Pattern[str], tuple[str, ...]] = {
-    _CHALLENGE_STRONG: ("checking if the site", "checking your browser", "verifying your browser",
-                        "enable javascript and cookies", "human",
-                        "security check", "incapsula", "request unsuccessful", "press",
-                        "has been denied", "been blocked", "a robot", "captcha", "unusual traffic",
-                        "a bot", "automation", "was rejected", "support id", "your access",
-                        "blocked in error"),
-    _CHALLENGE_WEAK: ("captcha", "reference", "ray id"),
-}
-
-
-def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None) -> str | None:
-    """Bot-protection interstitials and WAF blocks, whatever status they carry."""
-    if headers.get("cf-mitigated", "").lower() == "challenge":
-        return "Cloudflare challenge (cf-mitigated header)"
-    refused = http_status in CHALLENGE_STATUSES
-    short = len(page.text) <= SHORT_PAGE_CHARS
-    # A 500/502/52x page is the origin failing, even when a WAF vendor drew it.
-    failing = http_status is not None and http_status >= 500 and not refused
-    title = (page.title or "").strip()
-    # A wall's title over a wall's own heading ("Just a moment..." / "Checking your browser
-    # before accessing x") is one however long the obfuscated script text inside it runs.
-    walled = any(label_match(_CHALLENGE_STRONG, h) for h in page.headings)
-    if title and _CHALLENGE_TITLE.search(title) and (refused or short or walled) \
-            and not failing:
-        return f"challenge page titled {title!r}"
-    consent = looks_consent(page)
-    if consent and not failing:
-        return consent
-    vendors = [mark for mark in page.marks if mark in _WALL_VENDORS]
-    if vendors and bare(page) and not failing:
-        return f"{vendors[0]} bot wall (vendor markup, little content, few links)"
-    if short:
-        # An article may quote a wall ("the site showed 'Checking your browser'"): on an
-        # article-sized page the wording counts only in its opening or when a heading is
-        # the wall's own ("Security Check").
-        text = page.text
-        # ("How to fix 'Your access to this site has been limited'" is a headline, no label)
-        if article_like(page) and not any(
-                label_match(_CHALLENGE_TITLE, h) or label_match(_CHALLENGE_STRONG, h)
-                for h in page.headings):
-            text = lead(page)
-        match = _search(_CHALLENGE_STRONG, text) or (
-            _search(_CHALLENGE_WEAK, text) if refused else None)
-        if match:
-            return f"challenge page: {match.group(0)!r}"
-    return None
-

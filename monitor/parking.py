@@ -44,7 +44,7 @@ _FOR_SALE = re.compile(
 _THIN_PARKED = re.compile(
     r"\bparked\s+(?:at|by|with)\s+\w+|^\s*(?:domain\s+)?default\s+(?:web\s+)?page\b"
     r"|\bwelcome\s+to\s+nginx\b|\bdefault\s+page\b.{0,20}\bit\s+works\b|^\s*it\s+works!"
-    r"|\b(?:web\s+)?server'?s?\s+default\s+page\b|^\s*iis\s+windows\s+server\s*$",
+    r"|\b(?:web\s+)?server'?s?\s+default\s+page\b|^\s*iis\s*(?:windows\s+server|\d+(?:\.\d+)?)\s*$",
     re.IGNORECASE,
 )
 #: A title that is nothing but "<domain> is available/for sale".
@@ -74,7 +74,11 @@ _NO_SITE = re.compile(
     r"(?:their|its|a|any)\s+(?:\w+\s+)?(?:web\s*page|web\s*site|site|home\s*page)"
     r"|no\s+(?:web\s*)?site\s+(?:is\s+)?(?:configured\s+)?at\s+this\s+address"
     r"|domain\s+(?:name\s+)?(?:has\s+(?:just\s+|recently\s+)?been|was\s+(?:just\s+|recently\s+))"
-    r"registered)",
+    r"registered"
+    # a platform's technical name, no site: "This sub-domain is used for link redirection"
+    r"|this\s+(?:sub-?\s*)?domain\s+(?:name\s+)?is\s+(?:only\s+)?used\s+(?:for|by)\s+"
+    r"(?:link|tracking|redirect|technical|e-?mail|static|internal|the\s+\w+\s+(?:platform|service))"
+    r"|^technical\s+(?:sub-?)?domain$)",
     re.IGNORECASE,
 )
 #: Words to the site's owner, not its readers.
@@ -113,6 +117,7 @@ _SUSPENDED_TRIGGERS = ("suspend", "expired", "deactivated", "bandwidth limit",
                        "temporarily unavailable", "site was deleted", "site has been deleted",
                        "site is disabled", "site has been disabled")
 _NO_SITE_TRIGGERS = ("exist", "connected to", "no longer available", "archived", "removed",
+                     "domain is", "domain name is", "technical",
                      "deleted", "at this address", "registered", "closed", "uploaded",
                      "published", "created", "set up")
 
@@ -135,7 +140,10 @@ def _bare_domain_lander(page: Page, title: str) -> str | None:
 #: What a freshly installed server or platform says to its *operator*, not to readers: the
 #: install worked, put your content here. Any vendor's default page is built around it.
 _FOR_OPERATOR = re.compile(
-    r"\b(?:(?:is|been|you['’]ve|have)\s+successfully\s+installed|installed\s+and\s+working"
+    r"\b(?:(?:is|been|you['’]ve|have)\s+successfully\s+(?:installed|set\s*-?\s*up)"
+    r"|installed\s+and\s+working|used\s+to\s+test\s+the\s+(?:proper|correct)\s+operation\s+of"
+    r"|welcome\s+to\s+your\s+new\s+(?:app|site|web\s*site|server|store|shop)\b"
+    r"|has\s+not\s+(?:yet\s+)?(?:put\s+up|uploaded|published)\s+any\s+(?:web\s+)?(?:pages|content)"
     r"|further\s+configuration\s+is\s+required|waiting\s+for\s+your\s+content"
     r"|(?:replace|remove)\s+this\s+(?:file|page|default\s+page|index(?:\.\w+)?)\b"
     # said to "your" server or app: a news item says "the app is up and running again"
@@ -150,7 +158,13 @@ _FOR_OPERATOR = re.compile(
     # here yet", cPanel's "no website configured at this address", Plesk's generated page
     r"|(?:this|your)\s+(?:new\s+)?(?:web\s*site|site|web\s+app)\s+has\s+been\s+"
     r"(?:successfully\s+)?(?:created|set\s+up|provisioned)"
-    r"|there\s*(?:is|['’]s)\s+nothing\s+here\s+yet"
+    r"|there\s*(?:is|['’]s)\s+nothing\s+(?:to\s+see\s+)?here\s+yet"
+    # a host's page for a new account: "Your hosting is active!", "Votre hébergement est actif"
+    r"|(?:your|votre)\s+(?:web\s+)?(?:hosting|h[ée]bergement)\s+(?:account\s+)?(?:is|est)\s+"
+    r"(?:now\s+)?(?:active|actif|ready|pr[eê]t)"
+    # a hosted platform's page for a domain pointed at it before anything was published
+    r"|(?:domain|site|web\s*site|hosting|newsroom|store|shop)\s+(?:setup|set-?up|configuration)\s+"
+    r"(?:is\s+|was\s+)?(?:complete[d]?|successful|done|finished)\b"
     r"|no\s+(?:web\s*site|site)\s+(?:is\s+)?configured\s+(?:at|for)\s+this\s+(?:address|domain)"
     r"|this\s+page\s+(?:is|was)\s+(?:auto-?)?generated\s+by\s+(?:plesk|cpanel|directadmin))",
     re.IGNORECASE,
@@ -158,7 +172,11 @@ _FOR_OPERATOR = re.compile(
 #: A title or heading that names a server's default page ("Apache2 Ubuntu Default Page",
 #: "Caddy works!"): a label, read only on a page with a handful of links.
 _DEFAULT_LABEL = re.compile(
-    r"\bdefault\s+(?:welcome\s+|web\s+)?page$|^\w+\s+works!$", re.IGNORECASE)
+    r"\bdefault\s+(?:welcome\s+|web\s+)?page$|^\w+\s+works!$"
+    # "Test Page for the Apache HTTP Server (on Red Hat Enterprise Linux)"
+    r"|^test\s+page\s+for\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?(?:http\s+|web\s+)?server\b"
+    r"(?:\s+on\s.*)?|\b(?:http|web)\s+server\s+test\s+page\b",
+    re.IGNORECASE)
 _COLON = re.compile(r":\s+")
 #: A label saying this domain is not set up, or held by its registrar: what a host's or
 #: registrar's page in the site's place is titled ("Domain Not Claimed", "Registrant WHOIS
@@ -168,8 +186,10 @@ _DOMAIN_UNSET = re.compile(
     r"|active|verified)|unclaimed|on\s+hold|pending\s+(?:verification|activation))\b"
     r"|\b(?:whois|registrant)\b.{0,60}?\bverification\b",
     re.IGNORECASE)
-_OPERATOR_TRIGGERS = ("install", "configuration", "your content", "replace this",
-                      "remove this", "server is", "running", "default", "set up your",
+_OPERATOR_TRIGGERS = ("install", "configuration", "your content", "replace this", "setup",
+                      "set-up", "set up", "proper operation", "correct operation", "your new",
+                      "hosting", "hébergement", "hebergement", "nothing to see",
+                      "has not", "remove this", "server is", "running", "default", "set up your",
                       "setting up your", "created", "set up", "provisioned", "nothing here",
                       "configured", "generated by")
 

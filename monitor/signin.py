@@ -11,7 +11,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .models import SHORT_PAGE_CHARS, Hop, Page
-from .pagehints import article_like, headline, headlined, title_segments
+from .pagehints import BARE_MAX_LINKS, article_like, headline, headlined, title_segments
 
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
 LOGIN_MAX_LINKS = 60
@@ -43,9 +43,17 @@ _LOGIN_TITLE = _label_title(_SIGN_IN)
 _ACCESS_TITLE = _label_title(f"{_SIGN_IN}|{_ACCESS}")
 #: "X Login Page", "Login page - X": the same label naming the page; an article's headline
 #: may say it too ("Redesigning our login page"), so it counts on a page with no article.
+#: "Login page" in the main European languages: one word or a phrase, as the label a
+#: platform titles its sign-in page with ("Aanmeldingspagina van X", "Page de connexion X").
+_LOGIN_PAGE_INTL = (
+    r"aanmeldingspagina|inlogpagina|anmeldeseite|anmeldungsseite|loginseite"
+    r"|page\s+de\s+connexion|p[aá]gina\s+de\s+(?:inicio\s+de\s+sesi[oó]n|acceso|login|entrada)"
+    r"|pagina\s+di\s+(?:accesso|login)|strona\s+logowania|inloggningssida|p[åa]loggingsside"
+    r"|login-?side|kirjautumissivu|oturum\s+a[çc]ma\s+sayfas[ıi]|p[řr]ihla[šs]ovac[ií]\s+str[aá]nka"
+)
 _LOGIN_PAGE_TITLE = re.compile(
     rf"^(?:{_SIGN_IN})\s+(?:page|portal|screen)$|^.{{0,40}}\b(?:{_SIGN_IN})\s+(?:page|portal"
-    rf"|screen)$", re.IGNORECASE)
+    rf"|screen)$|^(?:.{{0,40}}\W)?(?:{_LOGIN_PAGE_INTL})(?:\W.{{0,40}})?$", re.IGNORECASE)
 _COLON = re.compile(r":\s+")
 #: A sign-in label as a page's first words, before any sentence of its own.
 _OPENING_LABEL = re.compile(rf"^\W*(?:{_SIGN_IN})\b(?!\s+(?:to|with)\s+(?:comment|reply|post))",
@@ -63,7 +71,14 @@ _LOGIN_NEEDED = re.compile(
     r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:be\s+)?(?:log(?:ged)?|sign(?:ed)?)\s*-?\s*in\b"
     r"(?!\s+to\s+(?:comment|reply|post|vote|like))"
     r"|\bplease\s+(?:log|sign)\s*-?\s*in\s+(?:to\s+)?(?:continue|view|access|see|read)\b"
-    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b",
+    r"|\b(?:log|sign)\s*-?\s*in\s+(?:required|to\s+(?:continue|view\s+this|access\s+this))\b"
+    # "This page ... can only be viewed by team members. To see this page, sign in"
+    r"|\bto\s+(?:see|view|access|read)\s+this\s+(?:page|content|site),?\s+(?:please\s+)?"
+    r"(?:sign|log)\s*-?\s*in\b|\bcan\s+only\s+be\s+(?:viewed|accessed|seen)\s+by\s+"
+    r"(?:\w+\s+)?members\b"
+    # a sign-in service that cannot proceed: "We can't sign you in. Your browser is set to
+    # block cookies"
+    r"|\b(?:we\s+)?(?:can['’]?t|cannot|could\s*n['’]?t|are\s+unable\s+to)\s+sign\s+you\s+in\b",
     re.IGNORECASE,
 )
 _LOGIN_PATH = re.compile(
@@ -77,6 +92,52 @@ _RETURN_KEYS = frozenset({
     "redirecturl", "redirect", "continue", "next", "goto", "destination", "service", "target",
     "referer", "came_from", "backurl", "fromuri",
 })
+
+
+#: A sign-in word anywhere in a short title segment, in any of its forms: "Admin Console
+#: Logins", "Signing in...", "ATT Login Redirect", "OneLogin", "Вход в личный кабинет",
+#: "Aanmeldingspagina": what an app shell is titled whose sign-in form is drawn by script.
+_SIGN_IN_WORD = re.compile(
+    r"\b(?:(?:sign(?:ing|ed)?|log(?:ging|ged)?)\s*-?\s*(?:in|on)s?|log[-_]?ins?|logon)\b"
+    r"|\b(?:anmeld|einlogg|inlogg|aanmeld|войти|вход|авториз|connexion\b|iniciar\s+sesi)"
+    r"|ログイン|サインイン|登录|登入|로그인",
+    re.IGNORECASE)
+_CAMEL_SIGN_IN = re.compile(r"[a-z](?:Log[Ii]n|Sign[Ii]n|Sign[Oo]n|Log[Oo]n)s?\b")
+#: A shell says next to nothing until its script runs: a line such as "Sign up now!".
+SHELL_CHARS = 100
+_SHELL_BESIDE_HEADING = 20
+#: A segment this long, or one that asks or explains, is a headline, not a label.
+_SHELL_LABEL_WORDS = 6
+
+
+def sign_in_shell(page: Page) -> str | None:
+    """An app shell titled as a sign-in page, its form drawn by script: next to no text (a
+    "Signing In" heading at most), a handful of links, and a sign-in word in a short title
+    segment that is no headline ("How to log in", "Login problems after the update at our
+    bank" are articles; "Example Admin Console Logins" is the console's door). An ordinary
+    app shell is titled by its product ("Dashboard | Example")."""
+    if len(page.text) > SHELL_CHARS or page.links > BARE_MAX_LINKS \
+            or any(headline(heading) for heading in page.headings):
+        return None
+    # A heading over a line of prose is a news item ("Login troubles": "Some readers could
+    # not log in"); a shell's heading, if any, is all it says.
+    if page.headings and len(page.text) - sum(map(len, page.headings)) > _SHELL_BESIDE_HEADING:
+        return None
+    title = page.title or ""
+    for segment in title_segments(title) or [title]:
+        if len(segment.split()) > _SHELL_LABEL_WORDS or headline(segment):
+            continue
+        if _SIGN_IN_WORD.search(segment) or _CAMEL_SIGN_IN.search(segment):
+            return f"a sign-in app shell titled {title!r} (its form drawn by script): not " \
+                   f"readable anonymously"
+    return None
+
+
+def _restated(page: Page, parts: list[str]) -> bool:
+    """Whether the page's first heading restates a part of its title: an article's headline
+    ("Redesigning our login page"), not a sign-in page's school or system name."""
+    first = " ".join(page.headings[0].casefold().split()) if page.headings else ""
+    return bool(first) and any(" ".join(part.casefold().split()) == first for part in parts)
 
 
 def beside_form(page: Page) -> int:
@@ -93,7 +154,8 @@ def looks_login(page: Page) -> str | None:
     # A post headlined "Sign in with Apple: what developers need to know" (its heading
     # restates its title) is an article about signing in, whatever its title starts with.
     titled = not headlined(page) and (any(_LOGIN_TITLE.search(part) for part in parts) or (
-        not article_like(page) and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
+        (not article_like(page) or (page.password_fields > 0 and not _restated(page, parts)))
+        and any(_LOGIN_PAGE_TITLE.search(part) for part in parts)))
     # "Connexion", "Authentication": a label over a sign-in form or an empty shell
     access = titled or (not headlined(page) and any(_ACCESS_TITLE.search(p) for p in parts))
     # The form is the page: little of the page's own content is outside it, or no more than
@@ -117,14 +179,22 @@ def looks_login(page: Page) -> str | None:
     # site's menus are chrome: with the form as its own content, any link count.)
     headed = bool(page.headings) and bool(_LOGIN_TITLE.search(page.headings[0])) and (
         len(page.headings) == 1 or page.name_fields > 0)
-    if (titled or (access and page.password_fields)) and not headline(title) and (
+    # (or headed so, as its only heading, over a password field: "Example - Employee Login")
+    labelled = titled or (page.password_fields > 0 and (access or (
+        headed and len(page.headings) == 1 and not headlined(page)
+        and len(page.headings[0].split()) <= _SHELL_LABEL_WORDS)))
+    if labelled and not headline(title) and (
             page.links <= LOGIN_MAX_LINKS or form_page) and (page.password_fields or headed):
-        return f"a sign-in page titled {title!r}: not readable anonymously"
+        named = f"titled {title!r}" if titled or access else f"headed {page.headings[0]!r}"
+        return f"a sign-in page {named}: not readable anonymously"
     # Next to no text at all: a heading "Admin Console Login" says what the page is, and so
     # do its first words when no element marks them as one ("Sign In  Email or mobile number
     # Next", a two-step form drawn by script, without a password field yet).
     if len(page.text) <= _TINY_CHARS and any(_ACCESS_TITLE.search(h) for h in page.headings[:1]):
         return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
+    shell = sign_in_shell(page)
+    if shell:
+        return shell
     opening = _OPENING_LABEL.match(page.content_text)
     if len(page.text) <= _TINY_CHARS and not page.headings and opening:
         return f"a sign-in page that opens with {opening.group(0).strip()!r}: not readable " \

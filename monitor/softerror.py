@@ -2,8 +2,9 @@
 ("An error occurred while processing your request", "Something went wrong", "There's been a
 glitch") or with the advice every not-found template gives its visitor ("you may have
 mistyped the address", "the link you followed may be broken", "you've taken a wrong turn");
-and a maintenance notice ("We'll be back soon", "Site under maintenance"), which says the
-site is down for now.
+a maintenance notice ("We'll be back soon", "Site under maintenance") or a platform's
+out-of-service notice ("This application is currently unavailable"), which say the site is
+down for now; and a link platform's "Invalid Dynamic Link", which says the link is dead.
 
 Pure functions over a Page. Both read only a page that is no article (thin content, not built
 as an article) and only its labels (title segments, headings) and the opening of its own
@@ -32,10 +33,17 @@ _FAILURE = re.compile(
     r"(?:error|glitch|problem)\b"
     r"|something\s+(?:went|has\s+gone|is)\s+wrong(?!\s+(?:while|when)\s+submitting)"
     r"|(?:not\s+(?:quite\s+)?sure|don['’]t\s+know)\s+what\s+(?:went\s+wrong|happened)"
-    r"|(?:we|you)(?:\s+have|['’]ve)?\s+encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem))",
+    r"|(?:we|you)(?:\s+have|['’]ve)?\s+encountered\s+an?\s+(?:unexpected\s+)?(?:error|problem)"
+    # "An error occurred" in the main European languages
+    r"|er\s+(?:heeft\s+zich\s+een\s+fout\s+voorgedaan|is\s+een\s+fout\s+opgetreden)"
+    r"|es\s+ist\s+ein\s+(?:unerwarteter\s+)?fehler\s+aufgetreten"
+    r"|une\s+erreur\s+(?:inattendue\s+)?(?:s['’]est\s+produite|est\s+survenue)"
+    r"|se\s+(?:ha\s+)?produ(?:jo|cido)\s+un\s+error|si\s+[èe]\s+verificato\s+un\s+errore"
+    r"|ocorreu\s+um\s+erro|wyst[aą]pi[lł]\s+b[lł][aą]d|ett\s+fel\s+(?:har\s+)?uppstod)",
     re.IGNORECASE,
 )
-_FAILURE_TRIGGERS = ("error", "glitch", "problem", "wrong", "happened")
+_FAILURE_TRIGGERS = ("error", "glitch", "problem", "wrong", "happened", "fout", "fehler",
+                     "erreur", "errore", "erro", "błąd", "blad", "bład", "fel")
 #: What a not-found template tells its visitor about the address they used.
 _WRONG_ADDRESS = re.compile(
     r"\b(?:mis-?typed\s+(?:the|a|this|that|your)\s+(?:web\s+)?(?:address|url|link)"
@@ -61,6 +69,33 @@ _MAINTENANCE = re.compile(
     re.IGNORECASE,
 )
 _MAINTENANCE_TRIGGERS = ("maintenance", "be back")
+#: A platform's notice that the application or site is out of service for now ("This
+#: application is currently unavailable", "Website Temporarily Unavailable"): down, as a
+#: 503 says. Not an item out of stock, nor a service "not available in your country".
+_OUT_OF_SERVICE = re.compile(
+    r"\b(?:web\s*site|site|web\s*app|application|app|service|portal|page)\s+(?:is\s+)?"
+    r"(?:currently\s+|temporarily\s+){0,2}(?:unavailable|not\s+available|offline)\b"
+    r"(?!\s+(?:in|for|to)\s+(?:your|this|the)\b|\s+(?:in|outside)\s+\w)",
+    re.IGNORECASE,
+)
+_OUT_OF_SERVICE_TRIGGERS = ("unavailable", "not available", "offline")
+#: ... said to be for now: "temporarily", "please try again later". A platform's bare "your
+#: site is currently unavailable" is as often a site it has deactivated (judged as such).
+_FOR_NOW = re.compile(
+    r"\btemporar|\btry\s+(?:your\s+request\s+|it\s+)?again|\blater\s+time\b|\bcheck\s+back\b"
+    r"|\bback\s+(?:soon|shortly|online)\b|\bresumed\b|\bas\s+soon\s+as\s+possible\b",
+    re.IGNORECASE)
+#: How far into the page the advice to come back may come.
+_FOR_NOW_WITHIN = 400
+#: A link platform's answer for a link it does not know ("Invalid Dynamic Link", "Invalid
+#: URL", "This link has expired"): the link itself is dead. Read in labels only.
+_INVALID_LINK = re.compile(
+    r"^\W*invalid\s+(?:dynamic\s+|short\s+|deep\s+|magic\s+|share\s+)?"
+    r"(?:link|url|address|invite|invitation)\W*$"
+    r"|^\W*(?:this\s+|the\s+)?(?:link|url|invite|invitation)\s+(?:is\s+|has\s+)?"
+    r"(?:invalid|expired|no\s+longer\s+valid)\W*$",
+    re.IGNORECASE,
+)
 _WRONG_ADDRESS_TRIGGERS = ("typed", "link", "wrong turn", "check the", "check your", "address",
                            "url")
 
@@ -100,3 +135,26 @@ def wrong_address(page: Page) -> str | None:
 def maintenance_notice(page: Page) -> str | None:
     """The wording of a maintenance notice that opens a page with no content of its own."""
     return _notice(page, _MAINTENANCE, _MAINTENANCE_TRIGGERS, NOTICE_WITHIN)
+
+
+def out_of_service(page: Page) -> str | None:
+    """The wording of a platform's notice that the application or site is unavailable for
+    now, on a page with no content of its own (a label, or the page's opening), that says
+    it is for now ("temporarily", "please try again later")."""
+    notice = _notice(page, _OUT_OF_SERVICE, _OUT_OF_SERVICE_TRIGGERS, FAILURE_WITHIN)
+    if notice is None:
+        return None
+    said = f"{page.title or ''} {page.content_text[:_FOR_NOW_WITHIN]}"
+    return notice if _FOR_NOW.search(said) else None
+
+
+def invalid_link(page: Page) -> str | None:
+    """A label saying the link is invalid or expired, on a page with no content of its own
+    (an article headlined "Invalid URL errors and how to fix them" is a headline)."""
+    if len(page.content_text) > THIN_CONTENT_CHARS or article_like(page):
+        return None
+    for text in _labels(page):
+        match = _INVALID_LINK.search(text)
+        if match:
+            return match.group(0).strip()
+    return None

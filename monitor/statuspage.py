@@ -25,6 +25,9 @@ _CODE_ONLY = re.compile(r"^(?:(?:http|error)\s+)?(?:status\s+|error\s+)?\d{3}(?:
 #: "Error 503 Backend is unhealthy", "HTTP Error 500.37 - ANCM Failed to Start": a label that
 #: opens with the status line names the status, whatever the server adds.
 _CODE_FIRST = re.compile(r"^(?:http\s+)?(?:error|status)\s+(\d{3})\b")
+#: IIS names its errors with a sub-status: "HTTP Error 404.0 - Not Found", "HTTP Error
+#: 500.19 - Internal Server Error", "HTTP Error 500.37 - ANCM Failed to Start".
+_SUB_STATUS = re.compile(r"^\s*http\s+error\s+([45]\d\d)\.\d{1,3}\b", re.IGNORECASE)
 _CLIENT_OR_SERVER = re.compile(r"^(?:(?:client|server)\s+error|error|http\s+error)\s+")
 #: Reason phrases distinctive enough to be a status page's whole label without the code
 #: ("Forbidden", "Bad Gateway"); "Not Found" is the soft-404 rule's, "Gone" or "Locked"
@@ -51,6 +54,9 @@ def _phrase(code: int) -> str | None:
 
 
 def _status_of(label: str) -> int | None:
+    sub = _SUB_STATUS.match(label)
+    if sub is not None and _phrase(int(sub.group(1))) is not None:
+        return int(sub.group(1))
     folded = _fold(label)
     for match in _CODE.finditer(label):
         code = int(match.group(1))

@@ -38,6 +38,12 @@ def page(body: str, title: str) -> Page:
         (page("<h1>403</h1><p>Keine Berechtigung.</p>", "403 - Keine Berechtigung"), 403),
         (page("<h1>Error 503 Backend is unhealthy</h1><p>Guru Mediation: Varnish cache "
               "server</p>", "Error 503 Backend is unhealthy"), 503),
+        # IIS's sub-status codes
+        (page("<h1>HTTP Error 500.37 - ANCM Failed to Start Within Startup Time Limit</h1>"
+              "<h2>Common solutions to this issue:</h2>",
+              "HTTP Error 500.37 - ANCM Failed to Start Within Startup Time Limit"), 500),
+        (page("<h1>HTTP Error 404.0 - Not Found</h1>", "IIS 10.0 Detailed Error - 404.0"), 404),
+        (page("<h1>HTTP Error 403.14 - Forbidden</h1>", "HTTP Error 403.14 - Forbidden"), 403),
     ],
 )
 def test_status_pages_are_read_by_their_label(candidate: Page, code: int) -> None:
@@ -55,6 +61,8 @@ def test_status_pages_are_read_by_their_label(candidate: Page, code: int) -> Non
         page("<h1>Room 503</h1><p>Seminar on gateways.</p>", "Room 503 - Campus"),
         page("<h1>Forbidden Planet</h1><p>A 1956 film.</p>", "Forbidden Planet (1956)"),
         page("<h1>Route 500</h1><p>Scenic drive.</p>", "Route 500"),
+        page("<h1>Price list</h1><p>Wheels 500.37 each.</p>", "Spares 500.37 - Shop"),
+        page(f"<h1>Fixing HTTP Error 500.19 on IIS</h1>{PROSE}", "Fixing HTTP Error 500.19 on IIS"),
     ],
 )
 def test_articles_and_numbers_are_not_status_pages(candidate: Page) -> None:
