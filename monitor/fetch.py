@@ -1,6 +1,6 @@
 """The only module that speaks HTTP: URL -> Fetched facts.
 
-Requests sent by one `AiohttpTransport` per run (transport.py), URLs as httpx `URL`s; a
+Requests sent by one `AiohttpTransport` per run (transport.py), URLs as `Target`s; a
 global and a per-host limit; redirects followed by hand so the chain is recorded and loops are
 caught; bodies streamed and decompressed here under a byte cap, so endless bodies and gzip
 bombs cost at most `max_bytes`; a hard deadline per attempt covering connect, redirects and the
@@ -16,10 +16,8 @@ import random
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,7 +28,9 @@ from .decoding import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from .extract import extract
 from .models import Content, Fetched, FetchError, Hop, Page
 from .netfaults import classify_error, describe, retry_after_seconds
-from .transport import AiohttpTransport, Reply, ReplyHeaders
+from .target import Target, next_location
+from .target import resolve_location as resolve_location  # re-exported: its old home
+from .transport import AiohttpTransport, Reply, tls_expiry
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +60,6 @@ class FetchOptions:
     allow_private: bool = False  # follow redirects from public hosts into private addresses
 
 
-def _tls_expiry(response: Reply) -> datetime | None:
-    # None but for https (and a connection already gone)
-    getpeercert = getattr(response.ssl_object, "getpeercert", None)
-    if getpeercert is None:
-        return None
-    cert = getpeercert()
-    if not cert or "notAfter" not in cert:
-        return None
-    return datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
-
-
-def _host_port(url: httpx.URL) -> tuple[str, int]:
-    return url.raw_host.decode("ascii"), url.port or (443 if url.scheme == "https" else 80)
-
-
 @dataclass(slots=True)
 class _Trail:
     """One attempt's progress: hops so far and network time spent against the budget."""
@@ -92,33 +77,6 @@ _BINARY_SUFFIXES = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".web
 
 def _head_first(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(_BINARY_SUFFIXES)
-
-
-def resolve_location(current: httpx.URL, location: str) -> httpx.URL | None:
-    """An http(s) URL for a Location header value, relative ones resolved; None if unusable."""
-    try:
-        target = current.join(location.strip())
-        if target.scheme not in ("http", "https") or not target.host:
-            return None
-        if target.port is not None and not 0 < target.port < 65536:
-            return None
-        return target.copy_with(fragment=None)
-    except (httpx.InvalidURL, ValueError):  # .host decodes IDNA and may raise too
-        return None
-
-
-def next_location(headers: ReplyHeaders, current: httpx.URL
-                  ) -> tuple[httpx.URL | None, str | None]:
-    """A redirect's target, or (None, the offending value) for a malformed or non-http
-    Location, so the redirect is reported as a bad redirect with it; (None, None) without
-    a Location (or a blank one)."""
-    location = headers.get("location")
-    if location is None:
-        return None, None
-    target = resolve_location(current, location)
-    if target is None:
-        return None, location[:300]
-    return (target, None) if location.strip() else (None, None)
 
 
 class _Failed(Exception):
@@ -155,14 +113,15 @@ class Fetcher:
         # Requests go straight to the transport: httpx's client layers (auth, redirects,
         # cookies, hooks) cost ~0.2 ms a request and we do redirects ourselves; the
         # transport keeps cookies for the run.
-        self._transport = AiohttpTransport(concurrency=options.concurrency,
-                                           per_host=options.per_host, ssl_context=ssl_context)
         # Sent as httpx sent them (lower-case names), built once per run.
-        self._headers = tuple(httpx.Headers({
+        headers = httpx.Headers({
             "User-Agent": options.user_agent,
             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             "Accept-Encoding": ACCEPT_ENCODING,
-        }).multi_items())
+        }).multi_items()
+        self._transport = AiohttpTransport(concurrency=options.concurrency,
+                                           per_host=options.per_host, ssl_context=ssl_context,
+                                           headers=headers)
         self._full_text = full_text or (lambda url: True)
         self._content = content
         self._keep_body = keep_body  # for callers that parse bodies (sources, archive)
@@ -177,36 +136,48 @@ class Fetcher:
         self._guard.close()
         await self._transport.aclose()
 
-    async def _send(self, method: str, url: httpx.URL) -> Reply:
+    async def _send(self, method: str, url: Target) -> Reply:
         """One request, no redirect followed; the body is left to stream."""
-        return await self._transport.send(method, url, self._headers)
+        return await self._transport.send(method, url)
 
-    @asynccontextmanager
-    async def _host_slot(self, url: httpx.URL) -> AsyncIterator[None]:
-        """Per-host concurrency plus a minimum gap between request starts to one host."""
-        name, port = _host_port(url)
-        host = f"{name}:{port}"
+    async def _take_host(self, host: str) -> asyncio.Semaphore:
+        """Per-host concurrency plus a minimum gap between request starts to one host; the
+        caller hands the slot back with `_give_host` (plain calls: no context manager
+        object per request)."""
         semaphore = self._hosts.get(host)
         if semaphore is None:
             semaphore = self._hosts[host] = asyncio.Semaphore(self.options.per_host)
         self._host_waiters[host] = self._host_waiters.get(host, 0) + 1
         try:
-            async with semaphore:
-                if self.options.host_delay > 0:
-                    last = self._last_start.get(host)
-                    now = self._clock()
-                    if last is not None and now - last < self.options.host_delay:
-                        self._last_start[host] = last + self.options.host_delay
-                        await asyncio.sleep(last + self.options.host_delay - now)
-                    else:
-                        self._last_start[host] = now
-                yield
-        finally:
-            self._host_waiters[host] -= 1
-            if self._host_waiters[host] == 0 and self.options.host_delay <= 0:
-                # Nobody else wants this host now: forget its state so memory stays flat.
-                del self._host_waiters[host]
-                self._hosts.pop(host, None)
+            await semaphore.acquire()
+        except BaseException:
+            self._left_host(host)
+            raise
+        delay = self.options.host_delay
+        if delay > 0:
+            last = self._last_start.get(host)
+            now = self._clock()
+            if last is not None and now - last < delay:
+                self._last_start[host] = last + delay
+                try:
+                    await asyncio.sleep(last + delay - now)
+                except BaseException:
+                    self._give_host(host, semaphore)
+                    raise
+            else:
+                self._last_start[host] = now
+        return semaphore
+
+    def _give_host(self, host: str, semaphore: asyncio.Semaphore) -> None:
+        semaphore.release()
+        self._left_host(host)
+
+    def _left_host(self, host: str) -> None:
+        self._host_waiters[host] -= 1
+        if self._host_waiters[host] == 0 and self.options.host_delay <= 0:
+            # Nobody else wants this host now: forget its state so memory stays flat.
+            del self._host_waiters[host]
+            self._hosts.pop(host, None)
 
     async def fetch(
         self, url: str, *, respect_robots: bool = False, allow_private: bool | None = None,
@@ -286,60 +257,62 @@ class Fetcher:
         """Follow redirects by hand. Only time on the network counts against the deadline;
         waiting for a free slot (politeness) does not."""
         seen = {url}
-        current = first = httpx.URL(url)
+        current = first = Target.of(url)
         hops = trail.hops
         while True:
             if hops and not allow_private:
                 await self._vet_hop(first, current, trail)
             # Slots are taken per hop and released before the next, so a redirect to another
             # host never waits while holding a slot (no cross-host deadlock).
-            final: Fetched | None = None
-            async with self._host_slot(current), self._global:
-                began = self._clock()
-                try:
-                    async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
-                        response = await self._send("HEAD" if head else "GET", current)
-                        try:
-                            if response.status_code in REDIRECT_CODES:
-                                target, bad = next_location(response.headers, current)
-                            else:
-                                final = await self._final(url, response, trail)
-                        finally:
-                            await response.aclose()
-                finally:
-                    trail.spent += self._clock() - began
-            if final is not None:
-                return replace(final, elapsed_ms=round(trail.spent * 1000, 1))
-            hops.append(Hop(str(current), response.status_code, str(target or "")))
+            host = f"{current.host}:{current.port}"
+            slot = await self._take_host(host)
+            try:
+                async with self._global:
+                    began = self._clock()
+                    try:
+                        async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
+                            response = await self._send("HEAD" if head else "GET", current)
+                            try:
+                                if response.status_code not in REDIRECT_CODES:
+                                    return await self._final(url, response, trail, began)
+                                target, bad = next_location(
+                                    response.headers.get("location"), current)
+                            finally:
+                                await response.aclose()
+                    finally:
+                        trail.spent += self._clock() - began
+            finally:
+                self._give_host(host, slot)
+            hops.append(Hop(current.text, response.status_code, str(target or "")))
             if target is None:
                 raise _Failed(FetchError.BAD_REDIRECT,
                               f"{response.status_code} redirect to unusable Location {bad!r}"
                               if bad else f"{response.status_code} redirect without Location")
-            if str(target) in seen:
+            if target.text in seen:
                 raise _Failed(FetchError.REDIRECT_LOOP, f"redirect loop back to {target}")
             if len(hops) > self.options.max_redirects:
                 raise _Failed(FetchError.TOO_MANY_REDIRECTS,
                               f"more than {self.options.max_redirects} redirects")
-            seen.add(str(target))
+            seen.add(target.text)
             current = target
 
-    async def _vet_hop(self, first: httpx.URL, hop: httpx.URL, trail: _Trail) -> None:
+    async def _vet_hop(self, first: Target, hop: Target, trail: _Trail) -> None:
         """SSRF guard, after DNS resolution, before a redirect hop's request."""
         began = self._clock()
         try:
             async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
-                address = await self._guard.blocked_hop(_host_port(first), _host_port(hop))
+                address = await self._guard.blocked_hop((first.host, first.port),
+                                                        (hop.host, hop.port))
         finally:
             trail.spent += self._clock() - began
         if address is not None:
             raise _Failed(FetchError.PRIVATE_ADDRESS,
-                          f"redirect to {hop.raw_host.decode('ascii')} ({address}), a private "
+                          f"redirect to {hop.host} ({address}), a private "
                           f"address: not followed (allow_private = true allows it)")
 
     async def _robots_allow(self, url: str) -> bool:
         """robots.txt, fetched once per origin per run; unreachable or 4xx means allowed."""
-        parsed = httpx.URL(url)
-        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        origin = Target.of(url).origin
         task = self._robots.get(origin)
         if task is None:
             task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
@@ -347,21 +320,27 @@ class Fetcher:
         return rules is None or bool(rules.can_fetch(url, self.options.user_agent))
 
     async def _load_robots(self, origin: str) -> Protego | None:
-        url = httpx.URL(origin + "/robots.txt")
+        url = Target.of(origin + "/robots.txt")
+        host = f"{url.host}:{url.port}"
         try:
-            async with self._host_slot(url), self._global, asyncio.timeout(self.options.timeout):
-                response = await self._send("GET", url)
-                try:
-                    if response.status_code != 200:
-                        return None
-                    body, _ = await self._read_capped(response, limit=512 * 1024)
-                finally:
-                    await response.aclose()
+            slot = await self._take_host(host)
+            try:
+                async with self._global, asyncio.timeout(self.options.timeout):
+                    response = await self._send("GET", url)
+                    try:
+                        if response.status_code != 200:
+                            return None
+                        body, _ = await self._read_capped(response, limit=512 * 1024)
+                    finally:
+                        await response.aclose()
+            finally:
+                self._give_host(host, slot)
         except (httpx.HTTPError, OSError, TimeoutError, zlib.error, ValueError):
             return None
         return Protego.parse(body.decode("utf-8", "replace"))
 
-    async def _final(self, url: str, response: Reply, trail: _Trail) -> Fetched:
+    async def _final(self, url: str, response: Reply, trail: _Trail, began: float
+                     ) -> Fetched:
         content_type = response.headers.get("content-type")
         if response.method == "HEAD":
             body, truncated = b"", False
@@ -373,6 +352,9 @@ class Fetcher:
                     raise _Failed(FetchError.PROTOCOL, f"{exc}: page content not checked"
                                   ) from None
                 body, truncated = b"", False  # an error status is judged by its code alone
+        # The network time ends here (what is left is ours): counted now, so the result is
+        # built once, not copied with it.
+        elapsed_ms = round((trail.spent + self._clock() - began) * 1000, 1)
         page = (
             extract(body, content_type, truncated=truncated, full_text=self._full_text(url))
             if body else Page()
@@ -381,12 +363,12 @@ class Fetcher:
         if self._content is not None and body and 200 <= response.status_code < 300:
             content = self._content(url, body, content_type, truncated, page)
         headers = tuple(
-            (key.lower(), value[:500]) for key, value in response.headers.items()
-            if key.lower() in KEPT_HEADERS
+            (key, value[:500]) for key, value in response.headers.items()
+            if key in KEPT_HEADERS
         )
         return Fetched(
             url=url,
-            final_url=str(response.url),
+            final_url=response.url.text,
             http_status=response.status_code,
             redirects=tuple(trail.hops),
             content_type=content_type,
@@ -394,7 +376,8 @@ class Fetcher:
             page=page,
             bytes_read=len(body),
             truncated=truncated,
-            tls_expires_at=_tls_expiry(response),
+            elapsed_ms=elapsed_ms,
+            tls_expires_at=tls_expiry(response),
             content=content,
             body=body if self._keep_body else b"",
         )
@@ -407,7 +390,7 @@ class Fetcher:
         decoder = CappedDecoder(response.headers.get("content-encoding"), limit)
         chunks: list[bytes] = []
         size = 0
-        async for raw in response.aiter_raw():
+        while raw := await response.read_some():
             piece = decoder.feed(raw, limit - size)
             chunks.append(piece)
             size += len(piece)

@@ -4,8 +4,9 @@ httpcore's pool scans every pooled connection on each request, so its CPU per re
 with the number of connections (one host at per_host 100 cost ~10x the CPU per URL of 100
 hosts at per_host 2). aiohttp's connector finds an idle connection by key in constant time and
 parses HTTP in C, so the cost per request stays flat whatever the shape of the list. URLs are
-httpx `URL`s (fetch.py resolves redirects with them); requests and responses are not wrapped
-in httpx `Request`/`Response` objects (building them cost ~10% of the CPU per URL): a `Reply`
+`Target`s (target.py: httpx's normalisation, mostly without parsing by httpx); requests and
+responses are not wrapped in httpx `Request`/`Response` objects (building them cost ~10% of
+the CPU per URL): a `Reply`
 carries the status, headers read exactly as `httpx.Headers` reads them, and the raw body
 stream. aiohttp's failures are mapped onto httpx's exception types with the original error as
 the cause, so `netfaults.classify_error` sees the same chain (gaierror, SSL errors, errnos) as
@@ -18,10 +19,13 @@ per-read timers are armed here.
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import httpx
+
+from .target import Target
 
 if TYPE_CHECKING:  # aiohttp (~0.1 s to import) is loaded when the first request is sent,
     import aiohttp  # so commands that fetch nothing (validate, report) start faster
@@ -110,13 +114,25 @@ def _ssl_object(response: aiohttp.ClientResponse) -> object:
     return transport.get_extra_info("ssl_object") if transport is not None else None
 
 
+def tls_expiry(reply: Reply) -> datetime | None:
+    """When the certificate of the reply's connection expires; None but for https (and a
+    connection already gone)."""
+    getpeercert = getattr(reply.ssl_object, "getpeercert", None)
+    if getpeercert is None:
+        return None
+    cert = getpeercert()
+    if not cert or "notAfter" not in cert:
+        return None
+    return datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
+
+
 class Reply:
     """One response, its body still to stream: what fetch.py reads of it."""
 
     __slots__ = ("_closed", "_response", "headers", "method", "ssl_object", "status_code",
                  "url")
 
-    def __init__(self, method: str, url: httpx.URL, response: aiohttp.ClientResponse,
+    def __init__(self, method: str, url: Target, response: aiohttp.ClientResponse,
                  ssl_object: object) -> None:
         self.method = method
         self.url = url
@@ -130,15 +146,17 @@ class Reply:
     def is_success(self) -> bool:
         return 200 <= self.status_code < 300
 
-    async def aiter_raw(self) -> AsyncIterator[bytes]:
-        """The raw (still content-encoded) body, chunk by chunk as it arrives."""
-        import aiohttp
-
+    async def read_some(self) -> bytes:
+        """The next piece of the raw (still content-encoded) body as it arrives; b"" once
+        it has all been read."""
         try:
-            async for chunk in self._response.content.iter_any():
-                yield chunk
-        except aiohttp.ClientError as exc:
-            raise _mapped(exc) from _cause(exc)
+            return await self._response.content.readany()
+        except Exception as exc:
+            import aiohttp
+
+            if isinstance(exc, aiohttp.ClientError):
+                raise _mapped(exc) from _cause(exc)
+            raise
 
     async def aclose(self) -> None:
         if self._closed:
@@ -161,9 +179,11 @@ class AiohttpTransport:
         concurrency: int,
         per_host: int,
         ssl_context: ssl.SSLContext,
+        headers: Sequence[tuple[str, str]] = (),
         keepalive_expiry: float = 5.0,
     ) -> None:
         self._limits = (concurrency, per_host, keepalive_expiry)
+        self._headers = tuple(headers)
         self._ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
 
@@ -186,14 +206,16 @@ class AiohttpTransport:
             cookie_jar=aiohttp.CookieJar(unsafe=True, quote_cookie=False),
             auto_decompress=False,  # fetch.py decodes under its byte cap
             timeout=aiohttp.ClientTimeout(total=None),
-            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
+            # Every request's headers, set once (aiohttp merges per-request ones into a new
+            # dict each time). They name User-Agent, Accept and Accept-Encoding, so aiohttp
+            # adds none of its own (skip_auto_headers would cost a dict per request).
+            headers=self._headers,
             # Long header lines are refused as a protocol error, like httpcore did.
             max_line_size=16 * 1024, max_field_size=16 * 1024,
         )
         return self._session
 
-    async def send(self, method: str, url: httpx.URL,
-                   headers: Sequence[tuple[str, str]]) -> Reply:
+    async def send(self, method: str, url: Target) -> Reply:
         """One request without a body, no redirect followed; the reply's body is left to
         stream (the caller closes the reply)."""
         import aiohttp
@@ -202,7 +224,7 @@ class AiohttpTransport:
         session = self._session or self._open()
         try:
             response = await session.request(
-                method, yarl.URL(str(url), encoded=True), headers=headers,
+                method, yarl.URL(url.text, encoded=True),
                 allow_redirects=False,
             )
         except aiohttp.ClientError as exc:
