@@ -76,7 +76,11 @@ _BINARY_SUFFIXES = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".web
 
 
 def _head_first(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(_BINARY_SUFFIXES)
+    # The path is the end of what precedes "?" and "#": a URL whose start does not end
+    # with a suffix (nearly every one) needs no urlsplit.
+    start = url.partition("#")[0].partition("?")[0]
+    return start.lower().endswith(_BINARY_SUFFIXES) and \
+        urlsplit(url).path.lower().endswith(_BINARY_SUFFIXES)
 
 
 class _Failed(Exception):
@@ -387,11 +391,12 @@ class Fetcher:
     ) -> tuple[bytes, bool]:
         """Read and decode at most `max_bytes` of body; stop the transfer there."""
         limit = limit or self.options.max_bytes
-        decoder = CappedDecoder(response.headers.get("content-encoding"), limit)
+        encoding = response.headers.get("content-encoding")
+        decoder = CappedDecoder(encoding, limit) if encoding else None
         chunks: list[bytes] = []
         size = 0
         while raw := await response.read_some():
-            piece = decoder.feed(raw, limit - size)
+            piece = raw[:limit - size] if decoder is None else decoder.feed(raw, limit - size)
             chunks.append(piece)
             size += len(piece)
             if size >= limit:

@@ -54,6 +54,12 @@ class ReplyHeaders:
 
     def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
         raw = list(raw)
+        try:  # all ASCII, as nearly always: one pass
+            self._pairs = [(key.decode("ascii").lower(), value.decode("ascii"))
+                           for key, value in raw]
+            return
+        except UnicodeDecodeError:
+            pass
         encoding = _header_encoding(raw)
         self._pairs = [(key.lower().decode(encoding), value.decode(encoding))
                        for key, value in raw]

@@ -7,7 +7,9 @@ import random
 import httpx
 import pytest
 
+from monitor.fetch import _head_first
 from monitor.target import Target
+from monitor.transport import ReplyHeaders
 
 SHAPES = [
     "http://127.0.0.1:8080/p/1", "https://example.org/", "http://example.org",
@@ -56,3 +58,25 @@ def test_random_urls_read_as_httpx_reads_them() -> None:
         rest = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
         text = f"{scheme}://{host}{port}/{rest}"
         assert _got(text) == _expected(text), text
+
+
+@pytest.mark.parametrize("raw", [
+    [(b"Content-Type", b"text/html"), (b"X-A", b"1"), (b"x-a", b"2")],
+    [(b"Content-Type", "text/html; name=é".encode()), (b"Server", b"x")],
+    [(b"Content-Type", "text/html; name=é".encode("iso-8859-1")), (b"Server", b"x")],
+    [("X-É".encode(), b"v")],
+])
+def test_reply_headers_read_as_httpx_headers_do(raw: list[tuple[bytes, bytes]]) -> None:
+    ours, theirs = ReplyHeaders(raw), httpx.Headers(raw)
+    assert list(ours.items()) == list(theirs.items())
+    for name in ("content-type", "X-A", "server", "missing"):
+        assert ours.get(name) == theirs.get(name)
+
+
+@pytest.mark.parametrize(("url", "head"), [
+    ("http://a/f.pdf", True), ("http://a/F.PDF?x=1#y", True), ("http://a/f.pdf#x.html", True),
+    ("http://a/f.html", False), ("http://a/x?f=.pdf", False), ("http://a/x#.pdf", False),
+    ("http://files.zip", False), ("http://a/f.zip/", False),
+])
+def test_binary_files_are_asked_for_with_head_first(url: str, head: bool) -> None:
+    assert _head_first(url) is head
