@@ -59,7 +59,7 @@ class Settings:
     schedule: str | None = None
     interval: str | None = None
     ca_bundle: str | None = None
-    workers: int = 0  # processes for big runs; 0 = one per core (max 4) from 2,000 URLs up
+    workers: int = 0  # 0 = one per core (max 4) from 2,000 URLs up at concurrency >= 250
     allow_private: bool = False  # follow redirects from public pages into private addresses
     archive: bool = True  # look up archived copies of broken links
     archive_endpoint: str = ARCHIVE_ENDPOINT

@@ -39,6 +39,10 @@ from .workers import abandon_workers as abandon_workers  # re-exported: the daem
 
 log = logging.getLogger(__name__)
 AUTO_SHARD_URLS = 2000  # below this, one process finishes in ~2 s: not worth starting more
+#: Below this, one process keeps up with the network (c100 of 50 ms loopback pages is about
+#: one core, real sites answer slower), and a second costs CPU per URL: its start-up, and
+#: each event loop's smaller batches (2 x c50 cost ~15% more CPU per URL than 1 x c100).
+AUTO_SHARD_CONCURRENCY = 250
 OFFLINE_REASONS = frozenset({Reason.DNS, Reason.CONNECT, Reason.TIMEOUT})
 ProgressHook = Callable[[Result], None]
 ResultSink = Callable[[Result], None]
@@ -103,17 +107,6 @@ def all_unreachable(results: Iterable[Result]) -> bool:
         r.status in (Status.DOWN, Status.BROKEN) and r.reason in OFFLINE_REASONS
         for r in results
     )
-
-
-def is_offline(results: Iterable[Result], probe_reachable: bool | None = None) -> bool:
-    """Every resource failed at the network level and it is us: the reachability probe
-    failed too, or (no probe configured) the failures span at least two origins."""
-    results = list(results)
-    if not all_unreachable(results):
-        return False
-    if probe_reachable is not None:
-        return not probe_reachable
-    return len({urlsplit(r.url).netloc for r in results}) >= 2
 
 
 async def _judge_one(
@@ -218,7 +211,7 @@ async def _gather(
     memory = memory or ContentMemory()
     window: dict[str, list[Resource]] = {}
     results: dict[str, Result] = {}
-    options = fetch_options(config)
+    options, settings = fetch_options(config), config.settings
     markup = MarkupReader(memory.database)
 
     def needs_text(url: str) -> bool:
@@ -240,16 +233,10 @@ async def _gather(
         async def worker() -> None:
             for url in queue:
                 resources = window[url]
-                robots = any(
-                    r.respect_robots if r.respect_robots is not None
-                    else config.settings.respect_robots
-                    for r in resources
-                )
-                allow_private = any(
-                    r.allow_private if r.allow_private is not None
-                    else config.settings.allow_private
-                    for r in resources
-                )
+                robots = any(settings.respect_robots if r.respect_robots is None
+                             else r.respect_robots for r in resources)
+                allow_private = any(settings.allow_private if r.allow_private is None
+                                    else r.allow_private for r in resources)
                 fetched = await f.fetch(url, respect_robots=robots, allow_private=allow_private)
                 now = clock()
                 for resource in resources:
@@ -294,10 +281,11 @@ def _forget(resources: list[Resource], baselines: dict[str, Baseline],
 
 def worker_count(config: Config, urls: int) -> int:
     """Processes to use: `workers` from the config, or (0, auto) one per core for runs big
-    enough that one process would be CPU-bound (measured: ~1 ms of CPU per URL)."""
+    and parallel enough that one process would be CPU-bound (~0.5 ms of CPU per URL)."""
     wanted = config.settings.workers
     if wanted == 0:
-        wanted = min(os.cpu_count() or 1, 4) if urls >= AUTO_SHARD_URLS else 1
+        wanted = min(os.cpu_count() or 1, 4) if urls >= AUTO_SHARD_URLS and \
+            config.settings.concurrency >= AUTO_SHARD_CONCURRENCY else 1
     if wanted > 1 and not can_spawn():
         return 1
     return max(1, min(wanted, urls))

@@ -43,6 +43,17 @@ def test_worker_count_is_automatic_only_for_big_runs(tmp_path: Path) -> None:
     assert worker_count(forced, 10) == 3 and worker_count(forced, 2) == 2
 
 
+def test_automatic_workers_only_for_runs_parallel_enough_to_be_cpu_bound(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    resources = [{"id": "a", "url": "http://x/"}]
+    modest = load_config(write_config(tmp_path / "r.toml", resources, concurrency=100))
+    assert worker_count(modest, 50_000) == 1  # one process keeps up with the network
+    wide = load_config(write_config(tmp_path / "r.toml", resources, concurrency=1000))
+    assert worker_count(wide, 50_000) == 2 and worker_count(wide, 100) == 1
+
+
 def test_sharded_run_matches_single_process_run(web: LoopbackWeb, run_check: Any) -> None:
     web.set_page("/a", article("Page A"))
     resources = [
