@@ -22,27 +22,38 @@ import httpx
 # ">" (and, in a path, "?", "`", "{", "}").
 _PATH = r"[!$-;=@-_a-z|~]"
 _QUERY = r"[!$-;=?-~]"
-_SIMPLE = re.compile(
-    rf"(https?)://([a-z0-9][a-z0-9.-]*)(?::([1-9][0-9]{{0,4}}))?((?:/{_PATH}*)?(?:\?{_QUERY}*)?)"
-)
+_AUTHORITY = re.compile(r"(https?)://([a-z0-9][a-z0-9.-]*)(?::([1-9][0-9]{0,4}))?")
+_REST = re.compile(rf"(?:/{_PATH}*)?(?:\?{_QUERY}*)?")
 _IPV4_STYLE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")  # httpx validates these
 _MAX_LENGTH = 65536  # httpx refuses longer URLs
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_valid_ipv4: dict[str, bool] = {}
+#: scheme://authority -> (scheme, host, port, netloc) when httpx leaves it as it is, else None
+_authorities: dict[str, tuple[str, str, int, str] | None] = {}
 
 
-def _ipv4_ok(host: str) -> bool:
-    known = _valid_ipv4.get(host)
-    if known is None:
-        try:
-            ipaddress.IPv4Address(host)
-            known = True
-        except ValueError:
-            known = False
-        if len(_valid_ipv4) > 4096:
-            _valid_ipv4.clear()
-        _valid_ipv4[host] = known
+def _authority(start: str) -> tuple[str, str, int, str] | None:
+    if start in _authorities:
+        return _authorities[start]
+    match = _AUTHORITY.fullmatch(start)
+    known = None
+    if match is not None:
+        scheme, host, port = match.groups()
+        number = int(port) if port else _DEFAULT_PORTS[scheme]
+        if (number != _DEFAULT_PORTS[scheme] or not port) and number < 65536 and (
+                not _IPV4_STYLE.fullmatch(host) or _ipv4(host)):
+            known = (scheme, host, number, f"{host}:{port}" if port else host)
+    if len(_authorities) > 4096:
+        _authorities.clear()
+    _authorities[start] = known
     return known
+
+
+def _ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class Target:
@@ -63,15 +74,16 @@ class Target:
     @classmethod
     def of(cls, text: str) -> Target:
         """The target of an absolute URL; raises httpx.InvalidURL as httpx.URL would."""
-        match = _SIMPLE.fullmatch(text) if len(text) <= _MAX_LENGTH else None
-        if match is not None:
-            scheme, host, port, rest = match.groups()
-            number = int(port) if port else _DEFAULT_PORTS[scheme]
-            if (number != _DEFAULT_PORTS[scheme] or not port) and number < 65536 \
-                    and "/." not in rest.partition("?")[0] \
-                    and (not _IPV4_STYLE.fullmatch(host) or _ipv4_ok(host)):
-                netloc = f"{host}:{port}" if port else host
-                return cls(text, scheme, host, number, netloc)
+        # "scheme://authority" ends at the first "/" after "//" (or with the URL).
+        slash = text.find("/", 8) if text.startswith("https://") else text.find("/", 7)
+        if slash < 0:
+            slash = len(text)
+        known = _authority(text[:slash]) if len(text) <= _MAX_LENGTH else None
+        if known is not None and _REST.fullmatch(text, slash) is not None:
+            query = text.find("?", slash)
+            if text.find("/.", slash, len(text) if query < 0 else query) < 0:
+                scheme, host, port, netloc = known
+                return cls(text, scheme, host, port, netloc)
         return cls.of_url(httpx.URL(text))
 
     @classmethod
