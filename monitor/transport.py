@@ -6,13 +6,12 @@ hosts at per_host 2). aiohttp's connector finds an idle connection by key in con
 parses HTTP in C, so the cost per request stays flat whatever the shape of the list. URLs are
 `Target`s (target.py: httpx's normalisation, mostly without parsing by httpx); requests and
 responses are not wrapped in httpx `Request`/`Response` objects (building them cost ~10% of
-the CPU per URL): a `Reply`
-carries the status, headers read exactly as `httpx.Headers` reads them, and the raw body
-stream. aiohttp's failures are mapped onto httpx's exception types with the original error as
-the cause, so `netfaults.classify_error` sees the same chain (gaierror, SSL errors, errnos) as
-before.
+the CPU per URL): a `Reply` carries the status, headers read exactly as `httpx.Headers` reads
+them, and the raw body stream. aiohttp's failures are mapped onto httpx's exception types
+with the original error as the cause, so `netfaults.classify_error` sees the same chain
+(gaierror, SSL errors, errnos) as before.
 
-Deadlines are the caller's: `fetch.py` wraps every attempt in `asyncio.timeout`, so no
+Deadlines are the caller's: `fetch.py` wraps every attempt in a `deadline.Deadline`, so no
 per-read timers are armed here.
 """
 
