@@ -42,9 +42,10 @@ def _authority(start: str) -> tuple[str, str, int, str] | None:
         if (number != _DEFAULT_PORTS[scheme] or not port) and number < 65536 and (
                 not _IPV4_STYLE.fullmatch(host) or _ipv4(host)):
             known = (scheme, host, number, f"{host}:{port}" if port else host)
-    if len(_authorities) > 4096:
-        _authorities.clear()
-    _authorities[start] = known
+    if len(start) <= 300:  # (a host name has at most 253 characters)
+        if len(_authorities) > 4096:
+            _authorities.clear()
+        _authorities[start] = known
     return known
 
 
