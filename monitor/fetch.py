@@ -4,7 +4,7 @@ Requests sent by one `AiohttpTransport` per run (transport.py), URLs as `Target`
 global and a per-host limit; redirects followed by hand so the chain is recorded and loops are
 caught; bodies streamed and decompressed here under a byte cap, so endless bodies and gzip
 bombs cost at most `max_bytes`; a hard deadline per attempt covering connect, redirects and the
-body read (`deadline.Deadline`). Failures of the outside world come back as data
+body read (`asyncio.timeout`). Failures of the outside world come back as data
 (`Fetched.error`), never as exceptions.
 """
 
@@ -24,7 +24,6 @@ import httpx
 from protego import Protego
 
 from . import addresses
-from .deadline import Deadline
 from .decoding import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from .extract import extract
 from .models import Content, Fetched, FetchError, Hop, Page
@@ -275,7 +274,7 @@ class Fetcher:
                 async with self._global:
                     began = self._clock()
                     try:
-                        async with Deadline(max(trail.budget - trail.spent, 0.001)):
+                        async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
                             response = await self._send("HEAD" if head else "GET", current)
                             try:
                                 if response.status_code not in REDIRECT_CODES:
@@ -305,7 +304,7 @@ class Fetcher:
         """SSRF guard, after DNS resolution, before a redirect hop's request."""
         began = self._clock()
         try:
-            async with Deadline(max(trail.budget - trail.spent, 0.001)):
+            async with asyncio.timeout(max(trail.budget - trail.spent, 0.001)):
                 address = await self._guard.blocked_hop((first.host, first.port),
                                                         (hop.host, hop.port))
         finally:
@@ -330,7 +329,7 @@ class Fetcher:
         try:
             slot = await self._take_host(host)
             try:
-                async with self._global, Deadline(self.options.timeout):
+                async with self._global, asyncio.timeout(self.options.timeout):
                     response = await self._send("GET", url)
                     try:
                         if response.status_code != 200:

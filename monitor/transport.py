@@ -11,7 +11,7 @@ them, and the raw body stream. aiohttp's failures are mapped onto httpx's except
 with the original error as the cause, so `netfaults.classify_error` sees the same chain
 (gaierror, SSL errors, errnos) as before.
 
-Deadlines are the caller's: `fetch.py` wraps every attempt in a `deadline.Deadline`, so no
+Deadlines are the caller's: `fetch.py` wraps every attempt in `asyncio.timeout`, so no
 per-read timers are armed here.
 """
 
