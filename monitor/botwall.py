@@ -10,6 +10,8 @@ import re
 from .consent import looks_consent
 from .models import SHORT_PAGE_CHARS, Page
 from .pagehints import article_like, bare, label_match, lead, search_if
+from .softerror import maintenance_notice
+from .statuspage import embedded_status
 
 
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -94,7 +96,9 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
     if consent and not failing:
         return consent
     vendors = [mark for mark in page.marks if mark in _WALL_VENDORS]
-    if vendors and bare(page) and not failing:
+    # A site behind a WAF serves its own maintenance page through it, the vendor's script
+    # and all: what the page says it is outranks whose markup it carries.
+    if vendors and bare(page) and not failing and not maintenance_notice(page):
         return f"{vendors[0]} bot wall (vendor markup, little content, few links)"
     if short:
         # An article may quote a wall ("the site showed 'Checking your browser'"): on an
@@ -107,8 +111,15 @@ def looks_challenge(page: Page, headers: dict[str, str], http_status: int | None
                 for h in page.headings):
             text = lead(page)
         match = _search(_CHALLENGE_STRONG, text) or (
-            _search(_CHALLENGE_WEAK, text) if refused else None)
+            _search(_CHALLENGE_WEAK, text) if refused and not _server_error_page(page)
+            else None)
         if match:
             return f"challenge page: {match.group(0)!r}"
     return None
 
+
+def _server_error_page(page: Page) -> bool:
+    """A page labelled a server error ("Service Unavailable", "504 Gateway Time-out"): a
+    CDN's reference number on it identifies the failed request, not a wall."""
+    embedded = embedded_status(page)
+    return embedded is not None and embedded[0] >= 500

@@ -54,6 +54,8 @@ _ERROR_TITLE = re.compile(
 _ERROR_HEADING = re.compile(
     r"^\s*(?:error\s*)?404\b|\b404\s+(?:error|page)\b|\berror\s*:?\s*404\b|^o{2,}ps\b"
     r"|\b(?:page|file)\s+not\s+found\b|^not\s+found\b"
+    # a platform's label for the thing asked for: "Profile Not Found", "Repository not found"
+    r"|^\W*(?:[\w'’-]+\s+){1,3}not\s+found\W*$"
     r"|\bpage\s+(?:does\s+not|doesn['’]?t)\s+exist\b"
     r"|\b(?:cannot|can\W?t|could\s+not|couldn\W?t)\s+(?:be\s+)?found\b"
     r"|^\W*(?:there['’]?s\s+|there\s+is\s+)?nothing\s+(?:to\s+see\s+)?here\b",

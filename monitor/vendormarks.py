@@ -8,7 +8,9 @@ MAX_MARK_SCAN = 32_768
 #: (vendor, lower-case markers in the raw markup). Bot walls first, then parking landers.
 #: Markers are the vendors' own script, element and cookie names.
 VENDOR_MARKS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
-    ("cloudflare-challenge", (b"cf-chl", b"cf_chl_")),
+    # (`jschl`: the form fields of Cloudflare's older "I'm Under Attack" browser check,
+    # `jschl_vc` / `jschl-answer`; `im_under_attack`: the template's own placeholder)
+    ("cloudflare-challenge", (b"cf-chl", b"cf_chl_", b"jschl", b"im_under_attack")),
     ("incapsula", (b"_incapsula_resource", b"incapsula incident")),
     ("perimeterx", (b"px-captcha", b"perimeterx")),
     ("datadome", (b"captcha-delivery", b"datadome")),
