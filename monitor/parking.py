@@ -55,6 +55,11 @@ _SUSPENDED = re.compile(
     r"(?:suspended|disabled|deactivated)|hosting\s+(?:account\s+|plan\s+)?(?:has\s+)?expired"
     r"|bandwidth\s+limit\s+exceeded|(?:this\s+)?domain\s+(?:name\s+)?(?:has\s+)?expired"
     r"|site\s+(?:was|has\s+been)\s+deleted"
+    # the notice's own label: "Site Suspended", "Domain suspended", "Dominio suspendido"
+    r"|(?:web\s*)?site\s+suspended|(?:this\s+)?domain\s+(?:has\s+been\s+|is\s+)?suspended"
+    r"|hosting\s+(?:account\s+)?suspended"
+    r"|(?:dominio|sitio|cuenta)\s+(?:est[aá]\s+)?suspendid[oa]|(?:site|compte|domaine)\s+"
+    r"(?:est\s+)?suspendu|(?:dom[ií]nio|conta)\s+(?:est[aá]\s+)?suspens[oa]"
     r"|(?:web)?site\s+is\s+temporarily\s+unavailable.{0,200}?\b(?:contact|manage\s+this\s+site)"
     r"|suspendedpage\.cgi)",
     re.IGNORECASE | re.DOTALL,
@@ -113,7 +118,7 @@ _TEXT_WITHIN = 320
 
 _FOR_SALE_TRIGGERS = ("domain", "for sale", "for lease", "still be available", "parked", "sedo",
                       "parkingcrew", "bodis", "afternic")
-_SUSPENDED_TRIGGERS = ("suspend", "expired", "deactivated", "bandwidth limit",
+_SUSPENDED_TRIGGERS = ("suspend", "suspens", "expired", "deactivated", "bandwidth limit",
                        "temporarily unavailable", "site was deleted", "site has been deleted",
                        "site is disabled", "site has been disabled")
 _NO_SITE_TRIGGERS = ("exist", "connected to", "no longer available", "archived", "removed",

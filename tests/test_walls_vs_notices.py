@@ -12,6 +12,7 @@ from monitor.extract import extract
 from monitor.judge import Context, judge
 from monitor.models import Fetched, Page, Reason, Resource, Status
 from monitor.pagekind import error_label
+from monitor.parking import looks_parked
 
 PROSE = "<p>" + "The council opened two new cycle lanes and a bridge over the river. " \
     * 20 + "</p>"
@@ -108,3 +109,26 @@ def test_a_sign_in_page_without_a_not_found_heading_stays_a_wall() -> None:
     wall = page("<h1>Sign in</h1><form><input name='user'><input type='password' name='pw'>"
                 "</form>", "Example - Sign in to your account")
     assert verdict(wall, 200) == (Status.BLOCKED, Reason.LOGIN)
+
+
+@pytest.mark.parametrize(("title", "body"), [
+    ("Host - Pages » Site Suspended",
+     "<nav><a href='/'>Overview</a><a href='/pricing'>Pricing</a></nav><h1>Site Suspended</h1>"
+     "<p>The website you are looking for is not available, sorry. It usually means the "
+     "hosting account ran out.</p>"),
+    ("Dominio suspendido", "<p>El dominio está suspendido por orden judicial.</p>"),
+    ("Example", "<h2>Domaine suspendu</h2><p>Contactez votre hébergeur.</p>"),
+    ("Example", "<h1>Domain suspended</h1><p>This domain is suspended by the registrar.</p>"),
+])
+def test_a_suspension_label_is_suspended_hosting(title: str, body: str) -> None:
+    notice = page(body, title)
+    assert looks_parked(notice)
+    assert verdict(notice, 200) == (Status.BROKEN, Reason.PARKED)
+
+
+def test_an_article_about_a_suspended_site_is_not_parked() -> None:
+    post = page(f"<h1>Why a court had the site suspended</h1>{PROSE}<p>Visitors saw a page "
+                f"titled 'Dominio suspendido' for a week.</p>{PROSE}",
+                "Why a court had the site suspended | News")
+    assert looks_parked(post) is None
+    assert verdict(post, 200) == (Status.OK, Reason.OK)
