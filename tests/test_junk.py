@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from monitor import runner
+from monitor import judging
 from monitor.fetch import Fetcher, FetchOptions
 from monitor.models import FetchError
 
@@ -151,14 +151,14 @@ def test_junk_on_every_fetch_path_never_ends_the_run(
 def test_an_error_while_judging_one_resource_is_its_result_not_the_runs(
     web: Any, run_check: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = runner.judge
+    real = judging.judge
 
     def judge(resource: Any, fetched: Any, ctx: Any) -> Any:
         if resource.id == "bad":
             raise ExceptionGroup("judging", [KeyError("no\nsuch")])
         return real(resource, fetched, ctx)
 
-    monkeypatch.setattr(runner, "judge", judge)
+    monkeypatch.setattr(judging, "judge", judge)
     run = run_check([{"id": "bad", "url": web.url("/ok")},
                      {"id": "good", "url": web.url("/ok?again")}])
     bad = run.result("bad")
