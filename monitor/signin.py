@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .models import SHORT_PAGE_CHARS, Hop, Page
+from .models import SHORT_PAGE_CHARS, THIN_CONTENT_CHARS, Hop, Page
 from .pagehints import BARE_MAX_LINKS, article_like, headline, headlined, title_segments
 
 #: A sign-in page may carry a footer of links, not a site's worth of navigation.
@@ -192,6 +192,9 @@ def looks_login(page: Page) -> str | None:
     # Next", a two-step form drawn by script, without a password field yet).
     if len(page.text) <= _TINY_CHARS and any(_ACCESS_TITLE.search(h) for h in page.headings[:1]):
         return f"a sign-in page headed {page.headings[0]!r}: not readable anonymously"
+    signed = _titled_over_field(page, title)
+    if signed:
+        return signed
     shell = sign_in_shell(page)
     if shell:
         return shell
@@ -230,4 +233,30 @@ def login_redirect(url: str, redirects: tuple[Hop, ...], final_url: str) -> str 
             return f"redirects to a sign-in page {hop.target}"
     if _is_login_url(final_url, url):
         return f"redirects to a sign-in page {final_url}"
+    return None
+
+
+def _titled_over_field(page: Page, title: str) -> str | None:
+    """Named a sign-in page over a field to sign in with, inside a big site's chrome (a
+    bank's 70 links of menus, a heading that restates the title): titled with a sign-in
+    label ("FIA Card Services | Log In", "Log in - Example Bank") over a password or user
+    name field, or headed with one ("Login", "Log in to Example") over a password field.
+    A help article about signing in has no field to type into; a post headlined "Log in
+    with your passkey" is a headline, not a label."""
+    if not (page.password_fields or page.name_fields) or headline(title):
+        return None
+    # Whole segments, short ones: "Sign in with Apple: what developers need to know" is a
+    # post's headline even where colons split it into a label and the rest.
+    labels = [seg for seg in title_segments(title) if len(seg.split()) <= _SHELL_LABEL_WORDS]
+    if any(_LOGIN_TITLE.search(label) for label in labels):
+        return f"a sign-in page titled {title!r} over its sign-in field: not readable " \
+               f"anonymously"
+    first = page.headings[0] if page.headings else ""
+    # (a heading only on a page with no article of its own: a news site's sign-in box comes
+    # first in its markup, "Log In" over its password field, and the story after it)
+    if page.password_fields and _LOGIN_TITLE.search(first) and not headline(first) \
+            and len(first.split()) <= _SHELL_LABEL_WORDS \
+            and len(page.content_text) <= THIN_CONTENT_CHARS:
+        return f"a sign-in page headed {first!r} over a password field: not readable " \
+               f"anonymously"
     return None

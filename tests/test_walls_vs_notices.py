@@ -132,3 +132,41 @@ def test_an_article_about_a_suspended_site_is_not_parked() -> None:
                 "Why a court had the site suspended | News")
     assert looks_parked(post) is None
     assert verdict(post, 200) == (Status.OK, Reason.OK)
+
+
+MENUS = "<nav>" + "".join(f"<a href='/section/{i}'>Section {i}</a>" for i in range(70)) + \
+    "</nav>"
+PASSWORD = "<form><input type='password' name='pw'><button>Go</button></form>"
+NOTICES = "<h2>Security tips</h2>" + "<p>Never share your one-time code with anyone who calls " \
+    "you; we will never ask for it by phone or by email.</p>" * 12
+
+
+@pytest.mark.parametrize(("title", "body"), [
+    # a bank's sign-in page inside its whole site's menus, with its notices beside the form
+    ("Example Bank | Log In", f"{MENUS}<h1>Secure Log In to Example Bank</h1>{PASSWORD}"
+     f"{NOTICES}"),
+    # a two-step form: the user name first, no password field yet
+    ("Example Card Services | Log In", "<h1>Welcome to account management</h1><form>"
+     f"<input type='text' name='username'></form>{NOTICES}{NOTICES}"),
+    # the heading restates the title
+    ("Log in - Example Bank S.A.", f"{MENUS}<h1>Log in - Example Bank S.A.</h1><h2>Log in</h2>"
+     f"{PASSWORD}{NOTICES}"),
+    # headed so over a password field, with other sections beside it
+    ("Example Vendor Portal", f"<h2>Login</h2>{PASSWORD}<h2>Contact</h2><p>Call us.</p>"
+     f"{NOTICES}"),
+])
+def test_a_sign_in_page_inside_a_sites_chrome_is_a_wall(title: str, body: str) -> None:
+    assert verdict(page(body, title), 200) == (Status.BLOCKED, Reason.LOGIN)
+
+
+def test_a_story_under_the_sites_sign_in_box_is_no_wall() -> None:
+    story = page(f"<div class='modal'><h2>Log In</h2>{PASSWORD}</div>"
+                 f"<h1>Council opens two new cycle lanes</h1>{PROSE}{PROSE}",
+                 "Council opens two new cycle lanes – Example Observer")
+    assert verdict(story, 200) == (Status.OK, Reason.OK)
+
+
+def test_a_help_article_titled_log_in_has_no_field_and_is_no_wall() -> None:
+    help_page = page(f"<h1>Log in</h1><h2>Before you start</h2>{PROSE}<h2>Trouble signing in?"
+                     f"</h2>{PROSE}", "Help Center | Log in")
+    assert verdict(help_page, 200) == (Status.OK, Reason.OK)
