@@ -236,6 +236,13 @@ def login_redirect(url: str, redirects: tuple[Hop, ...], final_url: str) -> str 
     return None
 
 
+#: A title segment that asks the visitor to sign in first: "Please Sign In to Access X",
+#: "Log in to continue", "Sign in to view this page" (a label, not a headline: no more).
+_SIGN_IN_TO_ACCESS = re.compile(
+    rf"^(?:please\s+)?(?:{_SIGN_IN})\s+to\s+(?:access|continue|view|see)\b(?:\s+\S+){{0,5}}\W*$",
+    re.IGNORECASE)
+
+
 def _titled_over_field(page: Page, title: str) -> str | None:
     """Named a sign-in page over a field to sign in with, inside a big site's chrome (a
     bank's 70 links of menus, a heading that restates the title): titled with a sign-in
@@ -248,7 +255,8 @@ def _titled_over_field(page: Page, title: str) -> str | None:
     # Whole segments, short ones: "Sign in with Apple: what developers need to know" is a
     # post's headline even where colons split it into a label and the rest.
     labels = [seg for seg in title_segments(title) if len(seg.split()) <= _SHELL_LABEL_WORDS]
-    if any(_LOGIN_TITLE.search(label) for label in labels):
+    if any(_LOGIN_TITLE.search(label) for label in labels) or any(
+            _SIGN_IN_TO_ACCESS.match(seg) for seg in title_segments(title)):
         return f"a sign-in page titled {title!r} over its sign-in field: not readable " \
                f"anonymously"
     first = page.headings[0] if page.headings else ""

@@ -170,3 +170,17 @@ def test_a_help_article_titled_log_in_has_no_field_and_is_no_wall() -> None:
     help_page = page(f"<h1>Log in</h1><h2>Before you start</h2>{PROSE}<h2>Trouble signing in?"
                      f"</h2>{PROSE}", "Help Center | Log in")
     assert verdict(help_page, 200) == (Status.OK, Reason.OK)
+
+
+@pytest.mark.parametrize("title", ["Example Science - Please Sign In to Access Example Science",
+                                   "Log in to continue | Example", "Sign in to view this page"])
+def test_a_title_asking_to_sign_in_first_over_a_field_is_a_wall(title: str) -> None:
+    wall = page(f"{MENUS}<h1>Example Science</h1><h2>Registered users</h2>{PASSWORD}{NOTICES}",
+                title)
+    assert verdict(wall, 200) == (Status.BLOCKED, Reason.LOGIN)
+
+
+def test_a_post_titled_how_to_sign_in_to_access_is_no_wall() -> None:
+    post = page(f"{MENUS}<h1>How to sign in to access your account</h1>{PASSWORD}{PROSE}"
+                f"{PROSE}", "How to sign in to access your account | Example Help")
+    assert verdict(post, 200) == (Status.OK, Reason.OK)
