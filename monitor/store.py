@@ -281,7 +281,7 @@ class Store(ContentHistory, HistoryReads, BaselineHistory, OutboxHistory):
             )
             run_id = cursor.lastrowid
             assert run_id is not None
-            for batch in _batches(run.results):
+            for batch in store_stage.batches(run.results):
                 rows, states = self._advance(batch, run.offline, confirm_runs, changes, kept)
                 for row in rows:
                     counts[str(row[4])] += 1
@@ -390,14 +390,3 @@ def _state(row: sqlite3.Row) -> State:
         Status(row["confirmed_status"]) if row["confirmed_status"] else None,
         _dt(row["confirmed_since"]),
     )
-
-
-def _batches(results: Iterable[Result], size: int = store_stage.BATCH) -> Iterator[list[Result]]:
-    batch: list[Result] = []
-    for result in results:
-        batch.append(result)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -24,7 +24,7 @@ from datetime import datetime
 from . import content as text_content
 from .models import Content, Reason, Result, Run, Status, TextDiff
 from .resultseq import map_results
-from .store_stage import StoredResults
+from .store_stage import StoredResults, batches
 
 CONTENT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -188,13 +188,8 @@ class ContentHistory:
     def save_contents(self, run: Run) -> None:
         """`record_content` without building the run it returns (one pass, nothing kept)."""
         with self._transaction() as db:
-            batch: list[Result] = []
-            for result in run.results:
-                batch.append(result)
-                if len(batch) >= 500:
-                    self.save_batch(db, batch, run.run_id, offline=run.offline)
-                    batch = []
-            self.save_batch(db, batch, run.run_id, offline=run.offline)
+            for batch in batches(run.results):
+                self.save_batch(db, batch, run.run_id, offline=run.offline)
 
     def save_batch(self, db: sqlite3.Connection, batch: Sequence[Result], run_id: int | None,
                    *, offline: bool) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
@@ -91,16 +91,11 @@ def _strings(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))  # nearly always empty
 
 
-_STATUS = {status.value: status for status in Status}  # (a dict: Status(v) costs 5x more)
-_REASON = {reason.value: reason for reason in Reason}
-
-
 def result_from_row(row: sqlite3.Row, content: Content | None = None) -> Result:
     redirects = row["redirects"]
-    previous = row["previous_status"]
     return Result(
-        id=row["resource_id"], name=row["name"], url=row["url"], status=_STATUS[row["status"]],
-        reason=_REASON[row["reason"]], detail=row["detail"], http_status=row["http_status"],
+        id=row["resource_id"], name=row["name"], url=row["url"], status=Status(row["status"]),
+        reason=Reason(row["reason"]), detail=row["detail"], http_status=row["http_status"],
         final_url=row["final_url"],
         redirects=() if redirects == "[]" else tuple(
             Hop(u, s, t) for u, s, t in json.loads(redirects)),
@@ -108,7 +103,8 @@ def result_from_row(row: sqlite3.Row, content: Content | None = None) -> Result:
         checked_at=_dt(row["checked_at"]) or datetime.min, tags=_strings(row["tags"]),
         warnings=_strings(row["warnings"]), tls_days_left=row["tls_days_left"],
         since=_dt(row["since"]), streak=row["streak"], confirmed=bool(row["confirmed"]),
-        previous_status=_STATUS[previous] if previous else None, content=content,
+        previous_status=Status(row["previous_status"]) if row["previous_status"] else None,
+        content=content,
     )
 
 
@@ -262,6 +258,13 @@ def rowid_span(db: sqlite3.Connection, table: str, where: str, args: tuple[objec
     return (0, -1) if low is None else (int(low), int(high))
 
 
+def batches(results: Iterable[Result], size: int = BATCH) -> Iterator[list[Result]]:
+    """`results` a list of at most `size` at a time (the unit every pass writes in)."""
+    results = iter(results)
+    while batch := list(islice(results, size)):
+        yield batch
+
+
 def _query(database: str, sql: str, args: tuple[object, ...]) -> Iterator[tuple[Any, ...]]:
     """The rows of one query as plain tuples, over a connection of its own (closed when the
     rows are read, or the iterator is dropped)."""
@@ -304,15 +307,14 @@ class StoredResults(LazyResults):
     def select(self, columns: str, where: str, args: tuple[object, ...] = ()
                ) -> Iterator[tuple[Any, ...]]:
         """In stored order (the config's), read along the run's rowid span."""
-        db = _connect(self._database)
+        db = sqlite3.connect(self._database, timeout=30)
         try:
             low, high = rowid_span(db, "results", "run_id = ?", (self._run_id,))
+            yield from db.execute(
+                f"SELECT {columns} FROM results NOT INDEXED WHERE rowid BETWEEN ? AND ? "
+                f"AND run_id = ? AND ({where}) ORDER BY rowid", (low, high, self._run_id, *args))
         finally:
             db.close()
-        return _query(self._database,
-                      f"SELECT {columns} FROM results NOT INDEXED WHERE rowid BETWEEN ? AND ? "
-                      f"AND run_id = ? AND ({where}) ORDER BY rowid",
-                      (low, high, self._run_id, *args))
 
     def __iter__(self) -> Iterator[Result]:
         db = _connect(self._database)
