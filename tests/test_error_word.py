@@ -5,20 +5,14 @@ label ("Fehler | Beispiel", "Hata - Site"), but also a name ("HaTa - BOOTH", a m
 from __future__ import annotations
 
 import pytest
+from pages import page
 
-from monitor.extract import extract
 from monitor.models import Page
 from monitor.pagekind import looks_soft_404
 
 SHOP = "".join(f'<li><a href="/items/{i}">Hand-made item number {i}</a></li>' for i in range(40))
 PROSE = "<p>" + "Our spring collection of hand-dyed wool scarves is in the shop now. " * 20 + \
     "</p>"
-
-
-def page(body: str, title: str, lang: str = "") -> Page:
-    declared = f' lang="{lang}"' if lang else ""
-    html = f"<html{declared}><head><title>{title}</title></head><body>{body}</body></html>"
-    return extract(html.encode(), "text/html; charset=utf-8")
 
 
 @pytest.mark.parametrize(

@@ -6,20 +6,14 @@ an article that reports such an error further down is no error page."""
 from __future__ import annotations
 
 import pytest
+from pages import page
 
-from monitor.extract import extract
 from monitor.models import Page
 from monitor.pagekind import looks_soft_404
 from monitor.softerror import failure_notice
 
 PROSE = "<p>" + "De gemeente opende het nieuwe zwembad in het voorjaar voor alle inwoners. " \
     * 20 + "</p>"
-
-
-def page(body: str, title: str, lang: str = "") -> Page:
-    declared = f' lang="{lang}"' if lang else ""
-    html = f"<html{declared}><head><title>{title}</title></head><body>{body}</body></html>"
-    return extract(html.encode(), "text/html; charset=utf-8")
 
 
 @pytest.mark.parametrize(
