@@ -254,9 +254,10 @@ def _titled_over_field(page: Page, title: str) -> str | None:
         return None
     # Whole segments, short ones: "Sign in with Apple: what developers need to know" is a
     # post's headline even where colons split it into a label and the rest.
-    labels = [seg for seg in title_segments(title) if len(seg.split()) <= _SHELL_LABEL_WORDS]
-    if any(_LOGIN_TITLE.search(label) for label in labels) or any(
-            _SIGN_IN_TO_ACCESS.match(seg) for seg in title_segments(title)):
+    segments = title_segments(title)
+    if any(_LOGIN_TITLE.search(seg) for seg in segments
+           if len(seg.split()) <= _SHELL_LABEL_WORDS) \
+            or any(_SIGN_IN_TO_ACCESS.match(seg) for seg in segments):
         return f"a sign-in page titled {title!r} over its sign-in field: not readable " \
                f"anonymously"
     first = page.headings[0] if page.headings else ""
